@@ -1,0 +1,63 @@
+# folio - build, test and install.
+#
+#   make          install missing Debian packages (as root), build build/folio,
+#                 build book/ into out/
+#   make check    also install the test tools, build, run every test
+#   make clean    remove build/ and out/
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
+DEFS    := -D_GNU_SOURCE
+LIBS    := -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lm -lpthread
+
+BUILD   := build
+SRC     := $(sort $(wildcard src/*.c))
+OBJ     := $(SRC:src/%.c=$(BUILD)/obj/%.o)
+LIBOBJ  := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+UNIT    := $(sort $(wildcard tests/unit/test_*.c))
+UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages: what folio needs to build and run, and what the tests need.
+BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
+              libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
+              libinih-dev libpng-dev
+TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3
+
+.PHONY: all deps test-deps folio book check clean asan
+
+all: deps folio book
+
+folio: $(BUILD)/folio
+
+deps:
+	@sh tools/ensure-packages $(BUILD_PKGS)
+
+test-deps:
+	@sh tools/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/folio: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJ) | $(BUILD)/tests
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS)
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+book: $(BUILD)/folio
+	./$(BUILD)/folio build book -o out
+
+check: test-deps $(BUILD)/folio $(UNITBIN)
+	@sh tests/run
+
+clean:
+	rm -rf $(BUILD) out
+
+-include $(OBJ:.o=.d)
+
+# Further targets (bench, asan, fuzz, install ...) live in mk/*.mk.
+-include $(sort $(wildcard mk/*.mk))

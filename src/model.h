@@ -1,0 +1,247 @@
+/*
+ * model.h - folio's book model.
+ *
+ * The pipeline fills this in one direction:
+ *
+ *   book_load (book.c)  - metadata, chapter files, reading order
+ *   md_parse  (parse.c) - cmark-gfm tree -> blocks and inlines below
+ *   resolve   (resolve.c) - slugs, link targets, images, external links
+ *   writers   (epub.c, layout.c/pdf.c) - read the model as const
+ *
+ * All memory is owned by book->arena.  Text is UTF-8 that has been made
+ * valid (invalid bytes replaced by U+FFFD) and has no NUL bytes.
+ */
+#ifndef FOLIO_MODEL_H
+#define FOLIO_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+struct chapter;
+struct block;
+
+/* ---- Inlines ---------------------------------------------------------- */
+
+enum inline_type {
+	INL_TEXT,      /* text, len */
+	INL_SOFTBREAK, /* a line ending inside a paragraph */
+	INL_LINEBREAK, /* hard break */
+	INL_CODE,      /* inline code: text, len */
+	INL_HTML,      /* raw inline HTML: text, len (writers show it as text) */
+	INL_EMPH,      /* children */
+	INL_STRONG,    /* children */
+	INL_STRIKE,    /* children */
+	INL_LINK,      /* children = link text; link */
+	INL_IMAGE,     /* children = alt text; link (kind LINK_IMAGE/LINK_BROKEN) */
+	INL_FOOTNOTE_REF /* footnote: the definition it refers to */
+};
+
+enum link_kind {
+	LINK_UNRESOLVED, /* before resolve() runs */
+	LINK_EXTERNAL,   /* http, https, mailto: url */
+	LINK_INTERNAL,   /* a chapter of this book: chapter (+ anchor) */
+	LINK_KNOWN,      /* declared out-of-book target: note explains it */
+	LINK_BROKEN,     /* unresolvable or refused: render the text plainly */
+	LINK_IMAGE       /* an image inside the book: image */
+};
+
+/* An image file inside the book folder. */
+struct image {
+	const char *path;       /* relative to the book folder, normalised */
+	const char *media_type; /* image/png, image/jpeg, image/svg+xml, image/gif */
+	int width, height;      /* pixels, from the file header; 0 if unknown */
+	int index;              /* 0-based, order of first use */
+};
+
+struct link {
+	enum link_kind kind;
+	const char *url;   /* destination as written (entities decoded) */
+	const char *title; /* link title attribute, or NULL */
+	/* LINK_INTERNAL: */
+	struct chapter *chapter;
+	const char *anchor;      /* slug in chapter, or NULL for its start */
+	struct block *heading;   /* the heading the anchor names, or NULL */
+	/* LINK_KNOWN: */
+	const char *note;
+	/* LINK_EXTERNAL: index into book->externals' distinct URLs (-1 none) */
+	int ext_index;
+	/* LINK_IMAGE: */
+	struct image *image;
+};
+
+struct footnote;
+
+struct inline_node {
+	enum inline_type type;
+	int line, col; /* position in the chapter source; 0 if unknown */
+	struct inline_node *next;
+	struct inline_node *children;
+	const char *text; /* TEXT, CODE, HTML */
+	size_t len;
+	struct link *link; /* LINK, IMAGE */
+	struct footnote *footnote; /* FOOTNOTE_REF */
+};
+
+/* ---- Blocks ----------------------------------------------------------- */
+
+enum block_type {
+	BLK_PARAGRAPH,  /* inlines */
+	BLK_HEADING,    /* inlines; level, slug, text */
+	BLK_CODE,       /* text, len, info, lang */
+	BLK_HTML,       /* raw HTML block: text, len */
+	BLK_QUOTE,      /* children */
+	BLK_LIST,       /* children = items; ordered, start, tight */
+	BLK_ITEM,       /* children; task */
+	BLK_TABLE,      /* children = rows; ncols, align */
+	BLK_TABLE_ROW,  /* children = cells; header */
+	BLK_TABLE_CELL, /* inlines */
+	BLK_THEMATIC,
+	BLK_FOOTNOTE_DEF /* children; footnote */
+};
+
+enum cell_align { ALIGN_NONE, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+enum task_state { TASK_NONE, TASK_OPEN, TASK_DONE };
+
+struct block {
+	enum block_type type;
+	int line, col;
+	struct block *next;
+	struct block *children;
+	struct block *parent;
+	struct inline_node *inlines;
+
+	/* BLK_HEADING */
+	int level;          /* 1..6 */
+	const char *slug;   /* unique within the chapter (resolve.c) */
+	const char *plain;  /* heading text without markup */
+	int number;         /* 0-based index in chapter->headings */
+
+	/* BLK_CODE, BLK_HTML */
+	const char *text;
+	size_t len;
+	const char *info; /* full info string, or "" */
+	const char *lang; /* first word of info, lowercased; "" if none */
+
+	/* BLK_LIST */
+	bool ordered, tight;
+	int start;
+	/* BLK_ITEM */
+	enum task_state task;
+	/* BLK_TABLE */
+	int ncols;
+	enum cell_align *align; /* ncols entries */
+	/* BLK_TABLE_ROW */
+	bool header;
+	/* BLK_FOOTNOTE_DEF */
+	struct footnote *footnote;
+};
+
+/* A footnote definition and the references to it, numbered per chapter in
+ * order of first reference (1-based). Unreferenced definitions keep number
+ * 0 and are still rendered at the end (no lost words). */
+struct footnote {
+	const char *label;
+	int number;
+	struct block *def;  /* BLK_FOOTNOTE_DEF, or NULL if only referenced */
+	int nrefs;
+};
+
+/* ---- Chapters and the book ------------------------------------------- */
+
+struct chapter {
+	int index;          /* 0-based position in reading order */
+	const char *path;   /* relative to the book folder, e.g. "module1/index.md" */
+	const char *display_path; /* as shown in diagnostics, e.g. "book/module1/index.md" */
+	const char *title;  /* first heading's text, else the file name */
+	const char *source; /* file contents (valid UTF-8) */
+	size_t source_len;
+	struct block *blocks;
+
+	struct block **headings; /* in document order */
+	int nheadings;
+
+	struct footnote **footnotes; /* in number order (referenced ones first) */
+	int nfootnotes;
+
+	/* Structure (from SUMMARY.md for mdBook books; else 0/NULL) */
+	int depth;               /* 0 = top level */
+	const char *number;      /* "1.2." or NULL */
+	const char *part;        /* part title that opens before this chapter */
+	struct chapter *parent;
+};
+
+/* One occurrence of an external link, in reading order. */
+struct extref {
+	const char *url;        /* as written */
+	const char *norm;       /* normalised for deduplication */
+	const char *text;       /* plain link text */
+	struct chapter *chapter;
+	int line, col;
+	struct inline_node *node;
+	int distinct;           /* index into book->ext_urls */
+};
+
+/* A declared out-of-book target from the metadata. */
+struct known_target {
+	const char *path; /* as the author writes it in links */
+	const char *note; /* shown to readers */
+};
+
+struct metadata {
+	const char *title;
+	const char *subtitle;
+	const char **authors;
+	int nauthors;
+	const char *language;   /* BCP 47, default "en" */
+	const char *identifier; /* stable id; default derived from title */
+	const char *version;
+	const char *date;       /* YYYY-MM-DD or NULL */
+	const char *description;
+	const char *keywords;
+	const char *source_file; /* metadata file, relative path, or NULL */
+	struct known_target *known;
+	int nknown;
+};
+
+struct book {
+	struct arena *arena;
+	struct diag_list *diags;
+
+	const char *dir;         /* book folder as given */
+	const char *realdir;     /* canonical absolute path of the book folder */
+	const char *display_dir; /* prefix for diagnostics ("book/") */
+	struct metadata meta;
+
+	struct chapter **chapters; /* reading order */
+	int nchapters;
+	struct chapter *root;
+
+	struct image **images;
+	int nimages;
+
+	struct extref *extrefs;   /* every external link occurrence */
+	int nextrefs;
+	int next_distinct;        /* number of distinct normalised URLs */
+
+	/* private to book.c: path -> chapter hash (open addressing) */
+	struct chapter **chapter_hash;
+	size_t chapter_hash_size;
+};
+
+/* ---- Walking the model (model.c) ----------------------------------------
+ * Iterative (explicit stack), so depth costs no C stack.  Blocks are
+ * visited in document order, parents before children; footnote
+ * definitions are part of chapter->blocks (at the end, in number order). */
+
+typedef void (*block_fn)(void *ctx, struct block *b);
+typedef void (*inline_fn)(void *ctx, struct block *owner, struct inline_node *in);
+
+void model_each_block(struct block *first, block_fn fn, void *ctx);
+/* Every inline of every block from first on, pre-order (a link before the
+ * text inside it); owner is the paragraph/heading/cell holding it. */
+void model_each_inline(struct block *first, inline_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,399 @@
+/*
+ * resolve.c - slugs, cross-chapter links, images and external links.
+ */
+#include "resolve.h"
+#include "book.h"
+#include "parse.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Largest image side accepted (pixels): beyond this, decoding would cost
+ * gigabytes for no printable gain. */
+#define IMAGE_MAX_SIDE 20000
+
+/* ---- Slugs ------------------------------------------------------------- */
+
+static bool slug_taken(struct block **hs, int n, const char *slug)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(hs[i]->slug, slug) == 0)
+			return true;
+	return false;
+}
+
+static void make_slugs(struct book *b, struct chapter *ch)
+{
+	for (int i = 0; i < ch->nheadings; i++) {
+		struct block *h = ch->headings[i];
+		char *base = slug_make(b->arena, h->plain);
+		if (!*base)
+			base = "section";
+		const char *s = base;
+		/* GitHub numbers repeats -1, -2 ...; skip numbers already
+		 * taken by a heading that literally ends in -1. */
+		for (int k = 1; slug_taken(ch->headings, i, s); k++)
+			s = arena_printf(b->arena, "%s-%d", base, k);
+		h->slug = s;
+	}
+}
+
+struct block *resolve_anchor(const struct book *b, const struct chapter *ch,
+			     const char *fragment)
+{
+	for (int i = 0; i < ch->nheadings; i++)
+		if (strcmp(ch->headings[i]->slug, fragment) == 0)
+			return ch->headings[i];
+	char *dec = percent_decode(b->arena, fragment);
+	if (!dec)
+		return NULL;
+	/* Authors sometimes write the heading text rather than its slug. */
+	const char *s = slug_make(b->arena, dec);
+	for (int i = 0; i < ch->nheadings; i++)
+		if (strcmp(ch->headings[i]->slug, dec) == 0 || strcmp(ch->headings[i]->slug, s) == 0)
+			return ch->headings[i];
+	return NULL;
+}
+
+/* ---- Images ------------------------------------------------------------ */
+
+static int be16(const unsigned char *p) { return (p[0] << 8) | p[1]; }
+static long be32(const unsigned char *p)
+{
+	return ((long)p[0] << 24) | ((long)p[1] << 16) | ((long)p[2] << 8) | p[3];
+}
+
+const char *image_sniff(const unsigned char *d, size_t len, int *w, int *h)
+{
+	*w = *h = 0;
+	if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+		long pw = be32(d + 16), ph = be32(d + 20);
+		*w = pw > 0x7fffffff ? 0 : (int)pw;
+		*h = ph > 0x7fffffff ? 0 : (int)ph;
+		return "image/png";
+	}
+	if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+		/* Walk the segments to the first start-of-frame. */
+		size_t i = 2;
+		while (i + 9 < len) {
+			if (d[i] != 0xFF) {
+				i++;
+				continue;
+			}
+			int m = d[i + 1];
+			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7) || m == 0xFF) {
+				i += m == 0xFF ? 1 : 2;
+				continue;
+			}
+			int seglen = be16(d + i + 2);
+			if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+				*h = be16(d + i + 5);
+				*w = be16(d + i + 7);
+				return "image/jpeg";
+			}
+			if (seglen < 2)
+				break;
+			i += 2 + (size_t)seglen;
+		}
+		return "image/jpeg"; /* no frame found: caller sees 0x0 */
+	}
+	if (len >= 10 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0)) {
+		*w = d[6] | (d[7] << 8);
+		*h = d[8] | (d[9] << 8);
+		return "image/gif";
+	}
+	/* SVG: XML text mentioning <svg early on. */
+	size_t scan = len < 4096 ? len : 4096;
+	for (size_t i = 0; i + 4 <= scan; i++)
+		if (memcmp(d + i, "<svg", 4) == 0)
+			return "image/svg+xml";
+	return NULL;
+}
+
+static struct image *find_image(struct book *b, const char *path)
+{
+	for (int i = 0; i < b->nimages; i++)
+		if (strcmp(b->images[i]->path, path) == 0)
+			return b->images[i];
+	return NULL;
+}
+
+/* ---- Links --------------------------------------------------------------- */
+
+struct resolver {
+	struct book *book;
+	struct chapter *ch;
+	struct vec images;
+	struct vec extrefs;
+	/* distinct normalised URLs: open-addressing hash of indexes */
+	const char **urls;
+	int *url_ids;
+	size_t url_cap;
+	int nurls;
+};
+
+static bool scheme_is(const char *url, const char *scheme)
+{
+	size_t n = strlen(scheme);
+	return strncasecmp(url, scheme, n) == 0 && url[n] == ':';
+}
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static int distinct_url(struct resolver *r, const char *norm)
+{
+	if ((size_t)(r->nurls + 1) * 2 > r->url_cap) {
+		size_t cap = r->url_cap ? r->url_cap * 2 : 256;
+		const char **urls = calloc(cap, sizeof *urls);
+		int *ids = calloc(cap, sizeof *ids);
+		if (!urls || !ids)
+			abort();
+		for (size_t i = 0; i < r->url_cap; i++) {
+			if (!r->urls[i])
+				continue;
+			size_t h = hash_str(r->urls[i]) & (cap - 1);
+			while (urls[h])
+				h = (h + 1) & (cap - 1);
+			urls[h] = r->urls[i];
+			ids[h] = r->url_ids[i];
+		}
+		free(r->urls);
+		free(r->url_ids);
+		r->urls = urls;
+		r->url_ids = ids;
+		r->url_cap = cap;
+	}
+	size_t h = hash_str(norm) & (r->url_cap - 1);
+	while (r->urls[h]) {
+		if (strcmp(r->urls[h], norm) == 0)
+			return r->url_ids[h];
+		h = (h + 1) & (r->url_cap - 1);
+	}
+	r->urls[h] = norm;
+	r->url_ids[h] = r->nurls;
+	return r->nurls++;
+}
+
+static void broken(struct resolver *r, struct inline_node *in, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void broken(struct resolver *r, struct inline_node *in, const char *fmt, ...)
+{
+	in->link->kind = LINK_BROKEN;
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	diag_warn(r->book->diags, r->ch->display_path, in->line, in->col, "%s", msg.data);
+	buf_free(&msg);
+}
+
+static void resolve_image(struct resolver *r, struct inline_node *in)
+{
+	struct book *b = r->book;
+	struct link *l = in->link;
+	const char *url = l->url;
+	if (!*url) {
+		broken(r, in, "image has no source; its alt text is shown instead");
+		return;
+	}
+	if (url_has_scheme(url)) {
+		broken(r, in, "remote image '%s' is not embedded (books are read offline); "
+			      "its alt text is shown instead", url);
+		return;
+	}
+	const char *path;
+	const char *hash = strchr(url, '#');
+	const char *dest = hash ? arena_strndup(b->arena, url, (size_t)(hash - url)) : url;
+	const char *q = strchr(dest, '?');
+	if (q)
+		dest = arena_strndup(b->arena, dest, (size_t)(q - dest));
+	enum target_status st = book_target(b, r->ch->path, dest, &path);
+	if (st != TARGET_OK) {
+		const char *why = st == TARGET_OUTSIDE ? "is outside the book folder; not embedded"
+				: st == TARGET_NOT_FILE ? "is not a file"
+				: st == TARGET_BAD ? "is malformed (bad percent-encoding)"
+						   : "not found";
+		broken(r, in, "image '%s' %s; its alt text is shown instead", url, why);
+		return;
+	}
+	struct image *img = find_image(b, path);
+	if (!img) {
+		char *data;
+		size_t len;
+		if (book_read_file(b, path, &data, &len) != 0) {
+			broken(r, in, "cannot read image '%s': %s", url, strerror(errno));
+			return;
+		}
+		int w, h;
+		const char *type = image_sniff((const unsigned char *)data, len, &w, &h);
+		free(data);
+		if (!type) {
+			broken(r, in, "'%s' is not a PNG, JPEG, GIF or SVG image; not embedded", url);
+			return;
+		}
+		if (strcmp(type, "image/svg+xml") != 0 &&
+		    (w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE)) {
+			broken(r, in, "image '%s' has unusable dimensions %dx%d; not embedded", url, w, h);
+			return;
+		}
+		img = arena_alloc(b->arena, sizeof *img);
+		img->path = path;
+		img->media_type = type;
+		img->width = w;
+		img->height = h;
+		img->index = (int)r->images.n;
+		vec_push(&r->images, img);
+		b->images = (struct image **)r->images.v;
+		b->nimages = (int)r->images.n;
+	}
+	l->kind = LINK_IMAGE;
+	l->image = img;
+}
+
+static void resolve_link(struct resolver *r, struct inline_node *in)
+{
+	struct book *b = r->book;
+	struct link *l = in->link;
+	const char *url = l->url;
+
+	if (!*url) {
+		broken(r, in, "link has an empty target; shown as text");
+		return;
+	}
+	if (url_has_scheme(url)) {
+		if (scheme_is(url, "http") || scheme_is(url, "https") || scheme_is(url, "mailto")) {
+			l->kind = LINK_EXTERNAL;
+			struct extref *e = arena_alloc(b->arena, sizeof *e);
+			e->url = url;
+			e->norm = url_normalize(b->arena, url);
+			e->text = inline_plain(b->arena, in->children);
+			e->chapter = r->ch;
+			e->line = in->line;
+			e->col = in->col;
+			e->node = in;
+			e->distinct = distinct_url(r, e->norm);
+			l->ext_index = e->distinct;
+			vec_push(&r->extrefs, e);
+		} else if (scheme_is(url, "ftp") || scheme_is(url, "tel") || scheme_is(url, "irc") ||
+			   scheme_is(url, "news")) {
+			l->kind = LINK_EXTERNAL;
+		} else {
+			const char *colon = strchr(url, ':');
+			char scheme[40];
+			snprintf(scheme, sizeof scheme, "%.*s", (int)(colon - url), url);
+			broken(r, in, "'%s:' links are not allowed in a book; shown as text", scheme);
+		}
+		return;
+	}
+
+	const char *known_dest = url;
+	const char *hash = strchr(url, '#');
+	const char *dest = hash ? arena_strndup(b->arena, url, (size_t)(hash - url)) : url;
+	const char *frag = hash ? hash + 1 : NULL;
+	const struct known_target *k = book_known(b, r->ch->path, dest);
+	if (!k && hash)
+		k = book_known(b, r->ch->path, known_dest);
+	if (k) {
+		l->kind = LINK_KNOWN;
+		l->note = k->note;
+		return;
+	}
+
+	struct chapter *target = r->ch;
+	if (*dest) {
+		const char *q = strchr(dest, '?');
+		if (q)
+			dest = arena_strndup(b->arena, dest, (size_t)(q - dest));
+		const char *path;
+		enum target_status st = book_target(b, r->ch->path, dest, &path);
+		switch (st) {
+		case TARGET_OK:
+			break;
+		case TARGET_MISSING:
+			broken(r, in, "link target '%s' not found", url);
+			return;
+		case TARGET_OUTSIDE:
+			broken(r, in, "link target '%s' is outside the book folder "
+				      "(declare it in folio.ini [external] if it is known)", url);
+			return;
+		case TARGET_NOT_FILE:
+			broken(r, in, "link target '%s' is a folder without index.md or README.md", url);
+			return;
+		case TARGET_BAD:
+			broken(r, in, "link target '%s' is malformed (bad percent-encoding)", url);
+			return;
+		}
+		target = book_chapter(b, path);
+		if (!target) {
+			const char *e = path_ext(path);
+			if (strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0)
+				broken(r, in, "link target '%s' is not part of the book "
+					      "(not listed in SUMMARY.md)", url);
+			else
+				broken(r, in, "link target '%s' is a file, not a chapter; "
+					      "shown as text", url);
+			return;
+		}
+	}
+	l->kind = LINK_INTERNAL;
+	l->chapter = target;
+	if (frag && *frag) {
+		struct block *h = resolve_anchor(b, target, frag);
+		if (!h) {
+			broken(r, in, "link target '%s': no heading '#%s' in '%s'", url, frag,
+			       target->display_path);
+			return;
+		}
+		l->heading = h;
+		l->anchor = h->slug;
+	}
+}
+
+static void resolve_inline(void *ctx, struct block *owner, struct inline_node *in)
+{
+	(void)owner;
+	struct resolver *r = ctx;
+	if (in->type == INL_LINK)
+		resolve_link(r, in);
+	else if (in->type == INL_IMAGE)
+		resolve_image(r, in);
+}
+
+void resolve(struct book *b)
+{
+	for (int i = 0; i < b->nchapters; i++)
+		make_slugs(b, b->chapters[i]);
+
+	struct resolver r = {0};
+	r.book = b;
+	for (int i = 0; i < b->nchapters; i++) {
+		r.ch = b->chapters[i];
+		model_each_inline(r.ch->blocks, resolve_inline, &r);
+	}
+
+	b->images = arena_calloc(b->arena, r.images.n + 1, sizeof *b->images);
+	for (size_t i = 0; i < r.images.n; i++)
+		b->images[i] = r.images.v[i];
+	b->nimages = (int)r.images.n;
+	b->nextrefs = (int)r.extrefs.n;
+	b->extrefs = arena_calloc(b->arena, r.extrefs.n + 1, sizeof *b->extrefs);
+	for (size_t i = 0; i < r.extrefs.n; i++)
+		b->extrefs[i] = *(struct extref *)r.extrefs.v[i];
+	b->next_distinct = r.nurls;
+	vec_free(&r.images);
+	vec_free(&r.extrefs);
+	free(r.urls);
+	free(r.url_ids);
+}
