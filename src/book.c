@@ -184,8 +184,29 @@ struct chapter *book_chapter(const struct book *b, const char *path)
 
 struct loader {
 	struct book *book;
-	struct vec order; /* chapters in reading order */
+	struct vec order;       /* chapters in reading order */
+	unsigned char *walked;  /* by chapter index: walked in the second pass */
+	size_t walked_cap;
 };
+
+/* Marks ch walked; returns whether it already was. */
+static bool mark_walked(struct loader *L, const struct chapter *ch)
+{
+	size_t i = (size_t)ch->index;
+	if (i >= L->walked_cap) {
+		size_t cap = L->walked_cap ? L->walked_cap : 64;
+		while (cap <= i)
+			cap *= 2;
+		L->walked = realloc(L->walked, cap);
+		if (!L->walked)
+			abort();
+		memset(L->walked + L->walked_cap, 0, cap - L->walked_cap);
+		L->walked_cap = cap;
+	}
+	bool was = L->walked[i];
+	L->walked[i] = 1;
+	return was;
+}
 
 static const char *base_name(const char *path)
 {
@@ -271,35 +292,53 @@ static void collect_link(void *ctx, struct block *owner, struct inline_node *in)
 	}
 }
 
-/* Depth-first over local links in document order, with an explicit
- * stack so a chain of 10,000 pages costs no C stack. */
-static void load_reachable(struct loader *L, struct chapter *root)
+/* True if the folder of q lies within the folder of p (or is it). */
+static bool folder_within(const char *p, const char *q)
+{
+	const char *ps = strrchr(p, '/');
+	size_t pl = ps ? (size_t)(ps - p) : 0;
+	if (pl == 0)
+		return true; /* the book's top folder holds everything */
+	return strncmp(p, q, pl) == 0 && q[pl] == '/';
+}
+
+/*
+ * Depth-first over local links in document order, with an explicit stack
+ * so a chain of 10,000 pages costs no C stack.
+ *
+ * In the first pass a page claims only the pages in its own folder or
+ * below it: a module's project page therefore follows its module even when
+ * an earlier page links forward to another module's project.  A second,
+ * unrestricted pass then picks up pages reached only through other links.
+ */
+static void dfs(struct loader *L, struct chapter *root, bool within_only)
 {
 	struct book *b = L->book;
 	struct frame {
 		struct chapter *ch;
 		struct link_collect links;
 		size_t next;
-	};
-	struct frame *st = NULL;
+	} *st = NULL;
 	size_t n = 0, cap = 0;
-
-#define PUSH(chapter) do { \
-	if (n == cap) { \
-		cap = cap ? cap * 2 : 16; \
-		st = realloc(st, cap * sizeof *st); \
-		if (!st) abort(); \
-	} \
-	memset(&st[n], 0, sizeof st[n]); \
-	st[n].ch = (chapter); \
-	st[n].links.book = b; \
-	st[n].links.ch = (chapter); \
-	model_each_inline((chapter)->blocks, collect_link, &st[n].links); \
-	n++; \
-} while (0)
-
-	PUSH(root);
-	while (n) {
+	struct chapter *push = root;
+	for (;;) {
+		if (push) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				st = realloc(st, cap * sizeof *st);
+				if (!st)
+					abort();
+			}
+			memset(&st[n], 0, sizeof st[n]);
+			st[n].ch = push;
+			st[n].links.book = b;
+			st[n].links.ch = push;
+			model_each_inline(push->blocks, collect_link, &st[n].links);
+			n++;
+			push = NULL;
+		}
+		if (!n)
+			break;
 		struct frame *f = &st[n - 1];
 		if (f->next >= f->links.paths.n) {
 			vec_free(&f->links.paths);
@@ -309,15 +348,30 @@ static void load_reachable(struct loader *L, struct chapter *root)
 		}
 		size_t i = f->next++;
 		const char *path = f->links.paths.v[i];
-		if (book_chapter(b, path))
+		struct chapter *seen = book_chapter(b, path);
+		if (seen) {
+			/* Already loaded: in the second pass, walk it again to
+			 * find pages only it leads to (each page walked once). */
+			if (!within_only && !mark_walked(L, seen))
+				push = seen;
+			continue;
+		}
+		if (within_only && !folder_within(f->ch->path, path))
 			continue;
 		struct inline_node *in = f->links.nodes.v[i];
-		struct chapter *ch = load_chapter(L, path, f->ch->display_path, in->line, in->col);
-		if (ch)
-			PUSH(ch);
+		push = load_chapter(L, path, f->ch->display_path, in->line, in->col);
+		if (push && !within_only)
+			mark_walked(L, push);
 	}
-#undef PUSH
 	free(st);
+}
+
+static void load_reachable(struct loader *L, struct chapter *root)
+{
+	dfs(L, root, true);
+	mark_walked(L, root);
+	dfs(L, root, false);
+	free(L->walked);
 }
 
 /* mdBook: SUMMARY.md lists the chapters; list nesting gives depth, a
@@ -439,7 +493,7 @@ int book_load(struct book **out, const char *dir, struct arena *a, struct diag_l
 			src_dir = "src";
 	}
 
-	struct loader L = {b, {0}};
+	struct loader L = {.book = b};
 	if (src_dir && load_summary(&L, src_dir) == 0 && L.order.n) {
 		b->root = L.order.v[0];
 	} else {

@@ -146,6 +146,24 @@ char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 	return out;
 }
 
+/* Lowercase for the scripts headings are mostly written in (Latin-1,
+ * Latin Extended-A, Greek, Cyrillic); locale-independent on purpose. */
+static uint32_t lower_cp(uint32_t c)
+{
+	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+	    (c >= 0x410 && c <= 0x42F))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 0x50;
+	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x138 && c != 0x149 && c != 0x17F) {
+		/* pairs: even upper/odd lower, except 0x139-0x148 and 0x179-0x17E (odd upper) */
+		bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+		if (odd_upper ? (c & 1) : !(c & 1))
+			return c + 1;
+	}
+	return c;
+}
+
 char *slug_make(struct arena *a, const char *text)
 {
 	size_t n = strlen(text);
@@ -171,10 +189,8 @@ char *slug_make(struct arena *a, const char *text)
 			     (cp >= 0x3000 && cp <= 0x303F) || /* CJK punctuation */
 			     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
 			     cp >= 0x1F000 || cp == 0xFFFD;
-		if (!punct) {
-			memcpy(out + o, text + i, (size_t)len);
-			o += (size_t)len;
-		}
+		if (!punct)
+			o += (size_t)utf8_encode(lower_cp(cp), out + o);
 		i += (size_t)len;
 	}
 	out[o] = '\0';
