@@ -24,7 +24,7 @@ BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libinih-dev libpng-dev
 TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3
 
-.PHONY: all deps test-deps folio book check clean asan
+.PHONY: all deps test-deps folio book check clean install uninstall
 
 all: deps folio book
 
@@ -56,6 +56,22 @@ check: test-deps $(BUILD)/folio $(UNITBIN)
 
 clean:
 	rm -rf $(BUILD) out
+
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage
+# folio finds its fonts and styles in PREFIX/share/folio (beside ../share of the binary).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(BUILD)/folio
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/fonts \
+		$(DESTDIR)$(PREFIX)/share/folio/styles $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
+	install -m 644 fonts/* $(DESTDIR)$(PREFIX)/share/folio/fonts/
+	install -m 644 styles/* $(DESTDIR)$(PREFIX)/share/folio/styles/
+	install -m 644 src/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/folio $(DESTDIR)$(PREFIX)/share/folio \
+		$(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 -include $(OBJ:.o=.d)
 
