@@ -11,6 +11,7 @@
 #include "options.h"
 #include "pdf.h"
 #include "resolve.h"
+#include "resources.h"
 #include "util.h"
 
 #include <errno.h>
@@ -253,6 +254,7 @@ static int run(struct cli *c)
 
 	if (book_load(&book, c->book_dir, &arena, &diags) == 0) {
 		resolve(book);
+		resources_collect(book);
 		c->opts.source_date = source_date(book);
 		c->opts.data_dir = find_data_dir(&arena);
 		bool building = strcmp(c->command, "build") == 0;

@@ -181,7 +181,23 @@ struct extref {
 	struct chapter *chapter;
 	int line, col;
 	struct inline_node *node;
-	int distinct;           /* index into book->ext_urls */
+	int distinct;           /* distinct-URL index (link->ext_index) */
+	struct block *owner;    /* paragraph/heading/cell holding the link */
+	bool in_resources;      /* inside the root page's Resources section */
+};
+
+/* One entry of the Resources appendix (resources.c): a distinct external
+ * URL, with every place that cites it. */
+struct resource {
+	int number;              /* 1-based, in appendix order */
+	const char *url;         /* as first written */
+	const char *norm;        /* normalised (the deduplication key) */
+	const char *title;       /* link text where it first appears */
+	const char *description; /* the author's, from the root's Resources list */
+	bool author_listed;      /* listed in the root page's Resources section */
+	struct chapter *chapter; /* chapter that first cites it (group) */
+	int *refs;               /* indexes into book->extrefs, reading order */
+	int nrefs;
 };
 
 /* A declared out-of-book target from the metadata. */
@@ -225,6 +241,15 @@ struct book {
 	struct extref *extrefs;   /* every external link occurrence */
 	int nextrefs;
 	int next_distinct;        /* number of distinct normalised URLs */
+
+	/* Resources appendix (resources.c), in appendix order: first the
+	 * entries of the root page's Resources section, then the rest by
+	 * the chapter that first cites them.  resource_of[d] is the entry
+	 * for distinct URL d (link->ext_index). */
+	struct resource *resources;
+	int nresources;
+	struct resource **resource_of;
+	struct block *resources_section; /* the author's heading, or NULL */
 
 	/* private to book.c: path -> chapter hash (open addressing) */
 	struct chapter **chapter_hash;

@@ -262,7 +262,7 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 	l->image = img;
 }
 
-static void resolve_link(struct resolver *r, struct inline_node *in)
+static void resolve_link(struct resolver *r, struct block *owner, struct inline_node *in)
 {
 	struct book *b = r->book;
 	struct link *l = in->link;
@@ -283,6 +283,7 @@ static void resolve_link(struct resolver *r, struct inline_node *in)
 			e->line = in->line;
 			e->col = in->col;
 			e->node = in;
+			e->owner = owner;
 			e->distinct = distinct_url(r, e->norm);
 			l->ext_index = e->distinct;
 			vec_push(&r->extrefs, e);
@@ -363,10 +364,9 @@ static void resolve_link(struct resolver *r, struct inline_node *in)
 
 static void resolve_inline(void *ctx, struct block *owner, struct inline_node *in)
 {
-	(void)owner;
 	struct resolver *r = ctx;
 	if (in->type == INL_LINK)
-		resolve_link(r, in);
+		resolve_link(r, owner, in);
 	else if (in->type == INL_IMAGE)
 		resolve_image(r, in);
 }
