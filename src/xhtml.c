@@ -1,0 +1,1065 @@
+/*
+ * xhtml.c - the book model as EPUB 3 XHTML content documents.
+ *
+ * Blocks and inlines are walked with an explicit stack (enter/exit, as
+ * cmark's renderers do), so deeply nested input cannot overflow the C
+ * stack.  Past MAX_NEST levels container tags are no longer written (the
+ * text still is), which keeps readers and validators from choking on
+ * pathological nesting.
+ */
+#include "xhtml.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "highlight.h"
+
+#define MAX_NEST 64
+
+/* ---- Escaping ---------------------------------------------------------- */
+
+/* Decodes one UTF-8 sequence (strictly: no overlongs, surrogates or
+ * values past U+10FFFF).  Returns its length, or 1 with 0xFFFD. */
+static int decode_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	int len;
+	uint32_t v, min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		v = c & 0x1F;
+		min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		v = c & 0x0F;
+		min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		v = c & 0x07;
+		min = 0x10000;
+	} else {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	if ((size_t)len > n)
+		goto bad;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto bad;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		goto bad;
+	*cp = v;
+	return len;
+bad:
+	*cp = 0xFFFD;
+	return 1;
+}
+
+void xhtml_escape(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+		/* plain printable ASCII and tab/newline go out in runs */
+		if ((c >= 0x20 && c < 0x7F && c != '&' && c != '<' && c != '>' &&
+		     c != '"') ||
+		    c == '\t' || c == '\n') {
+			i++;
+			continue;
+		}
+		if (i > run)
+			buf_put(b, p + run, i - run);
+		if (c < 0x80) {
+			switch (c) {
+			case '&': buf_puts(b, "&amp;"); break;
+			case '<': buf_puts(b, "&lt;"); break;
+			case '>': buf_puts(b, "&gt;"); break;
+			case '"': buf_puts(b, "&quot;"); break;
+			default: break; /* C0 control or DEL: dropped */
+			}
+			i++;
+		} else {
+			uint32_t cp;
+			int n = decode_utf8(p + i, len - i, &cp);
+			if (cp == 0xFFFD && n == 1)
+				buf_puts(b, "\xEF\xBF\xBD");
+			else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE ||
+				 cp == 0xFFFF)
+				; /* C1 controls and non-characters: dropped */
+			else
+				buf_put(b, p + i, (size_t)n);
+			i += (size_t)n;
+		}
+		run = i;
+	}
+	if (i > run)
+		buf_put(b, p + run, i - run);
+}
+
+void xhtml_escape_str(struct buf *b, const char *s)
+{
+	if (s)
+		xhtml_escape(b, s, strlen(s));
+}
+
+size_t xhtml_label(struct buf *b, const char *text, const char *fallback)
+{
+	size_t before = b->len;
+	bool space = false;
+
+	if (text) {
+		const char *p = text;
+		while (*p) {
+			const char *q = p;
+			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+				q++;
+			if (q > p) {
+				space = b->len > before;
+				p = q;
+				continue;
+			}
+			while (*q && *q != ' ' && *q != '\t' && *q != '\n' &&
+			       *q != '\r')
+				q++;
+			size_t mark = b->len;
+			if (space)
+				buf_putc(b, ' ');
+			size_t word = b->len;
+			xhtml_escape(b, p, (size_t)(q - p));
+			if (b->len == word)
+				b->len = mark; /* only dropped characters */
+			else
+				space = false;
+			p = q;
+		}
+	}
+	if (b->len == before && fallback)
+		xhtml_escape_str(b, fallback);
+	if (b->data)
+		b->data[b->len] = '\0';
+	return b->len - before;
+}
+
+/* ---- Ids and URLs ------------------------------------------------------ */
+
+static bool ascii_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool ascii_alnum(int c)
+{
+	return ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+void xhtml_id(struct buf *b, const char *slug)
+{
+	const unsigned char *p = (const unsigned char *)(slug ? slug : "");
+	bool plain = ascii_alpha(p[0]) || p[0] == '_';
+
+	for (const unsigned char *q = p; *q && plain; q++)
+		if (!ascii_alnum(*q) && *q != '_' && *q != '-')
+			plain = false;
+	if (plain) {
+		buf_puts(b, (const char *)p);
+		return;
+	}
+	buf_puts(b, "h.");
+	for (; *p; p++) {
+		if (ascii_alnum(*p) || *p == '_' || *p == '-')
+			buf_putc(b, *p);
+		else
+			buf_printf(b, ".%02x", *p);
+	}
+}
+
+static bool is_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+static bool prefix_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		int c = (unsigned char)*s;
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != *prefix)
+			return false;
+	}
+	return true;
+}
+
+bool xhtml_url(struct buf *b, const char *url)
+{
+	const char *rest;
+	const char *scheme;
+
+	if (!url)
+		return false;
+	if (prefix_ci(url, "https://")) {
+		scheme = "https://";
+		rest = url + 8;
+	} else if (prefix_ci(url, "http://")) {
+		scheme = "http://";
+		rest = url + 7;
+	} else if (prefix_ci(url, "mailto:")) {
+		scheme = "mailto:";
+		rest = url + 7;
+	} else {
+		return false;
+	}
+
+	if (scheme[0] == 'h') {
+		/* [user@]host[:port], host a DNS name or IPv4 address (or an
+		 * IPv6 literal); anything else is not linked */
+		const char *end = rest + strcspn(rest, "/?#");
+		const char *host = rest;
+		for (const char *q = rest; q < end; q++)
+			if (*q == '@')
+				host = q + 1;
+		const char *h = host;
+		if (*h == '[') {
+			while (h < end && *h != ']') {
+				if (!is_hex(*h) && *h != ':' && *h != '.' &&
+				    *h != '[')
+					return false;
+				h++;
+			}
+			if (h == end)
+				return false;
+			h++;
+		} else {
+			while (h < end && (ascii_alnum(*h) || *h == '-' ||
+					   *h == '.'))
+				h++;
+			if (h == host)
+				return false;
+		}
+		if (h < end && *h == ':') {
+			for (h++; h < end; h++)
+				if (*h < '0' || *h > '9')
+					return false;
+		}
+		if (h != end)
+			return false;
+		for (const char *q = rest; q < host; q++)
+			if ((unsigned char)*q <= 0x20 || *q == '"' ||
+			    *q == '<' || *q == '>' || *q == '\\')
+				return false;
+	} else if (!*rest) {
+		return false;
+	}
+
+	buf_puts(b, scheme);
+	bool fragment = false;
+	for (const unsigned char *p = (const unsigned char *)rest; *p; p++) {
+		unsigned char c = *p;
+		if (c == '%' && is_hex(p[1]) && is_hex(p[2])) {
+			buf_putc(b, '%');
+		} else if (c == '#' && !fragment) {
+			fragment = true;
+			buf_putc(b, '#');
+		} else if (c == '&') {
+			buf_puts(b, "&amp;");
+		} else if (ascii_alnum(c) || strchr("-._~!$'()*+,;=:@/?", c)) {
+			buf_putc(b, c);
+		} else {
+			buf_printf(b, "%%%02X", c);
+		}
+	}
+	if (b->data)
+		b->data[b->len] = '\0';
+	return true;
+}
+
+void xhtml_chapter_file(char out[32], const struct chapter *ch)
+{
+	snprintf(out, 32, "chapter%03d.xhtml", ch->index + 1);
+}
+
+/* ---- Documents --------------------------------------------------------- */
+
+void xhtml_begin(struct buf *b, const char *lang, const char *title,
+		 const char *css_href)
+{
+	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		    "<!DOCTYPE html>\n"
+		    "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+		    "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"");
+	xhtml_escape_str(b, lang);
+	buf_puts(b, "\" xml:lang=\"");
+	xhtml_escape_str(b, lang);
+	buf_puts(b, "\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>");
+	xhtml_label(b, title, "Untitled");
+	buf_puts(b, "</title>\n");
+	if (css_href) {
+		buf_puts(b, "<link rel=\"stylesheet\" type=\"text/css\" href=\"");
+		xhtml_escape_str(b, css_href);
+		buf_puts(b, "\"/>\n");
+	}
+	buf_puts(b, "</head>\n<body>\n");
+}
+
+void xhtml_end(struct buf *b)
+{
+	buf_puts(b, "</body>\n</html>\n");
+}
+
+/* ---- Raw HTML ---------------------------------------------------------- */
+
+static size_t skip_ws(const char *s, size_t i, size_t n)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+			 s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* Only HTML comments (and white space): a reader would see nothing, so
+ * folio writes nothing (and never has to put "--" in an XML comment). */
+static bool html_is_comment(const char *s, size_t n)
+{
+	size_t i = skip_ws(s, 0, n);
+	if (i == n)
+		return false;
+	while (i < n) {
+		if (n - i < 4 || memcmp(s + i, "<!--", 4) != 0)
+			return false;
+		size_t j = i + 4;
+		while (j + 3 <= n && memcmp(s + j, "-->", 3) != 0)
+			j++;
+		if (j + 3 > n)
+			return false;
+		i = skip_ws(s, j + 3, n);
+	}
+	return true;
+}
+
+/* <br>, <br/>, <br /> in any case. */
+static bool html_is_br(const char *s, size_t n)
+{
+	if (n < 4 || s[0] != '<' || (s[1] | 0x20) != 'b' || (s[2] | 0x20) != 'r')
+		return false;
+	size_t i = skip_ws(s, 3, n);
+	if (i < n && s[i] == '/')
+		i++;
+	return i + 1 == n && s[i] == '>';
+}
+
+/* ---- The chapter writer ------------------------------------------------ */
+
+struct render {
+	struct buf *b;
+	const struct xhtml_env *env;
+	const struct chapter *ch;
+	int *fn_refs;        /* by footnote number: references written */
+	int nfn;             /* entries in fn_refs */
+	int link_depth;      /* open <a> elements */
+	enum task_state pending_task; /* checkbox owed to the next paragraph */
+	struct buf iflags;   /* per open inline: what its exit must close */
+	struct buf bflags;   /* per open block: same */
+};
+
+enum {
+	F_TAG = 1,  /* a tag was opened and must be closed */
+	F_A = 2,    /* an <a> was opened */
+	F_NOTE = 4  /* a known-target note follows the text */
+};
+
+static void push_flag(struct buf *stack, int f)
+{
+	buf_putc(stack, f);
+}
+
+static int pop_flag(struct buf *stack)
+{
+	if (stack->len == 0)
+		return 0;
+	return (unsigned char)stack->data[--stack->len];
+}
+
+static void render_blocks(struct render *r, const struct block *first);
+
+void xhtml_inline_text(struct buf *b, const struct inline_node *first)
+{
+	struct vec st = {NULL, 0, 0};
+	const struct inline_node *n = first;
+
+	while (n) {
+		switch (n->type) {
+		case INL_TEXT:
+		case INL_CODE:
+		case INL_HTML:
+			if (n->text)
+				buf_put(b, n->text, n->len);
+			break;
+		case INL_SOFTBREAK:
+		case INL_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			break;
+		}
+		if (n->children && n->type != INL_FOOTNOTE_REF) {
+			vec_push(&st, (void *)n);
+			n = n->children;
+			continue;
+		}
+		while (!n->next && st.n > 0)
+			n = st.v[--st.n];
+		n = n->next;
+	}
+	vec_free(&st);
+}
+
+static void task_box(struct render *r, enum task_state t)
+{
+	if (t == TASK_DONE)
+		buf_puts(r->b, "<span class=\"task task-done\">\xE2\x98\x91</span> ");
+	else if (t == TASK_OPEN)
+		buf_puts(r->b, "<span class=\"task task-open\">\xE2\x98\x90</span> ");
+}
+
+/* The href of an internal link, or false when it has no usable target. */
+static bool internal_href(struct render *r, const struct link *l)
+{
+	const struct chapter *t = l->chapter;
+	const char *anchor = NULL;
+	char file[32];
+
+	if (!t)
+		return false;
+	if (l->heading && l->heading->slug) {
+		anchor = l->heading->slug;
+	} else if (l->anchor) {
+		/* only to an id the target really has */
+		for (int i = 0; i < t->nheadings; i++)
+			if (t->headings[i]->slug &&
+			    strcmp(t->headings[i]->slug, l->anchor) == 0)
+				anchor = l->anchor;
+	}
+	xhtml_chapter_file(file, t);
+	buf_puts(r->b, file);
+	if (anchor) {
+		buf_putc(r->b, '#');
+		xhtml_id(r->b, anchor);
+	}
+	return true;
+}
+
+static void put_title_attr(struct render *r, const struct link *l)
+{
+	if (l->title && *l->title) {
+		buf_puts(r->b, " title=\"");
+		xhtml_escape_str(r->b, l->title);
+		buf_putc(r->b, '"');
+	}
+}
+
+/* Opens <a ...> for a link when it gets one; returns the exit flags. */
+static int link_enter(struct render *r, const struct inline_node *n)
+{
+	const struct link *l = n->link;
+	struct buf *b = r->b;
+
+	if (!l)
+		return 0;
+	if (l->kind == LINK_KNOWN)
+		return F_NOTE;
+	if (r->link_depth > 0)
+		return 0; /* XHTML forbids <a> inside <a> */
+	if (l->kind == LINK_EXTERNAL) {
+		size_t mark = b->len;
+		buf_puts(b, "<a class=\"ext\" href=\"");
+		if (!xhtml_url(b, l->url)) {
+			b->len = mark;
+			b->data[mark] = '\0';
+			return 0;
+		}
+		buf_putc(b, '"');
+	} else if (l->kind == LINK_INTERNAL) {
+		size_t mark = b->len;
+		buf_puts(b, "<a href=\"");
+		if (!internal_href(r, l)) {
+			b->len = mark;
+			b->data[mark] = '\0';
+			return 0;
+		}
+		buf_putc(b, '"');
+	} else {
+		/* broken, unresolved, or a link to an image file (not a
+		 * content document, so not linkable in EPUB): text only */
+		return 0;
+	}
+	put_title_attr(r, l);
+	buf_putc(b, '>');
+	r->link_depth++;
+	return F_A;
+}
+
+static void image_put(struct render *r, const struct inline_node *n,
+		      const char *href)
+{
+	struct buf alt = BUF_INIT;
+	const struct image *img = n->link->image;
+
+	xhtml_inline_text(&alt, n->children);
+	buf_puts(r->b, "<img src=\"");
+	xhtml_escape_str(r->b, href);
+	buf_puts(r->b, "\" alt=\"");
+	xhtml_label(r->b, alt.data, NULL);
+	buf_putc(r->b, '"');
+	put_title_attr(r, n->link);
+	if (img->width > 0 && img->height > 0)
+		buf_printf(r->b, " width=\"%d\" height=\"%d\"", img->width,
+			   img->height);
+	buf_puts(r->b, "/>");
+	buf_free(&alt);
+}
+
+static const char *image_href(struct render *r, const struct link *l)
+{
+	if (!l || l->kind != LINK_IMAGE || !l->image)
+		return NULL;
+	int i = l->image->index;
+	if (i < 0 || i >= r->env->nimage_href)
+		return NULL;
+	return r->env->image_href[i];
+}
+
+static void footnote_ref(struct render *r, const struct inline_node *n)
+{
+	const struct footnote *fn = n->footnote;
+	struct buf *b = r->b;
+
+	if (!fn || !fn->def || fn->number < 1 || fn->number >= r->nfn) {
+		/* nothing to point at: keep what the author wrote */
+		buf_puts(b, "[^");
+		xhtml_escape_str(b, fn && fn->label ? fn->label : "");
+		buf_putc(b, ']');
+		return;
+	}
+	int k = ++r->fn_refs[fn->number];
+	if (r->link_depth > 0) {
+		buf_printf(b, "<sup class=\"fnref\" id=\"fnref.%d.%d\">%d</sup>",
+			   fn->number, k, fn->number);
+		return;
+	}
+	buf_printf(b, "<sup class=\"fnref\"><a epub:type=\"noteref\" "
+		      "role=\"doc-noteref\" href=\"#fn.%d\" id=\"fnref.%d.%d\">"
+		      "%d</a></sup>",
+		   fn->number, fn->number, k, fn->number);
+}
+
+/* Enter an inline: write what comes before its children.  Returns true
+ * when its children follow (its exit flags are then pushed). */
+static bool inline_enter(struct render *r, const struct inline_node *n,
+			 size_t depth)
+{
+	struct buf *b = r->b;
+	bool tags = depth < MAX_NEST;
+	const char *href;
+
+	switch (n->type) {
+	case INL_TEXT:
+		xhtml_escape(b, n->text, n->len);
+		return false;
+	case INL_SOFTBREAK:
+		buf_putc(b, '\n');
+		return false;
+	case INL_LINEBREAK:
+		buf_puts(b, "<br/>\n");
+		return false;
+	case INL_CODE:
+		buf_puts(b, "<code>");
+		xhtml_escape(b, n->text, n->len);
+		buf_puts(b, "</code>");
+		return false;
+	case INL_HTML:
+		if (html_is_comment(n->text, n->len))
+			return false;
+		if (html_is_br(n->text, n->len)) {
+			buf_puts(b, "<br/>");
+			return false;
+		}
+		buf_puts(b, "<code class=\"raw-html\">");
+		xhtml_escape(b, n->text, n->len);
+		buf_puts(b, "</code>");
+		return false;
+	case INL_EMPH:
+		if (tags)
+			buf_puts(b, "<em>");
+		push_flag(&r->iflags, tags ? F_TAG : 0);
+		return true;
+	case INL_STRONG:
+		if (tags)
+			buf_puts(b, "<strong>");
+		push_flag(&r->iflags, tags ? F_TAG : 0);
+		return true;
+	case INL_STRIKE:
+		if (tags)
+			buf_puts(b, "<del>");
+		push_flag(&r->iflags, tags ? F_TAG : 0);
+		return true;
+	case INL_LINK:
+		push_flag(&r->iflags, tags ? link_enter(r, n) :
+				      (n->link && n->link->kind == LINK_KNOWN ?
+					       F_NOTE : 0));
+		return true;
+	case INL_IMAGE:
+		href = image_href(r, n->link);
+		if (href) {
+			image_put(r, n, href);
+			return false;
+		}
+		/* missing or refused image: its alt text, as text */
+		push_flag(&r->iflags, 0);
+		return true;
+	case INL_FOOTNOTE_REF:
+		footnote_ref(r, n);
+		return false;
+	}
+	return false;
+}
+
+static void inline_exit(struct render *r, const struct inline_node *n)
+{
+	struct buf *b = r->b;
+	int f = pop_flag(&r->iflags);
+
+	switch (n->type) {
+	case INL_EMPH:
+		if (f & F_TAG)
+			buf_puts(b, "</em>");
+		break;
+	case INL_STRONG:
+		if (f & F_TAG)
+			buf_puts(b, "</strong>");
+		break;
+	case INL_STRIKE:
+		if (f & F_TAG)
+			buf_puts(b, "</del>");
+		break;
+	case INL_LINK:
+		if (f & F_A) {
+			buf_puts(b, "</a>");
+			r->link_depth--;
+		}
+		if ((f & F_NOTE) && n->link && n->link->note) {
+			buf_puts(b, " <span class=\"known-note\">(");
+			xhtml_escape_str(b, n->link->note);
+			buf_puts(b, ")</span>");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void render_inlines(struct render *r, const struct inline_node *first)
+{
+	struct vec st = {NULL, 0, 0};
+	const struct inline_node *n = first;
+
+	while (n) {
+		if (inline_enter(r, n, st.n)) {
+			if (n->children) {
+				vec_push(&st, (void *)n);
+				n = n->children;
+				continue;
+			}
+			inline_exit(r, n);
+		}
+		while (!n->next && st.n > 0) {
+			n = st.v[--st.n];
+			inline_exit(r, n);
+		}
+		n = n->next;
+	}
+	vec_free(&st);
+}
+
+/* ---- Blocks ------------------------------------------------------------ */
+
+static void code_span(void *ctx, enum hl_class cls, const char *text,
+		      size_t len)
+{
+	struct buf *b = ctx;
+	if (cls == HL_PLAIN) {
+		xhtml_escape(b, text, len);
+		return;
+	}
+	buf_printf(b, "<span class=\"%s\">", hl_class_name(cls));
+	xhtml_escape(b, text, len);
+	buf_puts(b, "</span>");
+}
+
+static void code_block(struct render *r, const struct block *blk)
+{
+	struct buf *b = r->b;
+	size_t len = blk->text ? blk->len : 0;
+	const char *lang = blk->lang ? blk->lang : "";
+
+	/* the final newline would show as an empty last line */
+	if (len > 0 && blk->text[len - 1] == '\n')
+		len--;
+	buf_puts(b, "<pre class=\"code\"><code");
+	if (*lang) {
+		buf_puts(b, " class=\"language-");
+		for (const char *p = lang; *p && p - lang < 40; p++) {
+			char c = *p;
+			if (ascii_alnum(c) || c == '_' || c == '-')
+				buf_putc(b, c);
+			else if (c == '+')
+				buf_puts(b, "p");
+			else
+				buf_putc(b, '_');
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '>');
+	highlight(lang, blk->text ? blk->text : "", len, code_span, b);
+	buf_puts(b, "</code></pre>\n");
+}
+
+static const char *align_class(const struct block *table, int col)
+{
+	if (!table->align || col < 0 || col >= table->ncols)
+		return NULL;
+	switch (table->align[col]) {
+	case ALIGN_LEFT: return "left";
+	case ALIGN_CENTER: return "center";
+	case ALIGN_RIGHT: return "right";
+	default: return NULL;
+	}
+}
+
+static void table_block(struct render *r, const struct block *t)
+{
+	struct buf *b = r->b;
+	bool in_head = false, in_body = false;
+
+	buf_puts(b, "<div class=\"table\"><table>\n");
+	for (const struct block *row = t->children; row; row = row->next) {
+		if (row->header) {
+			if (in_body) {
+				/* a header row after body rows cannot go
+				 * into <thead>: keep it a body row */
+			} else if (!in_head) {
+				buf_puts(b, "<thead>\n");
+				in_head = true;
+			}
+		} else if (!in_body) {
+			if (in_head)
+				buf_puts(b, "</thead>\n");
+			in_head = false;
+			buf_puts(b, "<tbody>\n");
+			in_body = true;
+		}
+		const char *cell_tag = row->header && !in_body ? "th" : "td";
+		buf_puts(b, "<tr>");
+		int col = 0;
+		for (const struct block *c = row->children; c; c = c->next, col++) {
+			const char *al = align_class(t, col);
+			buf_printf(b, "<%s", cell_tag);
+			if (cell_tag[1] == 'h')
+				buf_puts(b, " scope=\"col\"");
+			if (al)
+				buf_printf(b, " class=\"%s\"", al);
+			buf_putc(b, '>');
+			if (c->type == BLK_TABLE_CELL)
+				render_inlines(r, c->inlines);
+			else
+				render_blocks(r, c);
+			buf_printf(b, "</%s>", cell_tag);
+		}
+		buf_puts(b, "</tr>\n");
+	}
+	if (in_head)
+		buf_puts(b, "</thead>\n");
+	if (in_body)
+		buf_puts(b, "</tbody>\n");
+	buf_puts(b, "</table></div>\n");
+}
+
+/* Is this footnote definition written in the chapter's footnote section
+ * (and so skipped where it stands)? */
+static bool footnote_listed(const struct render *r, const struct block *blk)
+{
+	const struct footnote *fn = blk->footnote;
+	if (!fn || fn->def != blk)
+		return false;
+	for (int i = 0; i < r->ch->nfootnotes; i++)
+		if (r->ch->footnotes[i] == fn)
+			return true;
+	return false;
+}
+
+/* Enter a block.  stack[0..depth) are its ancestors.  Returns true when
+ * its children follow (its exit flags are then pushed). */
+static bool block_enter(struct render *r, const struct block *blk,
+			const struct vec *stack)
+{
+	struct buf *b = r->b;
+	size_t depth = stack->n;
+	const struct block *parent = depth > 0 ? stack->v[depth - 1] : NULL;
+	const struct block *grand = depth > 1 ? stack->v[depth - 2] : NULL;
+	bool tags = depth < MAX_NEST;
+	int level;
+
+	switch (blk->type) {
+	case BLK_PARAGRAPH: {
+		bool tight = parent && parent->type == BLK_ITEM && grand &&
+			     grand->type == BLK_LIST && grand->tight &&
+			     depth <= MAX_NEST;
+		if (!tight)
+			buf_puts(b, "<p>");
+		if (r->pending_task != TASK_NONE) {
+			task_box(r, r->pending_task);
+			r->pending_task = TASK_NONE;
+		}
+		render_inlines(r, blk->inlines);
+		buf_puts(b, tight ? "\n" : "</p>\n");
+		return false;
+	}
+	case BLK_HEADING:
+		level = blk->level < 1 ? 1 : blk->level > 6 ? 6 : blk->level;
+		buf_printf(b, "<h%d", level);
+		if (blk->slug && *blk->slug) {
+			buf_puts(b, " id=\"");
+			xhtml_id(b, blk->slug);
+			buf_putc(b, '"');
+		}
+		buf_putc(b, '>');
+		render_inlines(r, blk->inlines);
+		buf_printf(b, "</h%d>\n", level);
+		return false;
+	case BLK_CODE:
+		code_block(r, blk);
+		return false;
+	case BLK_HTML: {
+		size_t len = blk->text ? blk->len : 0;
+		if (len == 0 || html_is_comment(blk->text, len))
+			return false;
+		while (len > 0 && blk->text[len - 1] == '\n')
+			len--;
+		buf_puts(b, "<pre class=\"raw-html\">");
+		xhtml_escape(b, blk->text, len);
+		buf_puts(b, "</pre>\n");
+		return false;
+	}
+	case BLK_QUOTE:
+		if (tags)
+			buf_puts(b, "<blockquote>\n");
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
+	case BLK_LIST:
+		if (tags) {
+			if (!blk->ordered)
+				buf_puts(b, "<ul>\n");
+			else if (blk->start != 1)
+				buf_printf(b, "<ol start=\"%d\">\n", blk->start);
+			else
+				buf_puts(b, "<ol>\n");
+		}
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
+	case BLK_ITEM:
+		/* an item has tags exactly when its list has */
+		tags = depth <= MAX_NEST && parent && parent->type == BLK_LIST;
+		if (tags)
+			buf_puts(b, blk->task != TASK_NONE ?
+					    "<li class=\"task-item\">" : "<li>");
+		if (blk->task != TASK_NONE) {
+			if (blk->children &&
+			    blk->children->type == BLK_PARAGRAPH)
+				r->pending_task = blk->task;
+			else
+				task_box(r, blk->task);
+		}
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
+	case BLK_TABLE:
+		table_block(r, blk);
+		return false;
+	case BLK_TABLE_ROW:
+		/* outside a table (not made by the parser): plain blocks */
+		push_flag(&r->bflags, 0);
+		return true;
+	case BLK_TABLE_CELL:
+		buf_puts(b, "<p>");
+		render_inlines(r, blk->inlines);
+		buf_puts(b, "</p>\n");
+		return false;
+	case BLK_THEMATIC:
+		buf_puts(b, "<hr/>\n");
+		return false;
+	case BLK_FOOTNOTE_DEF:
+		if (footnote_listed(r, blk))
+			return false;
+		push_flag(&r->bflags, 0);
+		return true;
+	}
+	return false;
+}
+
+static void block_exit(struct render *r, const struct block *blk)
+{
+	struct buf *b = r->b;
+	int f = pop_flag(&r->bflags);
+
+	switch (blk->type) {
+	case BLK_QUOTE:
+		if (f & F_TAG)
+			buf_puts(b, "</blockquote>\n");
+		break;
+	case BLK_LIST:
+		if (f & F_TAG)
+			buf_puts(b, blk->ordered ? "</ol>\n" : "</ul>\n");
+		break;
+	case BLK_ITEM:
+		r->pending_task = TASK_NONE;
+		if (f & F_TAG)
+			buf_puts(b, "</li>\n");
+		break;
+	default:
+		break;
+	}
+}
+
+static void render_blocks(struct render *r, const struct block *first)
+{
+	struct vec st = {NULL, 0, 0};
+	const struct block *n = first;
+
+	while (n) {
+		if (block_enter(r, n, &st)) {
+			if (n->children) {
+				vec_push(&st, (void *)n);
+				n = n->children;
+				continue;
+			}
+			block_exit(r, n);
+		}
+		while (!n->next && st.n > 0) {
+			n = st.v[--st.n];
+			block_exit(r, n);
+		}
+		n = n->next;
+	}
+	vec_free(&st);
+}
+
+/* The chapter's footnotes, in number order, after its text. */
+static void render_footnotes(struct render *r)
+{
+	struct buf *b = r->b;
+	const struct chapter *ch = r->ch;
+	bool any = false;
+
+	for (int i = 0; i < ch->nfootnotes; i++) {
+		const struct footnote *fn = ch->footnotes[i];
+		if (!fn || !fn->def)
+			continue;
+		if (!any) {
+			buf_puts(b, "<section class=\"footnotes\" "
+				    "epub:type=\"footnotes\">\n<hr/>\n");
+			any = true;
+		}
+		int num = fn->number;
+		int refs = num >= 1 && num < r->nfn ? r->fn_refs[num] : 0;
+		if (num >= 1 && num < r->nfn)
+			buf_printf(b, "<aside class=\"footnote\" epub:type=\"footnote\" "
+				      "role=\"doc-footnote\" id=\"fn.%d\">\n", num);
+		else
+			buf_printf(b, "<aside class=\"footnote\" epub:type=\"footnote\" "
+				      "role=\"doc-footnote\" id=\"fn.0.%d\">\n", i + 1);
+
+		/* the number, linking back to the first reference */
+		struct buf label = BUF_INIT;
+		if (num >= 1 && refs > 0)
+			buf_printf(&label, "<a class=\"fn-back\" role=\"doc-backlink\" "
+					   "href=\"#fnref.%d.1\">%d.</a> ", num, num);
+		else if (num >= 1)
+			buf_printf(&label, "<span class=\"fn-num\">%d.</span> ", num);
+
+		const struct block *first = fn->def->children;
+		if (first && first->type == BLK_PARAGRAPH) {
+			buf_puts(b, "<p>");
+			if (label.len)
+				buf_put(b, label.data, label.len);
+			render_inlines(r, first->inlines);
+			buf_puts(b, "</p>\n");
+			render_blocks(r, first->next);
+		} else {
+			if (label.len) {
+				buf_puts(b, "<p class=\"fn-label\">");
+				buf_put(b, label.data, label.len);
+				buf_puts(b, "</p>\n");
+			}
+			render_blocks(r, first);
+		}
+		buf_free(&label);
+
+		/* more references: one back link each */
+		refs = num >= 1 && num < r->nfn ? r->fn_refs[num] : 0;
+		if (refs > 1) {
+			buf_puts(b, "<p class=\"fn-more\">");
+			for (int k = 2; k <= refs; k++)
+				buf_printf(b, "%s<a class=\"fn-back\" role=\"doc-backlink\" "
+					      "href=\"#fnref.%d.%d\">\xE2\x86\xA9 %d</a>",
+					   k > 2 ? " " : "", num, k, k);
+			buf_puts(b, "</p>\n");
+		}
+		buf_puts(b, "</aside>\n");
+	}
+	if (any)
+		buf_puts(b, "</section>\n");
+}
+
+void xhtml_chapter(struct buf *b, const struct xhtml_env *env,
+		   const struct chapter *ch)
+{
+	struct render r;
+	char fallback[48];
+	int maxnum = 0;
+
+	memset(&r, 0, sizeof r);
+	r.b = b;
+	r.env = env;
+	r.ch = ch;
+	for (int i = 0; i < ch->nfootnotes; i++)
+		if (ch->footnotes[i] && ch->footnotes[i]->number > maxnum)
+			maxnum = ch->footnotes[i]->number;
+	r.nfn = maxnum + 1;
+	r.fn_refs = calloc((size_t)r.nfn, sizeof *r.fn_refs);
+	if (!r.fn_refs)
+		abort();
+
+	snprintf(fallback, sizeof fallback, "Chapter %d", ch->index + 1);
+	xhtml_begin(b, env->lang, ch->title && *ch->title ? ch->title : fallback,
+		    env->css_href);
+	buf_puts(b, "<section class=\"chapter\" epub:type=\"chapter\" "
+		    "role=\"doc-chapter\">\n");
+	render_blocks(&r, ch->blocks);
+	render_footnotes(&r);
+	buf_puts(b, "</section>\n");
+	xhtml_end(b);
+
+	free(r.fn_refs);
+	buf_free(&r.iflags);
+	buf_free(&r.bflags);
+}
