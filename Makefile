@@ -9,7 +9,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 DEFS    := -D_GNU_SOURCE
-LIBS    := -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lm -lpthread
+LIBS    := -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -lm -lpthread
 
 BUILD   := build
 SRC     := $(sort $(wildcard src/*.c))
@@ -21,7 +21,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what folio needs to build and run, and what the tests need.
 BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
-              libinih-dev libpng-dev
+              libinih-dev libpng-dev libmd-dev
 TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3
 
 .PHONY: all deps test-deps folio book check clean install uninstall

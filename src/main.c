@@ -7,6 +7,7 @@
  */
 #include "book.h"
 #include "epub.h"
+#include "manifest.h"
 #include "model.h"
 #include "options.h"
 #include "pdf.h"
@@ -260,6 +261,8 @@ static int run(struct cli *c)
 		bool building = strcmp(c->command, "build") == 0;
 		if (building && make_dir(c->out_dir, &diags) == 0) {
 			const char *stem = book->meta.identifier;
+			struct artifact arts[2];
+			int nart = 0;
 			if (c->pdf) {
 				const char *path = arena_printf(&arena, "%s/%s.pdf", c->out_dir, stem);
 				int pages = 0;
@@ -268,6 +271,7 @@ static int run(struct cli *c)
 					char sz[32];
 					human_size((long long)st.st_size, sz, sizeof sz);
 					buf_printf(&summary, "%s (%d pages, %s)", path, pages, sz);
+					arts[nart++] = (struct artifact){path, "pdf", pages};
 				}
 			}
 			if (c->epub && !diags.nfatal) {
@@ -277,8 +281,11 @@ static int run(struct cli *c)
 					char sz[32];
 					human_size((long long)st.st_size, sz, sizeof sz);
 					buf_printf(&summary, "%s%s (%s)", summary.len ? " and " : "", path, sz);
+					arts[nart++] = (struct artifact){path, "epub", 0};
 				}
 			}
+			if (nart && !diags.nfatal)
+				manifest_write(book, &c->opts, c->out_dir, arts, nart, FOLIO_VERSION);
 		}
 	}
 

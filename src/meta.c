@@ -185,8 +185,17 @@ void meta_defaults(struct book *b)
 	}
 	if (!m->language || !*m->language)
 		m->language = "en";
-	if (!m->identifier || !*m->identifier)
-		m->identifier = slug_make(a, m->title);
+	if (!m->identifier || !*m->identifier) {
+		/* The title's slug, with runs of '-' folded: it names files. */
+		char *id = slug_make(a, m->title), *o = id;
+		for (const char *p = id; *p; p++)
+			if (*p != '-' || (o > id && o[-1] != '-'))
+				*o++ = *p;
+		while (o > id && o[-1] == '-')
+			o--;
+		*o = '\0';
+		m->identifier = *id ? id : "book";
+	}
 	if (!m->nauthors) {
 		static const char *anon[] = {"Anonymous"};
 		m->authors = anon;
