@@ -79,7 +79,6 @@ static const struct key_def keys[] = {
 	{"body", "tolerance", K_NUM, F(tolerance), 0},
 	{"body", "break-penalty", K_NUM, F(looseness_penalty), 0},
 	{"body", "link-color", K_COLOR, F(link_color), 0},
-	{"body", "smart-quotes", K_BOOL, F(smart_quotes), 0},
 
 	HEADING_KEYS(1), HEADING_KEYS(2), HEADING_KEYS(3),
 	HEADING_KEYS(4), HEADING_KEYS(5), HEADING_KEYS(6),
@@ -208,7 +207,6 @@ void style_defaults(struct print_style *st)
 	st->tolerance = 2;
 	st->looseness_penalty = 100;
 	st->link_color = 0x1a4d8f;
-	st->smart_quotes = true;
 
 	set_heading(&st->h[0], 22, 0, 18);
 	set_heading(&st->h[1], 16, 18, 8);

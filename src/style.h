@@ -68,7 +68,6 @@ struct print_style {
 	double tolerance;
 	double looseness_penalty; /* cost of breaking a URL/code at / . - _ */
 	style_color link_color;
-	bool smart_quotes;     /* turn ' " -- ... into typographic ones */
 
 	/* [headings] */
 	struct style_heading h[6];

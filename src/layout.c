@@ -1,0 +1,2449 @@
+/*
+ * layout.c - blocks -> lines -> pages.
+ *
+ * Two stages, as in TeX:
+ *
+ *  1. Each chapter becomes a vertical list: boxes (a paragraph line, a
+ *     code line, a table row slice, an image), glue (space between blocks,
+ *     dropped at a page break) and penalties (the cost of breaking the
+ *     page there: +INF forbids it, which is how widows, orphans, headings
+ *     at a page foot and split figures are prevented).  Paragraph lines
+ *     come from the Knuth-Plass breaker in linebreak.c.
+ *
+ *  2. The page builder fills pages from the list, breaking at the last
+ *     legal breakpoint that fits, setting the footnotes first cited on a
+ *     page at its foot and repeating a table's header after a break
+ *     inside the table.
+ *
+ * Each box carries its own drawing (text, shading, quote bars, rules) in
+ * box-relative coordinates, so splitting a code block or a quote across
+ * pages needs no special case.  Every stage is linear in the input.
+ */
+#include "layout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "highlight.h"
+#include "linebreak.h"
+#include "util.h"
+
+#define INF LB_INFINITY
+#define MAX_BARS 8
+
+/* ---- Vertical list ---------------------------------------------------- */
+
+enum v_kind { V_BOX, V_GLUE, V_PENALTY };
+
+struct vlist;
+
+/*
+ * One item of a vertical list.  Box items (and a glue's quote bars) use
+ * box-relative coordinates: x from the text block's left edge, y measured
+ * downwards from the box top to the item's baseline (text) or bottom edge
+ * (rectangles), so placing the box at top T gives PDF y = T - y.
+ */
+struct vitem {
+	enum v_kind kind;
+	enum lo_box_kind box;
+	float height;   /* box, glue */
+	float baseline; /* box: first baseline below the top, or -1 */
+	float penalty;  /* penalty */
+	struct lo_item *items;
+	int nitems;
+	struct vlist *notes;  /* box: footnotes first cited in it */
+	struct vlist *repeat; /* penalty: table header to repeat after a break */
+	int block, line, nlines;
+	const struct block *heading; /* box: the heading it starts */
+};
+
+struct vlist {
+	struct vitem *v;
+	size_t n, cap;
+};
+
+/* ---- Text pieces and tokens ------------------------------------------- */
+
+enum family { FAM_SERIF, FAM_SANS, FAM_MONO };
+
+/* The look of a run of inline text. */
+struct istyle {
+	enum family family;
+	bool bold, italic, strike, codebg;
+	float size, rise;
+	uint32_t color;
+	const struct link *link;
+	struct footnote *note; /* a footnote mark */
+	int line;              /* source line, for warnings */
+};
+
+enum { FR_CODEBG = 1, FR_STRIKE = 2 };
+
+/* The drawable part of a box: one font, one style, contiguous UTF-8. */
+struct frag {
+	const char *text;
+	size_t len;
+	int font;
+	float size, rise;
+	uint32_t color;
+	unsigned flags;
+	const struct link *link;
+	struct footnote *note;
+};
+
+/* A paragraph as the line breaker sees it, with each box's frag
+ * (fr[i] = -1 for items that draw nothing). */
+struct toks {
+	struct lb_item *it;
+	int *fr;
+	size_t n, cap;
+	struct frag *frags;
+	size_t nf, fcap;
+};
+
+/* One character of the word being collected. */
+struct wch {
+	const char *p;
+	uint32_t cp;
+	int n;
+	int font; /* -1: no font has it */
+	int style;
+};
+
+/* A set line: items relative to the line's left edge and baseline
+ * (y measured downwards), its extent above and below the baseline. */
+struct pline {
+	struct lo_item *items;
+	int nitems;
+	float asc, desc, width;
+	struct footnote **notes;
+	int nnotes;
+};
+
+/* Where blocks go: a column of the text block. */
+struct bctx {
+	float x, w;
+	enum family family;
+	float size, leading;
+	uint32_t color;
+	bool italic;
+	bool tight; /* inside a tight list item */
+	float bars[MAX_BARS];
+	int nbars;
+	int depth;
+	bool note; /* laying out a footnote */
+};
+
+/* Layout state for the whole book. */
+struct lay {
+	const struct book *book;
+	const struct print_style *st;
+	const struct fonts *fonts;
+	const struct lo_image_info *images;
+	struct layout *lo;
+	struct arena *a;
+	struct hyphenator *hyph;
+	const struct chapter *ch;
+	float W, H;
+	int serial; /* block serial numbers, for the dump */
+	bool duplex;
+
+	struct vlist *out;    /* where boxes go now */
+	float pending_space;  /* glue to add before the next box */
+	int last_nbars;       /* quote depth of the previous box */
+	float last_bars[MAX_BARS];
+	bool after_para;      /* for paragraph indent */
+
+	/* A list marker or footnote number waiting for the next line box. */
+	struct lo_item *marker;
+	int nmarker;
+	const struct block *pending_heading;
+
+	/* Per chapter footnotes: laid-out notes and whether placed yet. */
+	struct vlist **notes;
+	bool *note_cited;
+	int nnotes;
+
+	/* Word scratch. */
+	struct wch *w;
+	size_t nw, wcap;
+	struct istyle *styles;
+	size_t nstyles, scap;
+	struct toks para; /* scratch for paragraphs */
+
+	unsigned char *warned; /* bitset over code points */
+	bool warned_hyph;
+	int repl_font;         /* font drawing the replacement, or -1 for '?' */
+	const char *repl_text;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		abort();
+	return q;
+}
+
+#define GROW(arr, n, cap)                                                  \
+	do {                                                               \
+		if ((n) >= (cap)) {                                        \
+			(cap) = (cap) ? (cap) * 2 : 16;                    \
+			(arr) = xrealloc((arr), (cap) * sizeof *(arr));    \
+		}                                                          \
+	} while (0)
+
+static struct vitem *vpush(struct vlist *l)
+{
+	GROW(l->v, l->n, l->cap);
+	struct vitem *v = &l->v[l->n++];
+	memset(v, 0, sizeof *v);
+	v->baseline = -1;
+	return v;
+}
+
+static void vlist_free(struct vlist *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static float adv(const struct lay *L, int font, uint32_t cp, float size)
+{
+	return (float)fonts_advance(L->fonts, font, cp) * size / 1000.0f;
+}
+
+static float text_width(const struct lay *L, int font, float size,
+			const char *s, size_t n)
+{
+	float w = 0;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		i += (size_t)utf8_decode(s + i, n - i, &cp);
+		w += adv(L, font, cp, size);
+	}
+	return w;
+}
+
+static int role_of(enum family fam, bool bold, bool italic)
+{
+	switch (fam) {
+	case FAM_SANS:
+		return bold ? FONT_SANS_BOLD : FONT_SANS;
+	case FAM_MONO:
+		return bold ? FONT_MONO_BOLD : FONT_MONO;
+	case FAM_SERIF:
+	default:
+		if (bold && italic)
+			return FONT_SERIF_BOLD_ITALIC;
+		if (bold)
+			return FONT_SERIF_BOLD;
+		return italic ? FONT_SERIF_ITALIC : FONT_SERIF;
+	}
+}
+
+/* Picks the font for cp in role; -1 after a warning if no font has it
+ * (once per character). */
+static int pick_font(struct lay *L, int role, uint32_t cp, int line)
+{
+	int f = fonts_lookup(L->fonts, role, cp);
+	if (f >= 0)
+		return f;
+	if (cp < 0x110000 && !(L->warned[cp >> 3] & (1u << (cp & 7)))) {
+		L->warned[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+		diag_warn(L->book->diags, L->ch ? L->ch->display_path : NULL,
+			  line, 0,
+			  "character U+%04X is in none of the PDF fonts%s; "
+			  "drawn as a replacement mark", (unsigned)cp,
+			  cp > 0xFFFF ? " (beyond U+FFFF)" : "");
+	}
+	return -1;
+}
+
+/* ---- Tokenizer: inline text -> boxes, glue, penalties ----------------- */
+
+static size_t tok_add(struct toks *t, enum lb_kind kind, float width,
+		      float stretch, float shrink, float penalty, bool flagged,
+		      int fr)
+{
+	if (t->n >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->it = xrealloc(t->it, t->cap * sizeof *t->it);
+		t->fr = xrealloc(t->fr, t->cap * sizeof *t->fr);
+	}
+	t->it[t->n] = (struct lb_item){kind, width, stretch, shrink, penalty,
+				       flagged};
+	t->fr[t->n] = fr;
+	return t->n++;
+}
+
+static int frag_add(struct toks *t, const struct frag *f)
+{
+	GROW(t->frags, t->nf, t->fcap);
+	t->frags[t->nf] = *f;
+	return (int)t->nf++;
+}
+
+static void toks_reset(struct toks *t)
+{
+	t->n = 0;
+	t->nf = 0;
+}
+
+static void toks_free(struct toks *t)
+{
+	free(t->it);
+	free(t->fr);
+	free(t->frags);
+	memset(t, 0, sizeof *t);
+}
+
+static bool last_is_glue(const struct toks *t)
+{
+	return t->n > 0 && t->it[t->n - 1].kind == LB_GLUE;
+}
+
+static bool is_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	       (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0x370 && cp <= 0x52F);
+}
+
+static bool is_alnum(uint32_t cp)
+{
+	return is_letter(cp) || (cp >= '0' && cp <= '9');
+}
+
+static int frag_flags(const struct istyle *s)
+{
+	return (s->codebg ? FR_CODEBG : 0) | (s->strike ? FR_STRIKE : 0);
+}
+
+static uint32_t ink_of(const struct lay *L, const struct istyle *s)
+{
+	if (s->link && s->link->kind == LINK_EXTERNAL)
+		return L->st->link_color;
+	if (s->link && s->link->kind == LINK_INTERNAL)
+		return L->st->link_color;
+	return s->color;
+}
+
+enum { OPP_NONE, OPP_HYPH, OPP_DASH, OPP_SOFT, OPP_FREE };
+
+/* Turns the collected word into boxes and the penalties between its
+ * possible breaks. */
+static void flush_word(struct lay *L, struct toks *t)
+{
+	size_t nw = L->nw;
+	if (nw == 0)
+		return;
+	struct wch *w = L->w;
+	unsigned char *opp = calloc(nw, 1);
+	if (!opp)
+		abort();
+
+	bool techy = nw >= 16;
+	for (size_t k = 0; k < nw; k++) {
+		const struct istyle *s = &L->styles[w[k].style];
+		if (s->family == FAM_MONO || (s->link && s->link->kind == LINK_EXTERNAL))
+			techy = true;
+	}
+	/* Hyphenation points inside runs of letters. */
+	if (L->hyph) {
+		size_t k = 0;
+		while (k < nw) {
+			if (!is_letter(w[k].cp) ||
+			    L->styles[w[k].style].family == FAM_MONO) {
+				k++;
+				continue;
+			}
+			size_t e = k;
+			while (e < nw && is_letter(w[e].cp) &&
+			       L->styles[w[e].style].family != FAM_MONO)
+				e++;
+			if (e - k >= 5 && e - k < 64) {
+				char buf[256];
+				unsigned char pts[256];
+				size_t ends[64], bl = 0;
+				bool fits = true;
+				for (size_t j = k; j < e; j++) {
+					if (bl + (size_t)w[j].n > sizeof buf) {
+						fits = false;
+						break;
+					}
+					memcpy(buf + bl, w[j].p, (size_t)w[j].n);
+					bl += (size_t)w[j].n;
+					ends[j - k] = bl;
+				}
+				if (fits && hyph_word(L->hyph, buf, bl, pts) > 0) {
+					size_t j = 0;
+					for (size_t b = 0; b + 1 < bl; b++) {
+						if (!pts[b])
+							continue;
+						while (j < e - k && ends[j] < b + 1)
+							j++;
+						if (j < e - k && ends[j] == b + 1)
+							opp[k + j] = OPP_HYPH;
+					}
+				}
+			}
+			k = e;
+		}
+	}
+	for (size_t k = 1; k + 1 < nw; k++) {
+		uint32_t c = w[k].cp, next = w[k + 1].cp;
+		if (c == '-' && is_alnum(w[k - 1].cp) && is_alnum(next))
+			opp[k] = OPP_DASH;
+		else if (c == 0x2014 || c == 0x2013)
+			opp[k] = OPP_FREE;
+		else if (techy && next != c &&
+			 (c == '/' || c == '.' || c == '_' || c == '\\' ||
+			  c == ':' || c == '?' || c == '&' || c == '=' ||
+			  c == '#' || c == ',' || c == ';' || c == '-' ||
+			  c == '(' || c == ')' || c == '<' || c == '>'))
+			opp[k] = OPP_SOFT;
+	}
+
+	size_t r = 0;
+	for (size_t k = 0; k < nw; k++) {
+		bool end = k + 1 == nw || opp[k] || w[k + 1].style != w[k].style ||
+			   w[k + 1].font != w[k].font || w[k].font < 0 ||
+			   w[k].p + w[k].n != w[k + 1].p;
+		if (!end)
+			continue;
+		const struct istyle *s = &L->styles[w[k].style];
+		struct frag f = {w[r].p, (size_t)(w[k].p + w[k].n - w[r].p),
+				 w[k].font, s->size, s->rise, ink_of(L, s),
+				 (unsigned)frag_flags(s), s->link, s->note};
+		float width = 0;
+		if (w[k].font < 0) {
+			f.text = L->repl_text;
+			f.len = strlen(L->repl_text);
+			f.font = L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK;
+			width = text_width(L, f.font, f.size, f.text, f.len);
+		} else {
+			for (size_t j = r; j <= k; j++)
+				width += adv(L, w[j].font, w[j].cp, s->size);
+		}
+		tok_add(t, LB_BOX, width, 0, 0, 0, false, frag_add(t, &f));
+		if (opp[k] == OPP_HYPH) {
+			int hf = w[k].font >= 0 ? w[k].font : FONT_FALLBACK;
+			tok_add(t, LB_PENALTY, adv(L, hf, '-', s->size), 0, 0,
+				L->st->hyphen_penalty, true, -1);
+		} else if (opp[k] == OPP_DASH) {
+			tok_add(t, LB_PENALTY, 0, 0, 0, L->st->hyphen_penalty,
+				true, -1);
+		} else if (opp[k] == OPP_FREE) {
+			tok_add(t, LB_PENALTY, 0, 0, 0, 0, false, -1);
+		} else if (opp[k] == OPP_SOFT) {
+			tok_add(t, LB_PENALTY, 0, 0, 0, L->st->looseness_penalty,
+				false, -1);
+		}
+		r = k + 1;
+	}
+	free(opp);
+	L->nw = 0;
+}
+
+static void add_space(struct lay *L, struct toks *t, const struct istyle *s)
+{
+	if (t->n == 0 || last_is_glue(t))
+		return;
+	int f = role_of(s->family, s->bold, s->italic);
+	float sp = adv(L, f, ' ', s->size);
+	tok_add(t, LB_GLUE, sp, sp * 0.5f, sp * 0.33f, 0, false, -1);
+}
+
+/* Feeds text in style s (an index into L->styles). */
+static void tok_text(struct lay *L, struct toks *t, int style, const char *s,
+		     size_t n)
+{
+	const struct istyle *st = &L->styles[style];
+	int role = role_of(st->family, st->bold, st->italic);
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (cp == ' ' || cp == '\t' || cp == '\n') {
+			flush_word(L, t);
+			add_space(L, t, st);
+		} else if (cp == 0xA0 || cp == 0x202F) {
+			/* No break here, but the space still stretches. */
+			flush_word(L, t);
+			float sp = adv(L, role, ' ', st->size);
+			tok_add(t, LB_PENALTY, 0, 0, 0, INF, false, -1);
+			tok_add(t, LB_GLUE, sp, sp * 0.5f, sp * 0.33f, 0, false, -1);
+		} else if (cp == 0x200B) {
+			flush_word(L, t);
+			tok_add(t, LB_PENALTY, 0, 0, 0, 0, false, -1);
+		} else if (cp == 0xAD) {
+			/* soft hyphen: ignored (hyphenation finds the points) */
+		} else {
+			GROW(L->w, L->nw, L->wcap);
+			L->w[L->nw++] = (struct wch){s + i, cp, len,
+						     pick_font(L, role, cp, st->line),
+						     style};
+		}
+		i += (size_t)len;
+	}
+}
+
+static int push_style(struct lay *L, const struct istyle *s)
+{
+	GROW(L->styles, L->nstyles, L->scap);
+	L->styles[L->nstyles] = *s;
+	return (int)L->nstyles++;
+}
+
+static void tok_forced_break(struct lay *L, struct toks *t)
+{
+	flush_word(L, t);
+	while (last_is_glue(t))
+		t->n--;
+	tok_add(t, LB_GLUE, 0, INFINITY, 0, 0, false, -1);
+	tok_add(t, LB_PENALTY, 0, 0, 0, -INF, false, -1);
+}
+
+static void tok_finish(struct lay *L, struct toks *t)
+{
+	flush_word(L, t);
+	while (last_is_glue(t))
+		t->n--;
+	if (t->n == 0)
+		tok_add(t, LB_BOX, 0, 0, 0, 0, false, -1);
+	tok_add(t, LB_PENALTY, 0, 0, 0, INF, false, -1);
+	tok_add(t, LB_GLUE, 0, INFINITY, 0, 0, false, -1);
+	tok_add(t, LB_PENALTY, 0, 0, 0, -INF, false, -1);
+}
+
+static void tok_inlines(struct lay *L, struct toks *t,
+			const struct inline_node *in,
+			const struct inline_node *stop, struct istyle s);
+
+static void tok_plain_children(struct lay *L, struct toks *t,
+			       const struct inline_node *in, struct istyle s)
+{
+	tok_inlines(L, t, in, NULL, s);
+}
+
+static void tok_inlines(struct lay *L, struct toks *t,
+			const struct inline_node *in,
+			const struct inline_node *stop, struct istyle s)
+{
+	for (; in && in != stop; in = in->next) {
+		struct istyle c = s;
+		if (in->line)
+			c.line = in->line;
+		switch (in->type) {
+		case INL_TEXT:
+			tok_text(L, t, push_style(L, &c), in->text, in->len);
+			break;
+		case INL_SOFTBREAK:
+			flush_word(L, t);
+			add_space(L, t, &c);
+			break;
+		case INL_LINEBREAK:
+			tok_forced_break(L, t);
+			break;
+		case INL_CODE:
+		case INL_HTML:
+			c.family = FAM_MONO;
+			c.size = s.size * (float)L->st->code_inline_scale;
+			c.codebg = in->type == INL_CODE;
+			if (!c.link)
+				c.color = L->st->code.color;
+			tok_text(L, t, push_style(L, &c), in->text, in->len);
+			break;
+		case INL_EMPH:
+			c.italic = !s.italic;
+			tok_plain_children(L, t, in->children, c);
+			break;
+		case INL_STRONG:
+			c.bold = true;
+			tok_plain_children(L, t, in->children, c);
+			break;
+		case INL_STRIKE:
+			c.strike = true;
+			tok_plain_children(L, t, in->children, c);
+			break;
+		case INL_LINK:
+			if (in->link && (in->link->kind == LINK_EXTERNAL ||
+					 in->link->kind == LINK_INTERNAL))
+				c.link = in->link;
+			tok_plain_children(L, t, in->children, c);
+			if (in->link && in->link->kind == LINK_KNOWN &&
+			    in->link->note) {
+				struct istyle n = s;
+				n.italic = !s.italic;
+				add_space(L, t, &n);
+				int si = push_style(L, &n);
+				tok_text(L, t, si, "(", 1);
+				tok_text(L, t, si, in->link->note,
+					 strlen(in->link->note));
+				tok_text(L, t, si, ")", 1);
+			}
+			break;
+		case INL_IMAGE: {
+			/* An image inside running text: its alt text. */
+			c.italic = !s.italic;
+			int si = push_style(L, &c);
+			tok_text(L, t, si, "[", 1);
+			tok_plain_children(L, t, in->children, c);
+			tok_text(L, t, si, "]", 1);
+			break;
+		}
+		case INL_FOOTNOTE_REF: {
+			if (!in->footnote)
+				break;
+			char num[16];
+			int len = snprintf(num, sizeof num, "%d",
+					   in->footnote->number > 0 ? in->footnote->number : 0);
+			c.size = s.size * 0.68f;
+			c.rise = s.size * 0.36f;
+			c.family = FAM_SERIF;
+			c.bold = c.italic = false;
+			c.note = in->footnote;
+			c.link = NULL;
+			c.codebg = false;
+			char *txt = arena_strndup(L->a, num, (size_t)len);
+			tok_text(L, t, push_style(L, &c), txt, (size_t)len);
+			break;
+		}
+		}
+	}
+}
+
+/* Splits every run of boxes wider than width (no legal break inside)
+ * into single characters with hyphenated breaks between them, so no line
+ * can ever be overfull.  Returns true if t was changed. */
+static bool split_wide(struct lay *L, struct toks *t, float width)
+{
+	/* Find runs [a, b) of consecutive boxes. */
+	bool need = false;
+	for (size_t i = 0; i < t->n && !need;) {
+		if (t->it[i].kind != LB_BOX) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		float w = 0;
+		while (j < t->n && t->it[j].kind == LB_BOX)
+			w += (float)t->it[j++].width;
+		if (w > width * 0.97f - 6)
+			need = true;
+		i = j;
+	}
+	if (!need)
+		return false;
+	struct toks o = {0};
+	for (size_t i = 0; i < t->n;) {
+		if (t->it[i].kind != LB_BOX) {
+			tok_add(&o, t->it[i].kind, (float)t->it[i].width,
+				(float)t->it[i].stretch, (float)t->it[i].shrink,
+				(float)t->it[i].penalty, t->it[i].flagged, -1);
+			i++;
+			continue;
+		}
+		size_t j = i;
+		float w = 0;
+		while (j < t->n && t->it[j].kind == LB_BOX)
+			w += (float)t->it[j++].width;
+		bool split = w > width * 0.97f - 6;
+		for (size_t k = i; k < j; k++) {
+			if (t->fr[k] < 0) {
+				tok_add(&o, LB_BOX, (float)t->it[k].width, 0, 0, 0,
+					false, -1);
+				continue;
+			}
+			struct frag f = t->frags[t->fr[k]];
+			if (!split) {
+				tok_add(&o, LB_BOX, (float)t->it[k].width, 0, 0, 0,
+					false, frag_add(&o, &f));
+				continue;
+			}
+			size_t p = 0;
+			while (p < f.len) {
+				uint32_t cp;
+				int n = utf8_decode(f.text + p, f.len - p, &cp);
+				struct frag g = f;
+				g.text = f.text + p;
+				g.len = (size_t)n;
+				tok_add(&o, LB_BOX, adv(L, f.font, cp, f.size), 0, 0,
+					0, false, frag_add(&o, &g));
+				p += (size_t)n;
+				if (p < f.len || k + 1 < j)
+					tok_add(&o, LB_PENALTY,
+						adv(L, f.font, '-', f.size), 0, 0,
+						500, true, -1);
+			}
+		}
+		i = j;
+	}
+	toks_free(t);
+	*t = o;
+	return true;
+}
+
+/* ---- Line breaking and setting lines ---------------------------------- */
+
+/* Greedy first-fit breaking: the fallback when linebreak() refuses the
+ * input.  Same result format as linebreak(). */
+static int greedy_breaks(const struct toks *t, float width, size_t **out,
+			 int *nout)
+{
+	size_t cap = 16, nb = 0;
+	size_t *br = xrealloc(NULL, cap * sizeof *br);
+	size_t i = 0;
+	while (i < t->n) {
+		size_t last = SIZE_MAX;
+		float w = 0;
+		for (size_t j = i; j < t->n; j++) {
+			const struct lb_item *it = &t->it[j];
+			bool legal = (it->kind == LB_GLUE && j > i &&
+				      t->it[j - 1].kind == LB_BOX) ||
+				     (it->kind == LB_PENALTY && it->penalty < INF);
+			if (legal) {
+				float lw = w + (it->kind == LB_PENALTY ? (float)it->width : 0);
+				if (lw <= width + 0.01f || last == SIZE_MAX)
+					last = j;
+				else
+					break;
+				if (it->kind == LB_PENALTY && it->penalty <= -INF)
+					break;
+			}
+			if (it->kind != LB_PENALTY)
+				w += (float)it->width;
+			if (w > width + 0.01f && last != SIZE_MAX)
+				break;
+		}
+		if (last == SIZE_MAX)
+			last = t->n - 1;
+		if (nb == cap) {
+			cap *= 2;
+			br = xrealloc(br, cap * sizeof *br);
+		}
+		br[nb++] = last;
+		i = last + 1;
+		/* Skip what a break discards, up to the next box. */
+		while (i < t->n && t->it[i].kind != LB_BOX &&
+		       !(t->it[i].kind == LB_PENALTY && t->it[i].penalty <= -INF))
+			i++;
+	}
+	*out = br;
+	*nout = (int)nb;
+	return 0;
+}
+
+/* Scratch items while setting one line. */
+struct ibuf {
+	struct lo_item *v;
+	size_t n, cap;
+};
+
+static struct lo_item *ipush(struct ibuf *b)
+{
+	GROW(b->v, b->n, b->cap);
+	struct lo_item *it = &b->v[b->n++];
+	memset(it, 0, sizeof *it);
+	return it;
+}
+
+static bool same_look(const struct frag *a, const struct frag *b)
+{
+	return a->font == b->font && a->size == b->size && a->rise == b->rise &&
+	       a->color == b->color && a->flags == b->flags &&
+	       a->link == b->link && a->note == b->note;
+}
+
+/* Sets the lines of t, broken at br[0..nbr), into out[0..nbr). */
+static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
+		      int nbr, float width, bool justify,
+		      enum cell_align align, int base_font, float base_size,
+		      struct pline *out)
+{
+	static struct ibuf texts, fills, lines;
+	float *xs = xrealloc(NULL, (t->n + 1) * sizeof *xs);
+	size_t start = 0;
+	for (int k = 0; k < nbr; k++) {
+		size_t end = br[k];
+		while (start < end && t->it[start].kind != LB_BOX)
+			start++;
+		double nat = 0, y = 0, z = 0;
+		bool inf = false;
+		for (size_t i = start; i < end; i++) {
+			const struct lb_item *it = &t->it[i];
+			if (it->kind == LB_PENALTY)
+				continue;
+			nat += it->width;
+			if (it->kind == LB_GLUE) {
+				if (isinf(it->stretch))
+					inf = true;
+				else
+					y += it->stretch;
+				z += it->shrink;
+			}
+		}
+		const struct lb_item *bi = &t->it[end];
+		bool hyphen = bi->kind == LB_PENALTY && bi->width > 0;
+		if (hyphen)
+			nat += bi->width;
+		double r = 0;
+		if (nat > width + 0.001)
+			r = z > 0 ? fmax(-1.0, (width - nat) / z) : 0;
+		else if (justify && !inf && nat < width)
+			r = y > 0 ? (width - nat) / y : 0;
+		double used = nat + (r > 0 ? r * y : r * z);
+		double x = 0;
+		if (!justify || inf) {
+			if (align == ALIGN_RIGHT)
+				x = width - used;
+			else if (align == ALIGN_CENTER)
+				x = (width - used) / 2;
+		}
+		if (x < 0)
+			x = 0;
+		texts.n = fills.n = lines.n = 0;
+		float asc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000;
+		float desc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
+		struct pline *pl = &out[k];
+		memset(pl, 0, sizeof *pl);
+		const struct frag *prev = NULL;
+		const struct frag *lastf = NULL;
+		struct footnote *notes[8];
+		int nnotes = 0;
+		for (size_t i = start; i < end; i++) {
+			const struct lb_item *it = &t->it[i];
+			xs[i] = (float)x;
+			if (it->kind == LB_GLUE) {
+				if (!isinf(it->stretch))
+					x += it->width + (r > 0 ? r * it->stretch
+								: r * it->shrink);
+				prev = NULL;
+				continue;
+			}
+			if (it->kind == LB_PENALTY)
+				continue;
+			if (t->fr[i] < 0) {
+				x += it->width;
+				prev = NULL;
+				continue;
+			}
+			const struct frag *f = &t->frags[t->fr[i]];
+			float fa = f->rise + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
+			float fd = (float)fonts_descent(L->fonts, f->font) * f->size / 1000 - f->rise;
+			if (fa > asc)
+				asc = fa;
+			if (fd > desc)
+				desc = fd;
+			if (f->note && f->note->number > 0 &&
+			    f->note->number <= L->nnotes &&
+			    !L->note_cited[f->note->number - 1] && nnotes < 8) {
+				L->note_cited[f->note->number - 1] = true;
+				notes[nnotes++] = f->note;
+			}
+			struct lo_item *last = texts.n ? &texts.v[texts.n - 1] : NULL;
+			if (prev && last && same_look(prev, f) &&
+			    last->text + last->len == f->text) {
+				last->len += f->len;
+				last->w += (float)it->width;
+			} else {
+				struct lo_item *ti = ipush(&texts);
+				ti->kind = LO_TEXT;
+				ti->font = f->font;
+				ti->x = (float)x;
+				ti->y = -f->rise;
+				ti->w = (float)it->width;
+				ti->size = f->size;
+				ti->color = f->color;
+				ti->text = f->text;
+				ti->len = f->len;
+				ti->link = f->link;
+			}
+			if (f->flags & FR_CODEBG) {
+				struct lo_item *fi = fills.n ? &fills.v[fills.n - 1] : NULL;
+				if (fi && prev && (prev->flags & FR_CODEBG) &&
+				    fabsf(fi->x + fi->w - (float)x) < 0.01f) {
+					fi->w += (float)it->width;
+				} else {
+					fi = ipush(&fills);
+					fi->kind = LO_FILL;
+					fi->x = (float)x;
+					fi->w = (float)it->width;
+					fi->y = (float)fonts_descent(L->fonts, f->font) * f->size / 1000;
+					fi->h = fi->y + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
+					fi->color = L->st->code_inline_background;
+				}
+			}
+			if (f->flags & FR_STRIKE) {
+				struct lo_item *li = ipush(&lines);
+				li->kind = LO_LINE;
+				li->x = (float)x;
+				li->y = -(f->rise + f->size * 0.28f);
+				li->w = (float)it->width;
+				li->size = f->size * 0.06f;
+				li->color = f->color;
+			}
+			x += it->width;
+			prev = f;
+			lastf = f;
+		}
+		if (hyphen && lastf) {
+			struct lo_item *ti = ipush(&texts);
+			ti->kind = LO_TEXT;
+			ti->font = lastf->font;
+			ti->x = (float)x;
+			ti->y = -lastf->rise;
+			ti->w = (float)bi->width;
+			ti->size = lastf->size;
+			ti->color = lastf->color;
+			ti->text = "-";
+			ti->len = 1;
+			ti->link = lastf->link;
+			x += bi->width;
+		}
+		/* Link areas: one per run of text with the same link. */
+		size_t nlinks = 0;
+		for (size_t i = 0; i < texts.n; i++) {
+			const struct lo_item *ti = &texts.v[i];
+			if (!ti->link)
+				continue;
+			struct lo_item *li = lines.n ? &lines.v[lines.n - 1] : NULL;
+			if (nlinks && li && li->kind == LO_LINK && li->link == ti->link) {
+				li->w = ti->x + ti->w - li->x;
+				continue;
+			}
+			li = ipush(&lines);
+			li->kind = LO_LINK;
+			li->x = ti->x;
+			li->w = ti->w;
+			li->y = desc;
+			li->h = asc + desc;
+			li->link = ti->link;
+			nlinks++;
+		}
+		pl->nitems = (int)(fills.n + texts.n + lines.n);
+		pl->items = arena_alloc(L->a, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
+		memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
+		memcpy(pl->items + fills.n, texts.v, texts.n * sizeof *pl->items);
+		memcpy(pl->items + fills.n + texts.n, lines.v, lines.n * sizeof *pl->items);
+		pl->asc = asc;
+		pl->desc = desc;
+		pl->width = (float)x;
+		if (nnotes) {
+			pl->notes = arena_alloc(L->a, (size_t)nnotes * sizeof *pl->notes);
+			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
+			pl->nnotes = nnotes;
+		}
+		start = end + 1;
+	}
+	free(xs);
+}
+
+/* Breaks t into lines of width and sets them.  Returns the line count;
+ * *out is arena memory. */
+static int break_lines(struct lay *L, struct toks *t, float width,
+		       bool justify, enum cell_align align, int base_font,
+		       float base_size, struct pline **out)
+{
+	if (width < 1)
+		width = 1;
+	split_wide(L, t, width);
+	size_t *br = NULL;
+	int nbr = 0;
+	double w = width;
+	struct lb_params p = {L->st->tolerance, 3000, 3000, 10};
+	if (!justify)
+		p.tolerance = 10;
+	if (linebreak(t->it, t->n, &w, 1, &p, &br, &nbr, NULL) != 0 || nbr <= 0) {
+		free(br);
+		greedy_breaks(t, width, &br, &nbr);
+	}
+	*out = arena_calloc(L->a, (size_t)nbr, sizeof **out);
+	set_lines(L, t, br, nbr, width, justify, align, base_font, base_size, *out);
+	free(br);
+	return nbr;
+}
+
+/* ---- Boxes into the vertical list ------------------------------------- */
+
+static void add_bars(struct lay *L, struct ibuf *b, const float *bars,
+		     int nbars, float height)
+{
+	for (int i = 0; i < nbars; i++) {
+		struct lo_item *it = ipush(b);
+		it->kind = LO_FILL;
+		it->x = bars[i];
+		it->y = height;
+		it->w = (float)L->st->quote_bar_width;
+		it->h = height;
+		it->color = L->st->quote_bar_color;
+	}
+}
+
+static struct lo_item *to_arena(struct lay *L, const struct ibuf *b)
+{
+	struct lo_item *v = arena_alloc(L->a, (b->n ? b->n : 1) * sizeof *v);
+	memcpy(v, b->v, b->n * sizeof *v);
+	return v;
+}
+
+static void add_glue(struct lay *L, float h)
+{
+	struct vitem *g = vpush(L->out);
+	g->kind = V_GLUE;
+	g->height = h;
+}
+
+static void add_penalty(struct lay *L, float p)
+{
+	struct vitem *g = vpush(L->out);
+	g->kind = V_PENALTY;
+	g->penalty = p;
+}
+
+/* Space before the next block: the larger of what the previous block
+ * wants after it and what the next wants before it. */
+static void want_space(struct lay *L, float s)
+{
+	if (s > L->pending_space)
+		L->pending_space = s;
+}
+
+/* Appends a box: the pending space first (as glue carrying the quote bars
+ * both neighbours share), then the box with its bars and any waiting list
+ * marker.  items are box-relative (see struct vitem). */
+static struct vitem *emit_box(struct lay *L, const struct bctx *c,
+			      enum lo_box_kind kind, float height,
+			      float baseline, const struct lo_item *items,
+			      int nitems)
+{
+	static struct ibuf b;
+	if (L->pending_space > 0 && L->out->n > 0) {
+		int common = 0;
+		while (common < c->nbars && common < L->last_nbars &&
+		       c->bars[common] == L->last_bars[common])
+			common++;
+		b.n = 0;
+		add_bars(L, &b, c->bars, common, L->pending_space);
+		add_glue(L, L->pending_space);
+		struct vitem *g = &L->out->v[L->out->n - 1];
+		g->items = to_arena(L, &b);
+		g->nitems = (int)b.n;
+	}
+	L->pending_space = 0;
+	b.n = 0;
+	for (int i = 0; i < nitems; i++)
+		*ipush(&b) = items[i];
+	add_bars(L, &b, c->bars, c->nbars, height);
+	if (L->nmarker && baseline >= 0) {
+		for (int i = 0; i < L->nmarker; i++) {
+			struct lo_item *m = ipush(&b);
+			*m = L->marker[i];
+			m->y += baseline;
+		}
+		L->nmarker = 0;
+	}
+	struct vitem *v = vpush(L->out);
+	v->kind = V_BOX;
+	v->box = kind;
+	v->height = height;
+	v->baseline = baseline;
+	v->items = to_arena(L, &b);
+	v->nitems = (int)b.n;
+	v->heading = L->pending_heading;
+	L->pending_heading = NULL;
+	L->last_nbars = c->nbars;
+	memcpy(L->last_bars, c->bars, sizeof L->last_bars);
+	return v;
+}
+
+/* The footnotes first cited in a line, as one list for its box. */
+static struct vlist *notes_for(struct lay *L, const struct pline *pl)
+{
+	if (!pl->nnotes)
+		return NULL;
+	struct vlist *v = arena_alloc(L->a, sizeof *v);
+	size_t n = 0;
+	for (int i = 0; i < pl->nnotes; i++) {
+		struct vlist *src = L->notes[pl->notes[i]->number - 1];
+		if (src)
+			n += src->n;
+	}
+	if (!n)
+		return NULL;
+	v->v = arena_alloc(L->a, n * sizeof *v->v);
+	for (int i = 0; i < pl->nnotes; i++) {
+		struct vlist *src = L->notes[pl->notes[i]->number - 1];
+		if (!src)
+			continue;
+		memcpy(v->v + v->n, src->v, src->n * sizeof *v->v);
+		v->n += src->n;
+	}
+	v->cap = n;
+	return v;
+}
+
+/* Box height and baseline for a line with extents asc/desc in a block of
+ * the given leading, whose normal text has extents basc/bdesc. */
+static void line_geometry(float leading, float basc, float bdesc, float asc,
+			  float desc, float *height, float *baseline)
+{
+	float bl = (leading - (basc + bdesc)) / 2 + basc;
+	if (bl < basc)
+		bl = basc;
+	if (asc > bl)
+		bl = asc;
+	float h = leading;
+	if (bl + desc > h)
+		h = bl + desc;
+	*height = h;
+	*baseline = bl;
+}
+
+/* Emits set lines as boxes with widow/orphan penalties between them. */
+static void emit_lines(struct lay *L, const struct bctx *c,
+		       const struct pline *pl, int n, enum lo_box_kind kind,
+		       float leading, int base_font, float base_size, bool keep)
+{
+	static struct ibuf b;
+	int block = ++L->serial;
+	float basc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000;
+	float bdesc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
+	for (int k = 0; k < n; k++) {
+		if (k > 0) {
+			bool forbid = keep || k == 1 || k == n - 1;
+			add_penalty(L, forbid ? INF : 0);
+		}
+		float h, bl;
+		line_geometry(leading, basc, bdesc, pl[k].asc, pl[k].desc, &h, &bl);
+		b.n = 0;
+		for (int i = 0; i < pl[k].nitems; i++) {
+			struct lo_item *it = ipush(&b);
+			*it = pl[k].items[i];
+			it->x += c->x;
+			it->y += bl;
+		}
+		struct vitem *v = emit_box(L, c, kind, h, bl, b.v, (int)b.n);
+		v->block = block;
+		v->line = k + 1;
+		v->nlines = n;
+		v->notes = notes_for(L, &pl[k]);
+	}
+}
+
+static struct istyle base_style(const struct bctx *c)
+{
+	struct istyle s = {0};
+	s.family = c->family;
+	s.italic = c->italic;
+	s.size = c->size;
+	s.color = c->color;
+	return s;
+}
+
+/* Sets inlines [first, stop) as a paragraph in column c. */
+static void layout_text(struct lay *L, const struct bctx *c,
+			const struct inline_node *first,
+			const struct inline_node *stop, struct istyle s,
+			float leading, bool justify, enum cell_align align,
+			enum lo_box_kind kind, float indent, bool keep)
+{
+	struct toks *t = &L->para;
+	toks_reset(t);
+	L->nstyles = 0;
+	if (indent > 0)
+		tok_add(t, LB_BOX, indent, 0, 0, 0, false, -1);
+	tok_inlines(L, t, first, stop, s);
+	tok_finish(L, t);
+	struct pline *pl;
+	int font = role_of(s.family, s.bold, s.italic);
+	int n = break_lines(L, t, c->w, justify, align, font, s.size, &pl);
+	emit_lines(L, c, pl, n, kind, leading, font, s.size, keep);
+}
+
+static bool inlines_blank(const struct inline_node *in,
+			  const struct inline_node *stop)
+{
+	for (; in && in != stop; in = in->next) {
+		if (in->type == INL_SOFTBREAK || in->type == INL_LINEBREAK)
+			continue;
+		if (in->type != INL_TEXT)
+			return false;
+		for (size_t i = 0; i < in->len; i++)
+			if (in->text[i] != ' ' && in->text[i] != '\t' &&
+			    in->text[i] != '\n')
+				return false;
+	}
+	return true;
+}
+
+/* ---- Figures ---------------------------------------------------------- */
+
+static const struct image *inline_image(const struct inline_node *in)
+{
+	if (in->type == INL_IMAGE && in->link && in->link->kind == LINK_IMAGE &&
+	    in->link->image)
+		return in->link->image;
+	return NULL;
+}
+
+static void layout_figure(struct lay *L, const struct bctx *c,
+			  const struct inline_node *in)
+{
+	const struct image *img = inline_image(in);
+	const struct print_style *st = L->st;
+	want_space(L, (float)st->figure_space);
+	const struct lo_image_info *info =
+		img->index >= 0 && img->index < L->book->nimages ? &L->images[img->index] : NULL;
+	struct istyle cs = base_style(c);
+	cs.size = (float)st->caption.size;
+	cs.color = st->caption.color;
+	cs.family = FAM_SERIF;
+	cs.italic = true;
+	cs.line = in->line;
+	bool have_caption = !inlines_blank(in->children, NULL);
+	if (info && info->width > 0 && info->height > 0) {
+		float w = (float)info->width * 0.75f, h = (float)info->height * 0.75f;
+		float maxh = L->H * (float)st->figure_max_height;
+		if (w > c->w) {
+			h *= c->w / w;
+			w = c->w;
+		}
+		if (h > maxh) {
+			w *= maxh / h;
+			h = maxh;
+		}
+		struct lo_item it = {0};
+		it.kind = LO_IMAGE;
+		it.image = img->index;
+		it.x = c->x + (c->w - w) / 2;
+		it.y = h;
+		it.w = w;
+		it.h = h;
+		struct vitem *v = emit_box(L, c, BOX_FIGURE, h, -1, &it, 1);
+		v->block = ++L->serial;
+		v->line = v->nlines = 1;
+		if (have_caption) {
+			add_penalty(L, INF);
+			want_space(L, 4);
+		}
+	} else if (!have_caption) {
+		/* Nothing to show and no alt text: say what is missing. */
+		struct toks *t = &L->para;
+		toks_reset(t);
+		L->nstyles = 0;
+		int si = push_style(L, &cs);
+		tok_text(L, t, si, "[image: ", 8);
+		tok_text(L, t, si, img->path, strlen(img->path));
+		tok_text(L, t, si, "]", 1);
+		tok_finish(L, t);
+		struct pline *pl;
+		int font = role_of(cs.family, false, true);
+		int n = break_lines(L, t, c->w, false, ALIGN_CENTER, font, cs.size, &pl);
+		emit_lines(L, c, pl, n, BOX_FIGURE, (float)st->caption.leading, font, cs.size, true);
+	}
+	if (have_caption)
+		layout_text(L, c, in->children, NULL, cs, (float)st->caption.leading,
+			    false, ALIGN_CENTER, BOX_FIGURE, 0, true);
+	want_space(L, (float)st->figure_space);
+}
+
+/* ---- Paragraphs and headings ------------------------------------------ */
+
+static void layout_paragraph(struct lay *L, const struct bctx *c,
+			     const struct block *b)
+{
+	struct istyle s = base_style(c);
+	s.line = b->line;
+	float indent = L->after_para && !c->note ? (float)L->st->par_indent : 0;
+	const struct inline_node *seg = b->inlines;
+	for (const struct inline_node *in = b->inlines;; in = in->next) {
+		if (in && !inline_image(in))
+			continue;
+		if (!inlines_blank(seg, in)) {
+			layout_text(L, c, seg, in, s, c->leading, L->st->justify,
+				    ALIGN_LEFT, BOX_LINE, indent, false);
+			indent = 0;
+		}
+		if (!in)
+			break;
+		layout_figure(L, c, in);
+		seg = in->next;
+	}
+	want_space(L, c->tight ? 0 : (float)L->st->par_spacing);
+	L->after_para = true;
+}
+
+static void layout_heading(struct lay *L, const struct bctx *c,
+			   const struct block *b)
+{
+	const struct style_heading *h = &L->st->h[b->level >= 1 && b->level <= 6 ? b->level - 1 : 5];
+	want_space(L, (float)h->space_before);
+	struct istyle s = {0};
+	s.family = h->font == FONT_SANS || h->font == FONT_SANS_BOLD ? FAM_SANS : FAM_SERIF;
+	s.bold = h->font == FONT_SANS_BOLD || h->font == FONT_SERIF_BOLD;
+	s.size = (float)h->size;
+	s.color = h->color;
+	s.line = b->line;
+	L->pending_heading = b;
+	layout_text(L, c, b->inlines, NULL, s, (float)h->leading, false,
+		    ALIGN_LEFT, BOX_HEADING, 0, true);
+	add_penalty(L, INF); /* keep with what follows */
+	L->pending_space = 0;
+	want_space(L, (float)h->space_after);
+	L->after_para = false;
+}
+
+/* ---- Code blocks ------------------------------------------------------ */
+
+struct span {
+	enum hl_class cls;
+	const char *p;
+	size_t n;
+};
+
+struct spans {
+	struct span *v;
+	size_t n, cap;
+};
+
+static void collect_span(void *ctx, enum hl_class cls, const char *text,
+			 size_t len)
+{
+	struct spans *s = ctx;
+	GROW(s->v, s->n, s->cap);
+	s->v[s->n++] = (struct span){cls, text, len};
+}
+
+static const char spaces[] = "                ";
+
+/* One visual code line being filled. */
+struct codeline {
+	struct ibuf items;
+	float x;
+	int font;
+	uint32_t color;
+};
+
+static void code_put(struct lay *L, struct codeline *cl, float x0, int font,
+		     float size, uint32_t color, const char *p, size_t n,
+		     float w)
+{
+	struct lo_item *last = cl->items.n ? &cl->items.v[cl->items.n - 1] : NULL;
+	if (last && last->font == font && last->color == color &&
+	    last->text + last->len == p && p != spaces) {
+		last->len += n;
+		last->w += w;
+	} else {
+		struct lo_item *it = ipush(&cl->items);
+		it->kind = LO_TEXT;
+		it->font = font;
+		it->size = size;
+		it->color = color;
+		it->x = x0 + cl->x;
+		it->text = p;
+		it->len = n;
+		it->w = w;
+	}
+	(void)L;
+	cl->x += w;
+}
+
+static void layout_code(struct lay *L, const struct bctx *c, const char *text,
+			size_t len, const char *lang, int line0)
+{
+	const struct print_style *st = L->st;
+	float size = c->note ? c->size * 0.9f : (float)st->code.size;
+	float leading = c->note ? c->leading * 0.95f : (float)st->code.leading;
+	if (leading < size * 1.15f)
+		leading = size * 1.15f;
+	float pad = (float)st->code_padding;
+	if (pad * 4 > c->w)
+		pad = c->w / 8;
+	int mfont;
+	const char *mark = st->code_continuation;
+	uint32_t mcp;
+	utf8_decode(mark, strlen(mark), &mcp);
+	mfont = fonts_lookup(L->fonts, FONT_MONO, mcp);
+	if (mfont < 0) {
+		mfont = FONT_MONO;
+		mark = ">";
+	}
+	float markw = text_width(L, mfont, size, mark, strlen(mark));
+	float x0 = c->x + pad;
+	float avail = c->w - 2 * pad - markw - 1;
+	if (avail < size)
+		avail = size;
+
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	struct spans sp = {0};
+	highlight(lang ? lang : "", text, len, collect_span, &sp);
+
+	float basc = (float)fonts_ascent(L->fonts, FONT_MONO) * size / 1000;
+	float bdesc = (float)fonts_descent(L->fonts, FONT_MONO) * size / 1000;
+	float h, bl;
+	line_geometry(leading, basc, bdesc, basc, bdesc, &h, &bl);
+
+	/* Lines are collected first: the penalties depend on the count. */
+	struct vlist lines = {0};
+	struct vlist *saved = L->out;
+	struct codeline cl = {0};
+	int src_line = line0 + 1;
+	int col = 0;
+	bool cont = false;
+	L->out = &lines;
+	float save_pending = L->pending_space;
+	L->pending_space = 0;
+
+#define FLUSH_LINE(wrapped)                                                    \
+	do {                                                                   \
+		struct lo_item *bg = ipush(&cl.items);                         \
+		bg->kind = LO_FILL;                                            \
+		bg->x = c->x;                                                  \
+		bg->y = h;                                                     \
+		bg->w = c->w;                                                  \
+		bg->h = h;                                                     \
+		bg->color = st->code_background;                               \
+		/* the shading goes first so text draws over it */            \
+		struct lo_item tmp = *bg;                                      \
+		memmove(cl.items.v + 1, cl.items.v,                            \
+			(cl.items.n - 1) * sizeof *cl.items.v);                \
+		cl.items.v[0] = tmp;                                           \
+		for (size_t q = 1; q < cl.items.n; q++)                        \
+			cl.items.v[q].y = bl;                                  \
+		if (wrapped) {                                                 \
+			struct lo_item *m = ipush(&cl.items);                  \
+			m->kind = LO_TEXT;                                     \
+			m->font = mfont;                                       \
+			m->size = size;                                        \
+			m->color = st->code_continuation_color;                \
+			m->x = c->x + c->w - pad - markw;                      \
+			m->y = bl;                                             \
+			m->text = mark;                                        \
+			m->len = strlen(mark);                                 \
+			m->w = markw;                                          \
+		}                                                              \
+		emit_box(L, c, BOX_CODE, h, bl, cl.items.v, (int)cl.items.n);  \
+		cl.items.n = 0;                                                \
+		cl.x = 0;                                                      \
+	} while (0)
+
+	for (size_t s = 0; s < sp.n; s++) {
+		uint32_t color = st->hl_color[sp.v[s].cls < 12 ? sp.v[s].cls : 0];
+		int role = sp.v[s].cls == HL_KEYWORD ? FONT_MONO_BOLD : FONT_MONO;
+		const char *p = sp.v[s].p;
+		size_t n = sp.v[s].n, i = 0;
+		while (i < n) {
+			uint32_t cp;
+			int cl_len = utf8_decode(p + i, n - i, &cp);
+			if (cp == '\n') {
+				FLUSH_LINE(false);
+				src_line++;
+				col = 0;
+				cont = false;
+				i += (size_t)cl_len;
+				continue;
+			}
+			const char *gp = p + i;
+			size_t gn = (size_t)cl_len;
+			int font;
+			float w;
+			if (cp == '\t') {
+				int nsp = st->code_tab_width - col % st->code_tab_width;
+				gp = spaces;
+				gn = (size_t)nsp;
+				font = FONT_MONO;
+				w = adv(L, font, ' ', size) * (float)nsp;
+				col += nsp;
+			} else {
+				font = pick_font(L, role, cp, src_line);
+				if (font < 0) {
+					font = L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK;
+					gp = L->repl_text;
+					gn = strlen(gp);
+					w = text_width(L, font, size, gp, gn);
+				} else {
+					w = adv(L, font, cp, size);
+				}
+				col++;
+			}
+			if (cl.x + w > avail && cl.x > 0) {
+				FLUSH_LINE(true);
+				cont = true;
+			}
+			code_put(L, &cl, x0, font, size, color, gp, gn, w);
+			i += (size_t)cl_len;
+		}
+	}
+	(void)cont;
+	FLUSH_LINE(false);
+#undef FLUSH_LINE
+	free(sp.v);
+	free(cl.items.v);
+	L->out = saved;
+	L->pending_space = save_pending;
+
+	/* Padding boxes above and below, then the lines with penalties that
+	 * keep at least two lines together at either end of a page break. */
+	struct lo_item shade = {0};
+	shade.kind = LO_FILL;
+	shade.x = c->x;
+	shade.y = pad;
+	shade.w = c->w;
+	shade.h = pad;
+	shade.color = st->code_background;
+	want_space(L, c->note ? 2 : (float)st->code_space);
+	int block = ++L->serial;
+	struct vitem *v = emit_box(L, c, BOX_CODE, pad, -1, &shade, 1);
+	v->block = block;
+	v->line = 0;
+	v->nlines = (int)lines.n;
+	add_penalty(L, INF);
+	size_t n = lines.n;
+	for (size_t k = 0; k < n; k++) {
+		if (k > 0)
+			add_penalty(L, k == 1 || k == n - 1 ? INF : 0);
+		struct vitem *d = vpush(L->out);
+		*d = lines.v[k];
+		d->block = block;
+		d->line = (int)k + 1;
+		d->nlines = (int)n;
+		if (k == 0 && L->nmarker) {
+			/* a list item that starts with code: marker here */
+			struct lo_item *items = arena_alloc(L->a, (size_t)(d->nitems + L->nmarker) * sizeof *items);
+			memcpy(items, d->items, (size_t)d->nitems * sizeof *items);
+			for (int m = 0; m < L->nmarker; m++) {
+				items[d->nitems + m] = L->marker[m];
+				items[d->nitems + m].y += d->baseline;
+			}
+			d->items = items;
+			d->nitems += L->nmarker;
+			L->nmarker = 0;
+		}
+	}
+	add_penalty(L, INF);
+	shade.y = pad;
+	v = emit_box(L, c, BOX_CODE, pad, -1, &shade, 1);
+	v->block = block;
+	v->line = (int)n + 1;
+	v->nlines = (int)n;
+	vlist_free(&lines);
+	want_space(L, c->note ? 2 : (float)st->code_space);
+	L->after_para = false;
+}
+
+/* ---- Tables ----------------------------------------------------------- */
+
+struct cell {
+	struct toks t;
+	float natural, minw;
+	struct pline *lines;
+	int nlines;
+	const struct block *b;
+};
+
+static void cell_tokens(struct lay *L, struct cell *cell, float scale,
+			bool header)
+{
+	const struct print_style *st = L->st;
+	toks_free(&cell->t);
+	L->nstyles = 0;
+	struct istyle s = {0};
+	s.family = FAM_SERIF;
+	s.bold = header;
+	s.size = (float)st->table.size * scale;
+	s.color = st->table.color;
+	s.line = cell->b ? cell->b->line : 0;
+	if (cell->b)
+		tok_inlines(L, &cell->t, cell->b->inlines, NULL, s);
+	tok_finish(L, &cell->t);
+	/* Natural width: everything on one line; minimum: the widest run
+	 * between legal breaks. */
+	float nat = 0, run = 0, minw = 0;
+	for (size_t i = 0; i < cell->t.n; i++) {
+		const struct lb_item *it = &cell->t.it[i];
+		if (it->kind == LB_BOX) {
+			nat += (float)it->width;
+			run += (float)it->width;
+		} else {
+			if (it->kind == LB_GLUE && !isinf(it->stretch))
+				nat += (float)it->width;
+			if (run > minw)
+				minw = run;
+			run = 0;
+		}
+	}
+	if (run > minw)
+		minw = run;
+	cell->natural = nat;
+	cell->minw = minw;
+}
+
+static void layout_table(struct lay *L, const struct bctx *c,
+			 const struct block *tb)
+{
+	const struct print_style *st = L->st;
+	int ncols = tb->ncols > 0 ? tb->ncols : 1;
+	int nrows = 0;
+	for (const struct block *r = tb->children; r; r = r->next)
+		nrows++;
+	if (nrows == 0)
+		return;
+	struct cell *cells = calloc((size_t)nrows * (size_t)ncols, sizeof *cells);
+	bool *hdr = calloc((size_t)nrows, sizeof *hdr);
+	float *colw = calloc((size_t)ncols, sizeof *colw);
+	float *nat = calloc((size_t)ncols, sizeof *nat);
+	float *minw = calloc((size_t)ncols, sizeof *minw);
+	if (!cells || !hdr || !colw || !nat || !minw)
+		abort();
+	int ri = 0;
+	for (const struct block *r = tb->children; r; r = r->next, ri++) {
+		hdr[ri] = r->header;
+		int ci = 0;
+		for (const struct block *cb = r->children; cb && ci < ncols; cb = cb->next)
+			cells[ri * ncols + ci++].b = cb;
+	}
+	float pad = (float)st->table_padding;
+	if (pad * 2 * (float)ncols > c->w / 3)
+		pad = c->w / 6 / (float)ncols;
+	float scale = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < ncols; i++)
+			nat[i] = minw[i] = 0;
+		for (int r = 0; r < nrows; r++) {
+			for (int i = 0; i < ncols; i++) {
+				struct cell *ce = &cells[r * ncols + i];
+				cell_tokens(L, ce, scale, hdr[r]);
+				if (ce->natural > nat[i])
+					nat[i] = ce->natural;
+				if (ce->minw > minw[i])
+					minw[i] = ce->minw;
+			}
+		}
+		float summin = 0;
+		for (int i = 0; i < ncols; i++)
+			summin += minw[i] + 2 * pad;
+		if (pass == 0 && summin > c->w && st->table_min_scale < 1) {
+			float s = (c->w - 2 * pad * (float)ncols) /
+				  (summin - 2 * pad * (float)ncols);
+			scale = s < (float)st->table_min_scale ? (float)st->table_min_scale : s;
+			continue;
+		}
+		break;
+	}
+	/* Column widths: natural if they fit; else each gets its minimum
+	 * and the rest is shared in proportion to what more it wants; if
+	 * even the minimums do not fit, in proportion to them (long words
+	 * then break anywhere). */
+	float sumnat = 0, summin = 0, avail = c->w;
+	for (int i = 0; i < ncols; i++) {
+		nat[i] += 2 * pad;
+		minw[i] += 2 * pad;
+		if (minw[i] > nat[i])
+			minw[i] = nat[i];
+		sumnat += nat[i];
+		summin += minw[i];
+	}
+	if (sumnat <= avail) {
+		for (int i = 0; i < ncols; i++)
+			colw[i] = nat[i];
+	} else if (summin <= avail) {
+		float extra = avail - summin, want = sumnat - summin;
+		for (int i = 0; i < ncols; i++)
+			colw[i] = minw[i] + (want > 0 ? extra * (nat[i] - minw[i]) / want : 0);
+	} else {
+		for (int i = 0; i < ncols; i++)
+			colw[i] = avail * minw[i] / summin;
+	}
+	float tw = 0;
+	for (int i = 0; i < ncols; i++)
+		tw += colw[i];
+	if (tw > avail) /* rounding */
+		tw = avail;
+
+	float size = (float)st->table.size * scale;
+	float leading = (float)st->table.leading * scale;
+	float basc = (float)fonts_ascent(L->fonts, FONT_SERIF) * size / 1000;
+	float bdesc = (float)fonts_descent(L->fonts, FONT_SERIF) * size / 1000;
+	for (int r = 0; r < nrows; r++) {
+		for (int i = 0; i < ncols; i++) {
+			struct cell *ce = &cells[r * ncols + i];
+			enum cell_align al = tb->align ? tb->align[i] : ALIGN_NONE;
+			ce->nlines = break_lines(L, &ce->t, colw[i] - 2 * pad, false,
+						 al, hdr[r] ? FONT_SERIF_BOLD : FONT_SERIF,
+						 size, &ce->lines);
+		}
+	}
+
+	want_space(L, (float)st->par_spacing + 2);
+	int block = ++L->serial;
+	struct vlist *header = NULL;
+	static struct ibuf b;
+	for (int r = 0; r < nrows; r++) {
+		int nl = 1;
+		for (int i = 0; i < ncols; i++)
+			if (cells[r * ncols + i].nlines > nl)
+				nl = cells[r * ncols + i].nlines;
+		/* Row height decides whether its slices may part. */
+		float rowh = 0;
+		float *sh = calloc((size_t)nl, sizeof *sh), *sb = calloc((size_t)nl, sizeof *sb);
+		for (int k = 0; k < nl; k++) {
+			float asc = basc, desc = bdesc;
+			for (int i = 0; i < ncols; i++) {
+				struct cell *ce = &cells[r * ncols + i];
+				if (k < ce->nlines) {
+					if (ce->lines[k].asc > asc)
+						asc = ce->lines[k].asc;
+					if (ce->lines[k].desc > desc)
+						desc = ce->lines[k].desc;
+				}
+			}
+			line_geometry(leading, basc, bdesc, asc, desc, &sh[k], &sb[k]);
+			rowh += sh[k];
+		}
+		rowh += 2 * pad;
+		bool splittable = rowh > L->H * 0.5f;
+		size_t first_item = L->out->n;
+		if (r > 0) {
+			struct vitem *p = vpush(L->out);
+			p->kind = V_PENALTY;
+			p->penalty = hdr[r - 1] ? INF : 0;
+			if (!hdr[r - 1] && !hdr[r])
+				p->repeat = header;
+			first_item = L->out->n;
+		}
+		for (int k = 0; k < nl; k++) {
+			if (k > 0)
+				add_penalty(L, splittable ? 0 : INF);
+			float top = k == 0 ? pad : 0, bot = k == nl - 1 ? pad : 0;
+			float h = sh[k] + top + bot;
+			b.n = 0;
+			if (hdr[r]) {
+				struct lo_item *f = ipush(&b);
+				f->kind = LO_FILL;
+				f->x = c->x;
+				f->y = h;
+				f->w = tw;
+				f->h = h;
+				f->color = st->table_header_background;
+			}
+			float x = c->x;
+			for (int i = 0; i < ncols; i++) {
+				struct cell *ce = &cells[r * ncols + i];
+				if (k < ce->nlines) {
+					for (int q = 0; q < ce->lines[k].nitems; q++) {
+						struct lo_item *it = ipush(&b);
+						*it = ce->lines[k].items[q];
+						it->x += x + pad;
+						it->y += top + sb[k];
+					}
+				}
+				x += colw[i];
+			}
+			if (k == 0 && (r == 0 || hdr[r] || hdr[r - 1])) {
+				struct lo_item *ln = ipush(&b);
+				ln->kind = LO_LINE;
+				ln->x = c->x;
+				ln->y = 0;
+				ln->w = tw;
+				ln->size = (float)st->table_rule_width * (r == 0 ? 1.6f : 1);
+				ln->color = st->table_rule_color;
+			}
+			if (k == nl - 1) {
+				struct lo_item *ln = ipush(&b);
+				ln->kind = LO_LINE;
+				ln->x = c->x;
+				ln->y = h;
+				ln->w = tw;
+				ln->size = (float)st->table_rule_width * (r == nrows - 1 ? 1.6f : 1);
+				ln->color = st->table_rule_color;
+			}
+			struct vitem *v = emit_box(L, c, BOX_ROW, h, top + sb[k], b.v, (int)b.n);
+			v->block = block;
+			v->line = r + 1;
+			v->nlines = nrows;
+			struct pline notes = {0};
+			struct footnote *fl[8];
+			for (int i = 0; i < ncols && notes.nnotes < 8; i++) {
+				struct cell *ce = &cells[r * ncols + i];
+				if (k < ce->nlines)
+					for (int q = 0; q < ce->lines[k].nnotes && notes.nnotes < 8; q++)
+						fl[notes.nnotes++] = ce->lines[k].notes[q];
+			}
+			notes.notes = fl;
+			v->notes = notes_for(L, &notes);
+		}
+		if (hdr[r] && (r == 0 || hdr[r - 1] || header)) {
+			/* The header rows, kept for repeating after a break. */
+			if (!header) {
+				header = arena_alloc(L->a, sizeof *header);
+			}
+			size_t nn = L->out->n - first_item;
+			struct vitem *nv = arena_alloc(L->a, (header->n + nn) * sizeof *nv);
+			if (header->n)
+				memcpy(nv, header->v, header->n * sizeof *nv);
+			for (size_t q = 0; q < nn; q++) {
+				nv[header->n + q] = L->out->v[first_item + q];
+				nv[header->n + q].notes = NULL;
+			}
+			header->v = nv;
+			header->n += nn;
+			header->cap = header->n;
+		}
+		free(sh);
+		free(sb);
+	}
+	for (int i = 0; i < nrows * ncols; i++)
+		toks_free(&cells[i].t);
+	free(cells);
+	free(hdr);
+	free(colw);
+	free(nat);
+	free(minw);
+	want_space(L, (float)st->par_spacing + 2);
+	L->after_para = false;
+}
+
+/* ---- Lists, quotes, rules, block dispatch ---------------------------- */
+
+static void layout_blocks(struct lay *L, const struct bctx *c,
+			  const struct block *b);
+
+static void set_marker(struct lay *L, const struct bctx *c, const char *text,
+		       float x_right, int line)
+{
+	uint32_t cp;
+	utf8_decode(text, strlen(text), &cp);
+	int font = pick_font(L, FONT_SERIF, cp, line);
+	if (font < 0)
+		font = FONT_FALLBACK;
+	float w = text_width(L, font, c->size, text, strlen(text));
+	struct lo_item *m = arena_alloc(L->a, sizeof *m);
+	m->kind = LO_TEXT;
+	m->font = font;
+	m->size = c->size;
+	m->color = c->color;
+	m->x = x_right - w;
+	if (m->x < 0)
+		m->x = 0;
+	m->y = 0;
+	m->w = w;
+	m->text = text;
+	m->len = strlen(text);
+	L->marker = m;
+	L->nmarker = 1;
+}
+
+static void layout_list(struct lay *L, const struct bctx *c,
+			const struct block *list)
+{
+	const struct print_style *st = L->st;
+	struct bctx in = *c;
+	in.depth = c->depth + 1;
+	in.tight = list->tight;
+	float indent = (float)st->list_indent;
+	if (list->ordered) {
+		int nitems = 0;
+		for (const struct block *it = list->children; it; it = it->next)
+			nitems++;
+		char num[24];
+		snprintf(num, sizeof num, "%d.", list->start + nitems);
+		float w = text_width(L, FONT_SERIF, c->size, num, strlen(num)) + c->size * 0.5f;
+		if (w > indent)
+			indent = w;
+	}
+	if (c->w - indent < (float)st->list_min_width)
+		indent = 0; /* too deep: stop indenting, markers still hang */
+	in.x = c->x + indent;
+	in.w = c->w - indent;
+	float gap = c->size * 0.45f;
+	int i = 0;
+	for (const struct block *it = list->children; it; it = it->next, i++) {
+		const char *mark;
+		if (it->task == TASK_OPEN)
+			mark = "\xe2\x98\x90";
+		else if (it->task == TASK_DONE)
+			mark = "\xe2\x98\x91";
+		else if (list->ordered)
+			mark = arena_printf(L->a, "%d.", list->start + i);
+		else
+			mark = st->bullet[c->depth % 3];
+		if (i > 0)
+			want_space(L, list->tight ? 1.5f : (float)st->list_item_spacing);
+		set_marker(L, c, mark, in.x - gap, it->line);
+		L->after_para = false;
+		layout_blocks(L, &in, it->children);
+		if (L->nmarker) {
+			/* An empty item: a line to carry its marker. */
+			float h, bl;
+			float basc = (float)fonts_ascent(L->fonts, FONT_SERIF) * c->size / 1000;
+			float bdesc = (float)fonts_descent(L->fonts, FONT_SERIF) * c->size / 1000;
+			line_geometry(c->leading, basc, bdesc, basc, bdesc, &h, &bl);
+			struct vitem *v = emit_box(L, &in, BOX_LINE, h, bl, NULL, 0);
+			v->block = ++L->serial;
+			v->line = v->nlines = 1;
+		}
+	}
+	want_space(L, c->tight ? 1.5f : (float)st->par_spacing);
+	L->after_para = false;
+}
+
+static void layout_quote(struct lay *L, const struct bctx *c,
+			 const struct block *q)
+{
+	struct bctx in = *c;
+	float ind = (float)L->st->quote_indent;
+	if (c->w - ind >= (float)L->st->list_min_width) {
+		if (in.nbars < MAX_BARS)
+			in.bars[in.nbars++] = c->x;
+		in.x = c->x + ind;
+		in.w = c->w - ind;
+	}
+	in.color = L->st->quote_color;
+	want_space(L, (float)L->st->par_spacing);
+	L->after_para = false;
+	layout_blocks(L, &in, q->children);
+	want_space(L, (float)L->st->par_spacing);
+	L->after_para = false;
+}
+
+static void layout_rule(struct lay *L, const struct bctx *c)
+{
+	const struct print_style *st = L->st;
+	want_space(L, (float)st->rule_space);
+	float h = (float)st->rule_thickness + 2;
+	struct lo_item ln = {0};
+	ln.kind = LO_LINE;
+	ln.w = c->w * (float)st->rule_width_fraction;
+	ln.x = c->x + (c->w - ln.w) / 2;
+	ln.y = h / 2;
+	ln.size = (float)st->rule_thickness;
+	ln.color = st->rule_color;
+	struct vitem *v = emit_box(L, c, BOX_RULE, h, -1, &ln, 1);
+	v->block = ++L->serial;
+	v->line = v->nlines = 1;
+	want_space(L, (float)st->rule_space);
+	L->after_para = false;
+}
+
+static void layout_blocks(struct lay *L, const struct bctx *c,
+			  const struct block *b)
+{
+	for (; b; b = b->next) {
+		switch (b->type) {
+		case BLK_PARAGRAPH:
+			layout_paragraph(L, c, b);
+			break;
+		case BLK_HEADING:
+			layout_heading(L, c, b);
+			break;
+		case BLK_CODE:
+			layout_code(L, c, b->text, b->len, b->lang, b->line);
+			break;
+		case BLK_HTML:
+			layout_code(L, c, b->text, b->len, "", b->line - 1);
+			break;
+		case BLK_QUOTE:
+			layout_quote(L, c, b);
+			break;
+		case BLK_LIST:
+			layout_list(L, c, b);
+			break;
+		case BLK_TABLE:
+			layout_table(L, c, b);
+			break;
+		case BLK_THEMATIC:
+			layout_rule(L, c);
+			break;
+		case BLK_FOOTNOTE_DEF:
+			break; /* set at the foot of the page citing it */
+		case BLK_ITEM:
+		case BLK_TABLE_ROW:
+		case BLK_TABLE_CELL:
+			/* Out of place: show the content rather than lose it. */
+			if (b->inlines)
+				layout_paragraph(L, c, b);
+			layout_blocks(L, c, b->children);
+			break;
+		}
+	}
+}
+
+/* ---- Footnotes -------------------------------------------------------- */
+
+static struct bctx body_ctx(const struct lay *L)
+{
+	struct bctx c = {0};
+	c.x = 0;
+	c.w = L->W;
+	c.family = FAM_SERIF;
+	c.size = (float)L->st->body.size;
+	c.leading = (float)L->st->body.leading;
+	c.color = L->st->body.color;
+	return c;
+}
+
+static struct bctx note_ctx(const struct lay *L)
+{
+	struct bctx c = body_ctx(L);
+	c.x = (float)L->st->footnote_indent;
+	c.w = L->W - c.x;
+	c.size = (float)L->st->footnote.size;
+	c.leading = (float)L->st->footnote.leading;
+	c.color = L->st->footnote.color;
+	c.note = true;
+	c.tight = true;
+	return c;
+}
+
+/* Lays out every cited footnote of the chapter into its own list, ready
+ * to be attached to the line that first cites it. */
+static void layout_notes(struct lay *L, const struct chapter *ch)
+{
+	L->nnotes = 0;
+	for (int i = 0; i < ch->nfootnotes; i++)
+		if (ch->footnotes[i]->number > L->nnotes)
+			L->nnotes = ch->footnotes[i]->number;
+	L->notes = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->notes);
+	L->note_cited = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_cited);
+	/* Notes cannot cite notes: mark all as cited while laying them out. */
+	for (int i = 0; i < L->nnotes; i++)
+		L->note_cited[i] = true;
+	struct vlist *saved = L->out;
+	struct bctx c = note_ctx(L);
+	for (int i = 0; i < ch->nfootnotes; i++) {
+		struct footnote *fn = ch->footnotes[i];
+		if (fn->number <= 0 || !fn->def)
+			continue;
+		struct vlist *v = arena_alloc(L->a, sizeof *v);
+		L->out = v;
+		L->pending_space = 0;
+		L->last_nbars = 0;
+		set_marker(L, &c, arena_printf(L->a, "%d", fn->number),
+			   c.x - c.size * 0.4f, fn->def->line);
+		layout_blocks(L, &c, fn->def->children);
+		L->nmarker = 0;
+		/* Glue and penalties inside a note never break: drop them
+		 * and keep the heights as spacing boxes. */
+		for (size_t k = 0; k < v->n; k++) {
+			if (v->v[k].kind == V_PENALTY)
+				v->v[k].height = 0;
+			v->v[k].kind = V_BOX;
+			v->v[k].box = BOX_NOTE;
+			v->v[k].notes = NULL;
+		}
+		/* Copy into arena memory: the heap array lives no longer. */
+		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
+		memcpy(a, v->v, v->n * sizeof *a);
+		free(v->v);
+		v->v = a;
+		v->cap = v->n;
+		L->notes[fn->number - 1] = v;
+	}
+	L->out = saved;
+	L->pending_space = 0;
+	for (int i = 0; i < L->nnotes; i++)
+		L->note_cited[i] = false;
+}
+
+/* ---- Pages ------------------------------------------------------------ */
+
+struct pager {
+	struct lay *L;
+	int page;
+	float used;           /* height used from the top of the text block */
+	const struct vitem **fn; /* footnote lines waiting for this page */
+	size_t nfn, fncap;
+	float fnh;            /* their height */
+	const struct chapter *ch;
+};
+
+
+static void new_page(struct pager *P, bool chapter_start)
+{
+	struct layout *lo = P->L->lo;
+	const struct print_style *st = P->L->st;
+	if (lo->npages == lo->cap) {
+		lo->cap = lo->cap ? lo->cap * 2 : 16;
+		lo->pages = xrealloc(lo->pages, (size_t)lo->cap * sizeof *lo->pages);
+	}
+	struct lo_page *pg = &lo->pages[lo->npages];
+	memset(pg, 0, sizeof *pg);
+	pg->chapter = P->ch;
+	pg->chapter_start = chapter_start;
+	/* Page 1 is a right-hand page: its inner margin is on the left. */
+	bool verso = P->L->duplex && lo->npages % 2 == 1;
+	pg->left = (float)(verso ? st->margin_outer : st->margin_inner);
+	pg->right = pg->left + P->L->W;
+	P->page = lo->npages++;
+	P->used = 0;
+}
+
+static void page_push(struct lo_page *pg, const struct lo_item *it)
+{
+	if (pg->nitems == pg->cap) {
+		pg->cap = pg->cap ? pg->cap * 2 : 64;
+		pg->items = xrealloc(pg->items, pg->cap * sizeof *pg->items);
+	}
+	pg->items[pg->nitems++] = *it;
+}
+
+/* Draws v's items with its top edge at PDF y top. */
+static void place_items(struct pager *P, const struct vitem *v, float top,
+			bool record)
+{
+	struct layout *lo = P->L->lo;
+	struct lo_page *pg = &lo->pages[P->page];
+	for (int i = 0; i < v->nitems; i++) {
+		struct lo_item it = v->items[i];
+		it.x += pg->left;
+		it.y = top - it.y;
+		page_push(pg, &it);
+	}
+	if (v->kind != V_BOX || !record)
+		return;
+	if (lo->nboxes == lo->boxcap) {
+		lo->boxcap = lo->boxcap ? lo->boxcap * 2 : 256;
+		lo->boxes = xrealloc(lo->boxes, lo->boxcap * sizeof *lo->boxes);
+	}
+	lo->boxes[lo->nboxes++] = (struct lo_box){v->box, P->page, top, v->height,
+						  v->block, v->line, v->nlines};
+	if (v->heading && P->ch && v->heading->number >= 0 &&
+	    v->heading->number < P->ch->nheadings)
+		lo->headings[P->ch->index][v->heading->number] =
+			(struct lo_anchor){P->page, top};
+}
+
+static float notes_height(const struct vitem *v)
+{
+	float h = 0;
+	if (v->notes)
+		for (size_t k = 0; k < v->notes->n; k++)
+			h += v->notes->v[k].height;
+	return h;
+}
+
+/* Places items [i, stop) of V on the current page. */
+static void commit(struct pager *P, const struct vlist *V, size_t i,
+		   size_t stop)
+{
+	struct layout *lo = P->L->lo;
+	for (size_t k = i; k < stop; k++) {
+		const struct vitem *v = &V->v[k];
+		if (v->kind == V_PENALTY)
+			continue;
+		place_items(P, v, lo->top - P->used, true);
+		P->used += v->height;
+		if (v->kind == V_BOX && v->notes) {
+			for (size_t q = 0; q < v->notes->n; q++) {
+				GROW(P->fn, P->nfn, P->fncap);
+				P->fn[P->nfn++] = &v->notes->v[q];
+				P->fnh += v->notes->v[q].height;
+			}
+		}
+	}
+}
+
+/* Sets the waiting footnotes at the foot of the page, as many as fit;
+ * the rest wait for the next page. */
+static void finish_page(struct pager *P)
+{
+	struct lay *L = P->L;
+	struct layout *lo = L->lo;
+	if (!P->nfn)
+		return;
+	float gap = (float)L->st->footnote_space;
+	float avail = L->H - P->used - gap, sum = 0;
+	size_t m = 0;
+	while (m < P->nfn && sum + P->fn[m]->height <= avail + 0.01f)
+		sum += P->fn[m++]->height;
+	if (m == 0)
+		return;
+	struct lo_page *pg = &lo->pages[P->page];
+	float top = lo->bottom + sum;
+	struct lo_item rule = {0};
+	rule.kind = LO_LINE;
+	rule.x = pg->left;
+	rule.y = top + gap / 2;
+	rule.w = (float)L->st->footnote_rule_width;
+	rule.size = 0.5f;
+	rule.color = L->st->footnote.color;
+	page_push(pg, &rule);
+	for (size_t k = 0; k < m; k++) {
+		place_items(P, P->fn[k], top, true);
+		top -= P->fn[k]->height;
+	}
+	memmove(P->fn, P->fn + m, (P->nfn - m) * sizeof *P->fn);
+	P->nfn -= m;
+	P->fnh -= sum;
+}
+
+static const struct vitem *box_before(const struct vlist *V, size_t i,
+				      size_t from)
+{
+	while (i > from) {
+		i--;
+		if (V->v[i].kind == V_BOX)
+			return &V->v[i];
+	}
+	return NULL;
+}
+
+static const struct vitem *box_after(const struct vlist *V, size_t i)
+{
+	for (; i < V->n; i++)
+		if (V->v[i].kind == V_BOX)
+			return &V->v[i];
+	return NULL;
+}
+
+/* Counts what a page break between a and b does to the text. */
+static void count_break(struct layout *lo, const struct vitem *a,
+			const struct vitem *b)
+{
+	if (!a)
+		return;
+	if (a->box == BOX_HEADING)
+		lo->nheading_foot++;
+	if (!b || b->block != a->block || a->box != BOX_LINE)
+		return;
+	if (a->line == 1 && a->nlines > 1)
+		lo->norphans++;
+	if (b->line == b->nlines && b->nlines > 1)
+		lo->nwidows++;
+}
+
+static void place_chapter(struct pager *P, const struct vlist *V)
+{
+	struct lay *L = P->L;
+	struct layout *lo = L->lo;
+	new_page(P, true);
+	lo->chapter_start[P->ch->index] = (struct lo_anchor){P->page, lo->top};
+	size_t i = 0, n = V->n;
+	const struct vlist *repeat = NULL;
+	const float gap = (float)L->st->footnote_space;
+	while (i < n) {
+		while (i < n && V->v[i].kind != V_BOX)
+			i++;
+		if (i >= n)
+			break;
+		if (repeat) {
+			for (size_t k = 0; k < repeat->n; k++) {
+				if (repeat->v[k].kind != V_BOX)
+					continue;
+				place_items(P, &repeat->v[k], lo->top - P->used, true);
+				P->used += repeat->v[k].height;
+			}
+			repeat = NULL;
+		}
+		float h = P->used, fn = P->fnh;
+		size_t best = SIZE_MAX, j;
+		bool overflow = false, forced = false;
+		for (j = i; j < n; j++) {
+			const struct vitem *v = &V->v[j];
+			if (v->kind == V_PENALTY) {
+				if (v->penalty <= -INF) {
+					forced = true;
+					break;
+				}
+				if (v->penalty < INF)
+					best = j;
+				continue;
+			}
+			if (v->kind == V_GLUE) {
+				if (j > i && V->v[j - 1].kind == V_BOX)
+					best = j;
+				h += v->height;
+				continue;
+			}
+			float nh = notes_height(v);
+			float need = h + v->height + (fn + nh > 0 ? gap + fn + nh : 0);
+			if (need > L->H + 0.01f && j > i) {
+				overflow = true;
+				break;
+			}
+			h += v->height;
+			fn += nh;
+		}
+		size_t stop, next;
+		if (!overflow && !forced) {
+			stop = next = n;
+		} else if (forced) {
+			stop = j;
+			next = j + 1;
+		} else if (best != SIZE_MAX) {
+			stop = next = best;
+		} else {
+			stop = next = j; /* nothing better: break before j */
+		}
+		commit(P, V, i, stop);
+		if (stop >= n)
+			break;
+		count_break(lo, box_before(V, stop, i), box_after(V, next));
+		if (V->v[stop].kind == V_PENALTY)
+			repeat = V->v[stop].repeat;
+		finish_page(P);
+		new_page(P, false);
+		i = next;
+	}
+	finish_page(P);
+	/* Footnotes that did not fit continue on pages of their own. */
+	int guard = 0;
+	while (P->nfn && guard++ < 1000) {
+		new_page(P, false);
+		size_t before = P->nfn;
+		finish_page(P);
+		if (P->nfn == before) {
+			/* A note line taller than a page: place it anyway. */
+			place_items(P, P->fn[0], lo->top, true);
+			memmove(P->fn, P->fn + 1, (P->nfn - 1) * sizeof *P->fn);
+			P->nfn--;
+		}
+	}
+	P->fnh = 0;
+}
+
+/* ---- The book --------------------------------------------------------- */
+
+struct layout *layout_book(const struct book *book,
+			   const struct print_style *st,
+			   const struct fonts *fonts,
+			   const struct lo_image_info *images, bool duplex)
+{
+	struct layout *lo = calloc(1, sizeof *lo);
+	if (!lo)
+		return NULL;
+	arena_init(&lo->arena);
+	struct lay L = {0};
+	L.book = book;
+	L.st = st;
+	L.fonts = fonts;
+	L.images = images;
+	L.lo = lo;
+	L.a = &lo->arena;
+	L.duplex = duplex;
+	L.W = (float)(st->page_width - st->margin_inner - st->margin_outer);
+	L.H = (float)(st->page_height - st->margin_top - st->margin_bottom);
+	lo->page_width = (float)st->page_width;
+	lo->page_height = (float)st->page_height;
+	lo->top = (float)(st->page_height - st->margin_top);
+	lo->bottom = (float)st->margin_bottom;
+	L.warned = calloc(0x110000 / 8, 1);
+	if (!L.warned)
+		abort();
+	const char *lang = book->meta.language ? book->meta.language : "en";
+	L.hyph = hyph_load(lang);
+	if (!L.hyph)
+		diag_warn(book->diags, book->meta.source_file, 0, 0,
+			  "no hyphenation patterns for language '%s': the PDF "
+			  "is set without hyphenation", lang);
+	if (fonts_lookup(fonts, FONT_FALLBACK, 0xFFFD) >= 0) {
+		L.repl_font = FONT_FALLBACK;
+		L.repl_text = FONTS_REPLACEMENT;
+	} else {
+		L.repl_font = -1;
+		L.repl_text = "?";
+	}
+	lo->chapter_start = arena_calloc(L.a, (size_t)book->nchapters + 1,
+					 sizeof *lo->chapter_start);
+	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
+				    sizeof *lo->headings);
+	struct pager P = {0};
+	P.L = &L;
+	for (int ci = 0; ci < book->nchapters; ci++) {
+		const struct chapter *ch = book->chapters[ci];
+		L.ch = ch;
+		P.ch = ch;
+		lo->chapter_start[ci].page = -1;
+		lo->headings[ci] = arena_calloc(L.a, (size_t)ch->nheadings + 1,
+						sizeof **lo->headings);
+		for (int h = 0; h < ch->nheadings; h++)
+			lo->headings[ci][h].page = -1;
+		struct vlist V = {0};
+		L.out = &V;
+		L.pending_space = 0;
+		L.last_nbars = 0;
+		L.after_para = false;
+		L.nmarker = 0;
+		layout_notes(&L, ch);
+		L.out = &V;
+		struct bctx c = body_ctx(&L);
+		layout_blocks(&L, &c, ch->blocks);
+		/* Definitions nobody cites are still printed, at the end. */
+		struct bctx nc = note_ctx(&L);
+		for (int i = 0; i < ch->nfootnotes; i++) {
+			struct footnote *fn = ch->footnotes[i];
+			if (fn->number > 0 || !fn->def)
+				continue;
+			want_space(&L, (float)st->par_spacing);
+			set_marker(&L, &nc, arena_printf(L.a, "[%s]", fn->label ? fn->label : ""),
+				   nc.x + nc.w, fn->def->line);
+			L.marker[0].x = nc.x;
+			L.marker[0].y = 0;
+			/* The label stands on its own line above the text. */
+			float hh, bl;
+			float basc = (float)fonts_ascent(fonts, FONT_SERIF) * nc.size / 1000;
+			float bdesc = (float)fonts_descent(fonts, FONT_SERIF) * nc.size / 1000;
+			line_geometry(nc.leading, basc, bdesc, basc, bdesc, &hh, &bl);
+			struct vitem *v = emit_box(&L, &nc, BOX_LINE, hh, bl, NULL, 0);
+			v->block = ++L.serial;
+			v->line = v->nlines = 1;
+			add_penalty(&L, INF);
+			layout_blocks(&L, &nc, fn->def->children);
+		}
+		place_chapter(&P, &V);
+		vlist_free(&V);
+	}
+	free(P.fn);
+	free(L.w);
+	free(L.styles);
+	toks_free(&L.para);
+	free(L.warned);
+	hyph_free(L.hyph);
+	return lo;
+}
+
+void layout_free(struct layout *lo)
+{
+	if (!lo)
+		return;
+	for (int i = 0; i < lo->npages; i++)
+		free(lo->pages[i].items);
+	free(lo->pages);
+	free(lo->boxes);
+	arena_free(&lo->arena);
+	free(lo);
+}
+
+static const char *box_name(enum lo_box_kind k)
+{
+	static const char *names[] = {"line", "heading", "code", "row",
+				      "figure", "rule", "note"};
+	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+void layout_dump(const struct layout *lo, FILE *out)
+{
+	fprintf(out, "folio-layout 1\n");
+	fprintf(out, "pagesize %.2f %.2f\n", lo->page_width, lo->page_height);
+	for (int i = 0; i < lo->npages; i++) {
+		const struct lo_page *pg = &lo->pages[i];
+		fprintf(out, "page %d chapter %d start %d textblock %.2f %.2f %.2f %.2f\n",
+			i + 1, pg->chapter ? pg->chapter->index : -1,
+			pg->chapter_start ? 1 : 0, pg->left, lo->bottom,
+			pg->right, lo->top);
+	}
+	for (size_t i = 0; i < lo->nboxes; i++) {
+		const struct lo_box *b = &lo->boxes[i];
+		fprintf(out, "box %d %s %d %d %d %.2f %.2f\n", b->page + 1,
+			box_name(b->kind), b->block, b->line, b->nlines,
+			b->top, b->height);
+	}
+	fprintf(out, "counts widows %d orphans %d heading-foot %d\n",
+		lo->nwidows, lo->norphans, lo->nheading_foot);
+}

@@ -1,0 +1,113 @@
+/*
+ * layout.h - print layout: the book's blocks -> lines -> pages, as a
+ * display list that pdf.c draws.  No libharu here: text is measured with
+ * fonts.h.
+ *
+ * Coordinates are PDF points with the origin at the bottom-left corner of
+ * the page (y grows upwards), already including the page's margins.
+ */
+#ifndef FOLIO_LAYOUT_H
+#define FOLIO_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "fonts.h"
+#include "model.h"
+#include "style.h"
+
+enum lo_kind {
+	LO_TEXT,  /* text at baseline (x, y) in font/size; w = advance width */
+	LO_FILL,  /* filled rectangle (x, y) lower-left, w x h */
+	LO_LINE,  /* stroked line from (x, y) to (x + w, y + h), width size */
+	LO_IMAGE, /* book->images[image] into rectangle (x, y, w, h) */
+	LO_LINK   /* link area (x, y, w, h) for link */
+};
+
+/* One thing drawn on a page. */
+struct lo_item {
+	enum lo_kind kind;
+	int font;      /* LO_TEXT: enum font_role */
+	int image;     /* LO_IMAGE: index into book->images */
+	float x, y, w, h;
+	float size;    /* LO_TEXT: font size; LO_LINE: line width */
+	uint32_t color;
+	const char *text; /* LO_TEXT: UTF-8, len bytes (not NUL-terminated) */
+	size_t len;
+	const struct link *link; /* LO_LINK */
+};
+
+/* What a placed box is, for the layout dump and the page tests. */
+enum lo_box_kind {
+	BOX_LINE,     /* line of a paragraph (or list item / quote paragraph) */
+	BOX_HEADING,  /* a heading line */
+	BOX_CODE,     /* a code block line (or padding) */
+	BOX_ROW,      /* a table row slice */
+	BOX_FIGURE,   /* image or its caption */
+	BOX_RULE,     /* thematic break */
+	BOX_NOTE      /* a footnote line at the foot of the page */
+};
+
+/* One placed box: a line or another unsplittable vertical piece. */
+struct lo_box {
+	enum lo_box_kind kind;
+	int page;
+	float top, height;   /* top edge (PDF y) and height */
+	int block;           /* serial number of the block it comes from */
+	int line, nlines;    /* 1-based line within that block, of nlines */
+};
+
+/* Where a heading (or a chapter start) landed. */
+struct lo_anchor {
+	int page; /* 0-based; -1 if never placed */
+	float y;  /* top of the heading line */
+};
+
+struct lo_page {
+	struct lo_item *items;
+	size_t nitems, cap;
+	const struct chapter *chapter;
+	bool chapter_start; /* first page of its chapter */
+	float left, right;  /* text block edges on this page */
+};
+
+/* The laid-out book.  Everything is owned by the layout's arena and the
+ * page item arrays; layout_free() releases it all. */
+struct layout {
+	struct arena arena;
+	float page_width, page_height;
+	float top, bottom; /* text block: top and bottom edges (PDF y) */
+	struct lo_page *pages;
+	int npages, cap;
+	struct lo_box *boxes; /* every placed box, in order */
+	size_t nboxes, boxcap;
+	struct lo_anchor *chapter_start; /* per chapter */
+	struct lo_anchor **headings;     /* [chapter][heading number] */
+	int nwidows, norphans, nheading_foot; /* counted while placing */
+};
+
+/* Image facts the PDF side found; layout needs the pixel size. */
+struct lo_image_info {
+	int width, height; /* pixels; 0 if the image cannot be drawn */
+};
+
+/*
+ * Lays the book out.  images has book->nimages entries.  duplex mirrors
+ * the inner and outer margins on left-hand pages.  Warnings (characters no
+ * font has, images that cannot be shown) go to book->diags.  Returns a new
+ * layout (caller frees with layout_free), or NULL if out of memory.
+ */
+struct layout *layout_book(const struct book *book,
+			   const struct print_style *st,
+			   const struct fonts *fonts,
+			   const struct lo_image_info *images, bool duplex);
+void layout_free(struct layout *lo);
+
+/* Writes a text dump of the pages and placed boxes (one box per line,
+ * "box PAGE KIND BLOCK LINE/NLINES TOP HEIGHT") and the counts of
+ * widows, orphans and headings at a page foot. */
+void layout_dump(const struct layout *lo, FILE *out);
+
+#endif
