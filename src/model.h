@@ -155,8 +155,12 @@ struct chapter {
 	int index;          /* 0-based position in reading order */
 	const char *path;   /* relative to the book folder, e.g. "module1/index.md" */
 	const char *display_path; /* as shown in diagnostics, e.g. "book/module1/index.md" */
-	const char *title;  /* first heading's text, else the file name */
-	const char *source; /* file contents (valid UTF-8) */
+	const char *title;  /* {{#title}} (mdBook), else the name SUMMARY.md
+			       gives it, else the first heading's text, else
+			       the file name */
+	const char *source; /* file contents (valid UTF-8); for mdBook books
+			       after {{#include}} expansion, while line:col
+			       in the model still refer to the file */
 	size_t source_len;
 	struct block *blocks;
 
@@ -170,7 +174,30 @@ struct chapter {
 	int depth;               /* 0 = top level */
 	const char *number;      /* "1.2." or NULL */
 	const char *part;        /* part title that opens before this chapter */
-	struct chapter *parent;
+	struct chapter *parent;  /* enclosing chapter in SUMMARY.md's nesting;
+				    NULL at top level or under a draft */
+	int toc_index;           /* this chapter's entry in book->toc */
+};
+
+/* The book's table of contents, in order (book->toc).  For mdBook books it
+ * is SUMMARY.md as mdBook reads it: prefix chapters (no number), part
+ * titles, numbered chapters and drafts ("1.", "1.1." ...), separators,
+ * suffix chapters (no number).  Other books get one TOC_CHAPTER entry per
+ * chapter in reading order.  Every chapter has exactly one entry. */
+enum toc_kind {
+	TOC_CHAPTER,   /* a chapter of the book: chapter */
+	TOC_DRAFT,     /* listed but unwritten ("[Title]()"): no page */
+	TOC_PART,      /* a part title ("# Part" in SUMMARY.md) */
+	TOC_SEPARATOR  /* a separator line ("---") */
+};
+
+struct toc_entry {
+	enum toc_kind kind;
+	const char *title;       /* as SUMMARY.md names it; NULL for separators */
+	const char *number;      /* "1.2." for numbered chapters/drafts, else NULL */
+	int depth;               /* 0 = top level (parts and separators: 0) */
+	int parent;              /* index of the enclosing entry, or -1 */
+	struct chapter *chapter; /* TOC_CHAPTER only; else NULL */
 };
 
 /* One occurrence of an external link, in reading order. */
@@ -218,6 +245,8 @@ struct metadata {
 	const char *description;
 	const char *keywords;
 	const char *source_file; /* metadata file, relative path, or NULL */
+	const char *site_url;    /* book.toml [output.html] site-url when it is
+				    an absolute http(s) URL ending in '/', or NULL */
 	struct known_target *known;
 	int nknown;
 };
@@ -234,6 +263,12 @@ struct book {
 	struct chapter **chapters; /* reading order */
 	int nchapters;
 	struct chapter *root;
+
+	struct toc_entry *toc;     /* table of contents (see struct toc_entry) */
+	int ntoc;
+	bool mdbook;               /* an mdBook book (book.toml or src/SUMMARY.md):
+				      {{#include}} family expanded, rustdoc's
+				      hidden lines removed from rust code */
 
 	struct image **images;
 	int nimages;
