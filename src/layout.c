@@ -400,7 +400,7 @@ static void flush_word(struct lay *L, struct toks *t)
 			opp[k] = OPP_DASH;
 		else if (c == 0x2014 || c == 0x2013)
 			opp[k] = OPP_FREE;
-		else if (techy && next != c &&
+		else if (techy && next != c && k >= 1 && k + 3 <= nw &&
 			 (c == '/' || c == '.' || c == '_' || c == '\\' ||
 			  c == ':' || c == '?' || c == '&' || c == '=' ||
 			  c == '#' || c == ',' || c == ';' || c == '-' ||

@@ -1,0 +1,370 @@
+/*
+ * pdf.c - the PDF writer: loads the print style, fonts and images into a
+ * libharu document, asks layout.c for the pages and draws them.
+ *
+ * The environment variable FOLIO_LAYOUT_DUMP=path makes it also write the
+ * layout dump (layout_dump()) there: the page tests read it to count
+ * widows, orphans and headings at a page foot and to check geometry.
+ */
+#include "pdf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf.h>
+#include <png.h>
+
+#include "fonts.h"
+#include "layout.h"
+#include "style.h"
+#include "util.h"
+
+/* libharu reports errors here; they go into the diagnostics, once each
+ * kind, and the document goes on (each call's result is checked too). */
+struct hpdf_ctx {
+	struct diag_list *diags;
+	const char *path;
+	int nerrors;
+};
+
+static void hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+	struct hpdf_ctx *ctx = data;
+	if (ctx->nerrors++ < 5)
+		diag_add(ctx->diags, DIAG_ERROR, ctx->path, 0, 0,
+			 "PDF library error 0x%04X (detail %u)",
+			 (unsigned)error, (unsigned)detail);
+}
+
+/* ---- Images ----------------------------------------------------------- */
+
+/* Decodes any PNG (palette, grey, 16-bit, alpha, interlaced) to 8-bit RGB
+ * over white: libharu mangles 16-bit samples and paper has no alpha. */
+static HPDF_Image load_png(HPDF_Doc pdf, const char *path, const char **why)
+{
+	png_image img;
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_file(&img, path)) {
+		*why = img.message[0] ? img.message : "unreadable PNG";
+		return NULL;
+	}
+	img.format = PNG_FORMAT_RGB;
+	if (img.width == 0 || img.height == 0 || img.width > 20000 ||
+	    img.height > 20000) {
+		png_image_free(&img);
+		*why = "PNG too large";
+		return NULL;
+	}
+	size_t size = PNG_IMAGE_SIZE(img);
+	unsigned char *buf = malloc(size);
+	if (!buf) {
+		png_image_free(&img);
+		*why = "out of memory";
+		return NULL;
+	}
+	png_color white = {255, 255, 255};
+	if (!png_image_finish_read(&img, &white, buf, 0, NULL)) {
+		free(buf);
+		*why = "damaged PNG";
+		return NULL;
+	}
+	HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, buf, img.width, img.height,
+						 HPDF_CS_DEVICE_RGB, 8);
+	free(buf);
+	if (!im)
+		*why = "the PDF library refused the image";
+	return im;
+}
+
+static void load_images(HPDF_Doc pdf, const struct book *book,
+			HPDF_Image *handles, struct lo_image_info *info)
+{
+	for (int i = 0; i < book->nimages; i++) {
+		const struct image *img = book->images[i];
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", book->dir, img->path);
+		const char *why = NULL;
+		HPDF_Image im = NULL;
+		const char *mt = img->media_type ? img->media_type : "";
+		if (strcmp(mt, "image/png") == 0) {
+			im = load_png(pdf, path, &why);
+		} else if (strcmp(mt, "image/jpeg") == 0) {
+			im = HPDF_LoadJpegImageFromFile(pdf, path);
+			if (!im) {
+				HPDF_ResetError(pdf);
+				why = "unsupported JPEG (baseline or progressive 8-bit only)";
+			}
+		} else {
+			why = "only PNG and JPEG images can go into the PDF";
+		}
+		if (!im) {
+			diag_warn(book->diags, NULL, 0, 0,
+				  "%s%s: %s; the PDF shows its alt text instead",
+				  book->display_dir ? book->display_dir : "",
+				  img->path, why);
+			continue;
+		}
+		handles[i] = im;
+		info[i].width = (int)HPDF_Image_GetWidth(im);
+		info[i].height = (int)HPDF_Image_GetHeight(im);
+	}
+}
+
+/* ---- Drawing ---------------------------------------------------------- */
+
+static void set_fill(HPDF_Page page, uint32_t c)
+{
+	HPDF_Page_SetRGBFill(page, (float)((c >> 16) & 255) / 255.0f,
+			     (float)((c >> 8) & 255) / 255.0f,
+			     (float)(c & 255) / 255.0f);
+}
+
+static void set_stroke(HPDF_Page page, uint32_t c)
+{
+	HPDF_Page_SetRGBStroke(page, (float)((c >> 16) & 255) / 255.0f,
+			       (float)((c >> 8) & 255) / 255.0f,
+			       (float)(c & 255) / 255.0f);
+}
+
+static void draw_page(HPDF_Page page, const struct lo_page *pg,
+		      const struct fonts *fonts, HPDF_Image *images,
+		      struct buf *tmp)
+{
+	bool in_text = false;
+	int cur_font = -1;
+	float cur_size = -1;
+	uint32_t cur_fill = 0xFFFFFFFF;
+	for (size_t i = 0; i < pg->nitems; i++) {
+		const struct lo_item *it = &pg->items[i];
+		if (it->kind == LO_LINK)
+			continue;
+		if (it->kind != LO_TEXT && in_text) {
+			HPDF_Page_EndText(page);
+			in_text = false;
+		}
+		switch (it->kind) {
+		case LO_TEXT:
+			if (!in_text) {
+				HPDF_Page_BeginText(page);
+				in_text = true;
+				cur_font = -1;
+			}
+			if (it->font != cur_font || it->size != cur_size) {
+				HPDF_Page_SetFontAndSize(page, fonts_handle(fonts, it->font),
+							 it->size);
+				cur_font = it->font;
+				cur_size = it->size;
+			}
+			if (it->color != cur_fill) {
+				set_fill(page, it->color);
+				cur_fill = it->color;
+			}
+			buf_reset(tmp);
+			buf_put(tmp, it->text, it->len);
+			HPDF_Page_TextOut(page, it->x, it->y, tmp->data);
+			break;
+		case LO_FILL:
+			set_fill(page, it->color);
+			cur_fill = it->color;
+			HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h);
+			HPDF_Page_Fill(page);
+			break;
+		case LO_LINE:
+			set_stroke(page, it->color);
+			HPDF_Page_SetLineWidth(page, it->size);
+			HPDF_Page_MoveTo(page, it->x, it->y);
+			HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h);
+			HPDF_Page_Stroke(page);
+			break;
+		case LO_IMAGE:
+			if (images[it->image])
+				HPDF_Page_DrawImage(page, images[it->image], it->x,
+						    it->y, it->w, it->h);
+			break;
+		case LO_LINK:
+			break;
+		}
+	}
+	if (in_text)
+		HPDF_Page_EndText(page);
+}
+
+/* Percent-encodes what may not stand in a URI (spaces, non-ASCII ...);
+ * existing escapes are kept. */
+static void uri_encode(struct buf *b, const char *url)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	buf_reset(b);
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7F || strchr("\"<>\\^`{|}", *p)) {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		} else {
+			buf_putc(b, *p);
+		}
+	}
+	if (!b->data)
+		buf_puts(b, "");
+}
+
+static void add_links(HPDF_Page *pages, const struct layout *lo,
+		      struct buf *tmp)
+{
+	for (int p = 0; p < lo->npages; p++) {
+		const struct lo_page *pg = &lo->pages[p];
+		for (size_t i = 0; i < pg->nitems; i++) {
+			const struct lo_item *it = &pg->items[i];
+			if (it->kind != LO_LINK || !it->link)
+				continue;
+			HPDF_Rect r = {it->x, it->y, it->x + it->w, it->y + it->h};
+			HPDF_Annotation an = NULL;
+			const struct link *l = it->link;
+			if (l->kind == LINK_EXTERNAL && l->url) {
+				uri_encode(tmp, l->url);
+				an = HPDF_Page_CreateURILinkAnnot(pages[p], r, tmp->data);
+			} else if (l->kind == LINK_INTERNAL && l->chapter) {
+				const struct lo_anchor *a = &lo->chapter_start[l->chapter->index];
+				if (l->heading && l->heading->number >= 0 &&
+				    l->heading->number < l->chapter->nheadings &&
+				    lo->headings[l->chapter->index][l->heading->number].page >= 0)
+					a = &lo->headings[l->chapter->index][l->heading->number];
+				if (a->page < 0)
+					continue;
+				HPDF_Destination d = HPDF_Page_CreateDestination(pages[a->page]);
+				if (!d)
+					continue;
+				HPDF_Destination_SetXYZ(d, lo->pages[a->page].left, a->y, 1);
+				an = HPDF_Page_CreateLinkAnnot(pages[p], r, d);
+			}
+			if (an)
+				HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
+		}
+	}
+}
+
+static void set_info(HPDF_Doc pdf, const struct book *book,
+		     const struct build_opts *opts)
+{
+	HPDF_SetCurrentEncoder(pdf, "UTF-8");
+	if (book->meta.title)
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, book->meta.title);
+	if (book->meta.nauthors > 0) {
+		struct buf b = BUF_INIT;
+		for (int i = 0; i < book->meta.nauthors; i++) {
+			if (i)
+				buf_puts(&b, ", ");
+			buf_puts(&b, book->meta.authors[i]);
+		}
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, b.data);
+		buf_free(&b);
+	}
+	if (book->meta.description)
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, book->meta.description);
+	if (book->meta.keywords)
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, book->meta.keywords);
+	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "folio");
+	HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "folio (libharu)");
+	time_t t = (time_t)opts->source_date;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		       tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+	HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
+	HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+int pdf_write(const struct book *book, const struct build_opts *opts,
+	      const char *path, int *npages)
+{
+	int rc = -1;
+	struct print_style st;
+	struct fonts *fonts = NULL;
+	struct layout *lo = NULL;
+	HPDF_Image *images = NULL;
+	struct lo_image_info *info = NULL;
+	HPDF_Page *pages = NULL;
+	struct buf tmp = BUF_INIT;
+	struct hpdf_ctx ctx = {book->diags, path, 0};
+	char style_path[4096], font_dir[4096];
+	const char *data = opts->data_dir ? opts->data_dir : ".";
+
+	if (npages)
+		*npages = 0;
+	style_defaults(&st);
+	if (opts->style_file)
+		snprintf(style_path, sizeof style_path, "%s", opts->style_file);
+	else
+		snprintf(style_path, sizeof style_path, "%s/styles/print.ini", data);
+	if (style_load(&st, style_path, opts->paper, book->diags) != 0 &&
+	    book->diags->nfatal)
+		return -1;
+	snprintf(font_dir, sizeof font_dir, "%s/fonts", data);
+
+	HPDF_Doc pdf = HPDF_New(hpdf_error, &ctx);
+	if (!pdf) {
+		diag_fatal(book->diags, path, "cannot start the PDF library");
+		return -1;
+	}
+	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(pdf);
+	fonts = fonts_open(pdf, font_dir, &st, book->diags);
+	if (!fonts)
+		goto out;
+
+	images = calloc((size_t)book->nimages + 1, sizeof *images);
+	info = calloc((size_t)book->nimages + 1, sizeof *info);
+	if (!images || !info)
+		goto out;
+	load_images(pdf, book, images, info);
+
+	lo = layout_book(book, &st, fonts, info, opts->duplex);
+	if (!lo)
+		goto out;
+	const char *dump = getenv("FOLIO_LAYOUT_DUMP");
+	if (dump && *dump) {
+		FILE *f = fopen(dump, "w");
+		if (f) {
+			layout_dump(lo, f);
+			fclose(f);
+		} else {
+			diag_warn(book->diags, dump, 0, 0,
+				  "cannot write the layout dump: %s", strerror(errno));
+		}
+	}
+
+	pages = calloc((size_t)lo->npages + 1, sizeof *pages);
+	if (!pages)
+		goto out;
+	for (int i = 0; i < lo->npages; i++) {
+		pages[i] = HPDF_AddPage(pdf);
+		HPDF_Page_SetWidth(pages[i], lo->page_width);
+		HPDF_Page_SetHeight(pages[i], lo->page_height);
+		draw_page(pages[i], &lo->pages[i], fonts, images, &tmp);
+	}
+	add_links(pages, lo, &tmp);
+	set_info(pdf, book, opts);
+
+	if (HPDF_SaveToFile(pdf, path) != HPDF_OK) {
+		diag_fatal(book->diags, path, "cannot write the PDF");
+		goto out;
+	}
+	if (npages)
+		*npages = lo->npages;
+	rc = 0;
+out:
+	if (rc && !book->diags->nfatal)
+		diag_fatal(book->diags, path, "PDF not written");
+	buf_free(&tmp);
+	free(pages);
+	layout_free(lo);
+	free(images);
+	free(info);
+	fonts_free(fonts);
+	HPDF_Free(pdf);
+	return rc;
+}
