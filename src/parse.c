@@ -32,7 +32,7 @@ struct walk {
 	struct vec headings;
 	struct vec defs;   /* footnote definitions in number order */
 	struct vec refs;   /* footnote references (inline nodes) */
-	bool warned_depth;
+	bool warned_block_depth, warned_inline_depth;
 	int last_line, last_col;
 };
 
@@ -84,14 +84,38 @@ static bool is_type(cmark_node *n, const char *name)
 	return t && strcmp(t, name) == 0;
 }
 
-static void depth_warning(struct walk *w, int line, int col)
+/* One warning per chapter and kind: a 1,000-deep list is one problem. */
+static void depth_warning(struct walk *w, bool inl, int line, int col)
 {
-	if (w->warned_depth)
+	bool *warned = inl ? &w->warned_inline_depth : &w->warned_block_depth;
+	if (*warned)
 		return;
-	w->warned_depth = true;
+	*warned = true;
 	diag_warn(w->book->diags, w->ch->display_path, line, col,
-		  "nesting deeper than %d levels is flattened (content kept)",
-		  PARSE_MAX_BLOCK_DEPTH);
+		  inl ? "inline markup nested deeper than %d levels is flattened (text kept)"
+		      : "nesting deeper than %d levels is flattened (content kept)",
+		  inl ? PARSE_MAX_INLINE_DEPTH : PARSE_MAX_BLOCK_DEPTH);
+}
+
+/*
+ * Whether a container opened inside frame f would be too deep; it is then
+ * flattened into f.  A list needs room for itself and its items, and an
+ * item is kept exactly when its list was, so a list's children are always
+ * items and an item's parent is always a list.  Footnote definitions are
+ * top-level in cmark and never flattened.
+ */
+static bool container_too_deep(const struct frame *f, cmark_node_type t)
+{
+	switch (t) {
+	case CMARK_NODE_LIST:
+		return f->bdepth + 2 > PARSE_MAX_BLOCK_DEPTH;
+	case CMARK_NODE_ITEM:
+		return !f->blk || f->blk->type != BLK_LIST;
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		return false;
+	default:
+		return f->bdepth >= PARSE_MAX_BLOCK_DEPTH;
+	}
 }
 
 static struct block *new_block(struct walk *w, enum block_type t, int line, int col)
@@ -158,7 +182,6 @@ static void enter_node(struct walk *w, cmark_node *n)
 	int line, col;
 	pos_of(w, n, &line, &col);
 	cmark_node_type t = cmark_node_get_type(n);
-	bool block_too_deep = f->bdepth >= PARSE_MAX_BLOCK_DEPTH;
 	bool inline_too_deep = f->idepth >= PARSE_MAX_INLINE_DEPTH;
 	struct block *b;
 	struct inline_node *in;
@@ -196,8 +219,8 @@ static void enter_node(struct walk *w, cmark_node *n)
 	case CMARK_NODE_LIST:
 	case CMARK_NODE_ITEM:
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
-		if (block_too_deep && t != CMARK_NODE_FOOTNOTE_DEFINITION) {
-			depth_warning(w, line, col);
+		if (container_too_deep(f, t)) {
+			depth_warning(w, false, line, col);
 			return; /* children land in the current container */
 		}
 		if (t == CMARK_NODE_BLOCK_QUOTE) {
@@ -282,8 +305,13 @@ static void enter_node(struct walk *w, cmark_node *n)
 			return; /* unknown node: its children still arrive */
 		break;
 	}
-	if (inline_too_deep && t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE)
-		return; /* flatten: emphasis this deep adds nothing readable */
+	if (inline_too_deep) {
+		/* Flatten: the text is kept, the markup this deep adds nothing
+		 * readable.  Images nest without limit in cmark (an image's alt
+		 * text may hold images), so links and images are flattened too. */
+		depth_warning(w, true, line, col);
+		return;
+	}
 	enum inline_type it = t == CMARK_NODE_EMPH ? INL_EMPH
 			    : t == CMARK_NODE_STRONG ? INL_STRONG
 			    : t == CMARK_NODE_LINK ? INL_LINK

@@ -12,34 +12,103 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest image side accepted (pixels): beyond this, decoding would cost
- * gigabytes for no printable gain. */
+/* Largest image accepted, per side and in all (pixels): beyond this,
+ * decoding would cost gigabytes for no printable gain (a 600 dpi A3 page
+ * is 70 million pixels).  A small file can claim any size in its header. */
 #define IMAGE_MAX_SIDE 20000
+#define IMAGE_MAX_PIXELS (80LL * 1000 * 1000)
 
 /* ---- Slugs ------------------------------------------------------------- */
 
-static bool slug_taken(struct block **hs, int n, const char *slug)
+static size_t hash_str(const char *s)
 {
-	for (int i = 0; i < n; i++)
-		if (strcmp(hs[i]->slug, slug) == 0)
-			return true;
-	return false;
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/*
+ * A string -> int map (open addressing, heap memory, keys not owned), so
+ * that 10,000 headings or links cost linear time, not quadratic.
+ */
+struct strmap {
+	const char **keys;
+	int *vals;
+	size_t cap, n;
+};
+
+static int *strmap_slot(struct strmap *m, const char *key, bool add)
+{
+	if (add && (m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		const char **keys = calloc(cap, sizeof *keys);
+		int *vals = calloc(cap, sizeof *vals);
+		if (!keys || !vals)
+			abort();
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->keys[i])
+				continue;
+			size_t h = hash_str(m->keys[i]) & (cap - 1);
+			while (keys[h])
+				h = (h + 1) & (cap - 1);
+			keys[h] = m->keys[i];
+			vals[h] = m->vals[i];
+		}
+		free(m->keys);
+		free(m->vals);
+		m->keys = keys;
+		m->vals = vals;
+		m->cap = cap;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t h = hash_str(key) & (m->cap - 1);
+	while (m->keys[h]) {
+		if (strcmp(m->keys[h], key) == 0)
+			return &m->vals[h];
+		h = (h + 1) & (m->cap - 1);
+	}
+	if (!add)
+		return NULL;
+	m->keys[h] = key;
+	m->vals[h] = 0;
+	m->n++;
+	return &m->vals[h];
+}
+
+static void strmap_free(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
 }
 
 static void make_slugs(struct book *b, struct chapter *ch)
 {
+	/* slug -> next number to try for a repeat of it (0: never repeated) */
+	struct strmap taken = {0};
 	for (int i = 0; i < ch->nheadings; i++) {
 		struct block *h = ch->headings[i];
 		char *base = slug_make(b->arena, h->plain);
 		if (!*base)
 			base = "section";
 		const char *s = base;
-		/* GitHub numbers repeats -1, -2 ...; skip numbers already
-		 * taken by a heading that literally ends in -1. */
-		for (int k = 1; slug_taken(ch->headings, i, s); k++)
-			s = arena_printf(b->arena, "%s-%d", base, k);
+		int *next = strmap_slot(&taken, base, false);
+		if (next) {
+			/* GitHub numbers repeats -1, -2 ...; skip numbers
+			 * already taken by a heading that literally ends in -1. */
+			int k = *next ? *next : 1;
+			do
+				s = arena_printf(b->arena, "%s-%d", base, k++);
+			while (strmap_slot(&taken, s, false));
+			/* The slot may have moved if the map grew: look again. */
+			*strmap_slot(&taken, base, false) = k;
+		}
+		strmap_slot(&taken, s, true);
 		h->slug = s;
 	}
+	strmap_free(&taken);
 }
 
 struct block *resolve_anchor(const struct book *b, const struct chapter *ch,
@@ -114,20 +183,14 @@ const char *image_sniff(const unsigned char *d, size_t len, int *w, int *h)
 	return NULL;
 }
 
-static struct image *find_image(struct book *b, const char *path)
-{
-	for (int i = 0; i < b->nimages; i++)
-		if (strcmp(b->images[i]->path, path) == 0)
-			return b->images[i];
-	return NULL;
-}
-
 /* ---- Links --------------------------------------------------------------- */
 
 struct resolver {
 	struct book *book;
 	struct chapter *ch;
 	struct vec images;
+	struct strmap image_index; /* path -> index in images */
+	struct strmap *anchors;    /* by chapter index: slug -> heading number */
 	struct vec extrefs;
 	/* distinct normalised URLs: open-addressing hash of indexes */
 	const char **urls;
@@ -140,14 +203,6 @@ static bool scheme_is(const char *url, const char *scheme)
 {
 	size_t n = strlen(scheme);
 	return strncasecmp(url, scheme, n) == 0 && url[n] == ':';
-}
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
 }
 
 static int distinct_url(struct resolver *r, const char *norm)
@@ -222,13 +277,14 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 	enum target_status st = book_target(b, r->ch->path, dest, &path);
 	if (st != TARGET_OK) {
 		const char *why = st == TARGET_OUTSIDE ? "is outside the book folder; not embedded"
-				: st == TARGET_NOT_FILE ? "is not a file"
-				: st == TARGET_BAD ? "is malformed (bad percent-encoding)"
+				: st == TARGET_NOT_FILE ? "is not a regular file"
+				: st == TARGET_BAD ? "is malformed (bad percent-encoding or too long)"
 						   : "not found";
 		broken(r, in, "image '%s' %s; its alt text is shown instead", url, why);
 		return;
 	}
-	struct image *img = find_image(b, path);
+	int *slot = strmap_slot(&r->image_index, path, false);
+	struct image *img = slot ? r->images.v[*slot] : NULL;
 	if (!img) {
 		char *data;
 		size_t len;
@@ -244,7 +300,8 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 			return;
 		}
 		if (strcmp(type, "image/svg+xml") != 0 &&
-		    (w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE)) {
+		    (w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE ||
+		     (long long)w * h > IMAGE_MAX_PIXELS)) {
 			broken(r, in, "image '%s' has unusable dimensions %dx%d; not embedded", url, w, h);
 			return;
 		}
@@ -254,12 +311,41 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 		img->width = w;
 		img->height = h;
 		img->index = (int)r->images.n;
+		*strmap_slot(&r->image_index, path, true) = img->index;
 		vec_push(&r->images, img);
 		b->images = (struct image **)r->images.v;
 		b->nimages = (int)r->images.n;
 	}
 	l->kind = LINK_IMAGE;
 	l->image = img;
+}
+
+/* resolve_anchor() through a per-chapter slug map built on first use. */
+static struct block *find_anchor(struct resolver *r, const struct chapter *ch,
+				 const char *fragment)
+{
+	struct book *b = r->book;
+	struct strmap *m = &r->anchors[ch->index];
+	if (!m->cap) {
+		for (int i = 0; i < ch->nheadings; i++)
+			if (!strmap_slot(m, ch->headings[i]->slug, false))
+				*strmap_slot(m, ch->headings[i]->slug, true) = i;
+		if (!m->cap)
+			return NULL;
+	}
+	int *k = strmap_slot(m, fragment, false);
+	if (k)
+		return ch->headings[*k];
+	char *dec = percent_decode(b->arena, fragment);
+	if (!dec)
+		return NULL;
+	/* Authors sometimes write the heading text rather than its slug;
+	 * like resolve_anchor(), the earlier heading wins. */
+	int *k1 = strmap_slot(m, dec, false);
+	int *k2 = strmap_slot(m, slug_make(b->arena, dec), false);
+	if (k1 && k2)
+		return ch->headings[*k1 < *k2 ? *k1 : *k2];
+	return k1 ? ch->headings[*k1] : k2 ? ch->headings[*k2] : NULL;
 }
 
 static void resolve_link(struct resolver *r, struct block *owner, struct inline_node *in)
@@ -330,10 +416,12 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 				      "(declare it in folio.ini [external] if it is known)", url);
 			return;
 		case TARGET_NOT_FILE:
-			broken(r, in, "link target '%s' is a folder without index.md or README.md", url);
+			broken(r, in, "link target '%s' is not a regular file (a folder without "
+				      "index.md or README.md, or a special file)", url);
 			return;
 		case TARGET_BAD:
-			broken(r, in, "link target '%s' is malformed (bad percent-encoding)", url);
+			broken(r, in, "link target '%s' is malformed (bad percent-encoding or too long)",
+			       url);
 			return;
 		}
 		target = book_chapter(b, path);
@@ -351,7 +439,7 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 	l->kind = LINK_INTERNAL;
 	l->chapter = target;
 	if (frag && *frag) {
-		struct block *h = resolve_anchor(b, target, frag);
+		struct block *h = find_anchor(r, target, frag);
 		if (!h) {
 			broken(r, in, "link target '%s': no heading '#%s' in '%s'", url, frag,
 			       target->display_path);
@@ -378,6 +466,9 @@ void resolve(struct book *b)
 
 	struct resolver r = {0};
 	r.book = b;
+	r.anchors = calloc((size_t)b->nchapters + 1, sizeof *r.anchors);
+	if (!r.anchors)
+		abort();
 	for (int i = 0; i < b->nchapters; i++) {
 		r.ch = b->chapters[i];
 		model_each_inline(r.ch->blocks, resolve_inline, &r);
@@ -392,6 +483,10 @@ void resolve(struct book *b)
 	for (size_t i = 0; i < r.extrefs.n; i++)
 		b->extrefs[i] = *(struct extref *)r.extrefs.v[i];
 	b->next_distinct = r.nurls;
+	for (int i = 0; i < b->nchapters; i++)
+		strmap_free(&r.anchors[i]);
+	free(r.anchors);
+	strmap_free(&r.image_index);
 	vec_free(&r.images);
 	vec_free(&r.extrefs);
 	free(r.urls);
