@@ -156,7 +156,9 @@ static const char *find_data_dir(struct arena *a)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			const char *cands[] = {"%s/..", "%s/../share/folio", "%s"};
+			/* build/folio, PREFIX/bin/folio, beside it, and
+			 * build/<variant>/folio (make asan). */
+			const char *cands[] = {"%s/..", "%s/../share/folio", "%s", "%s/../.."};
 			for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
 				char probe[PATH_MAX + 64];
 				snprintf(probe, sizeof probe, cands[i], exe);
@@ -186,10 +188,13 @@ static long long source_date(const struct book *b)
 	}
 	if (b->meta.date) {
 		struct tm tm = {0};
-		if (sscanf(b->meta.date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+		if (sscanf(b->meta.date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3 &&
+		    tm.tm_year >= 1970 && tm.tm_year <= 9999) {
 			tm.tm_year -= 1900;
 			tm.tm_mon -= 1;
-			return (long long)timegm(&tm);
+			long long t = (long long)timegm(&tm);
+			if (t >= 0 && t < 253402300800LL)
+				return t;
 		}
 	}
 	return FOLIO_FIXED_DATE;
@@ -198,6 +203,10 @@ static long long source_date(const struct book *b)
 static int make_dir(const char *dir, struct diag_list *d)
 {
 	char tmp[PATH_MAX];
+	if (!*dir) {
+		diag_fatal(d, NULL, "the output folder name is empty");
+		return -1;
+	}
 	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) {
 		diag_fatal(d, dir, "output path too long");
 		return -1;
@@ -226,6 +235,45 @@ static int make_dir(const char *dir, struct diag_list *d)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The output files' name: the book's identifier made safe as one file
+ * name.  The identifier may come from folio.ini, so it may hold '/' or
+ * "..", which must not place a file outside the output folder, and it may
+ * be long or empty.  Keeps letters (any script), digits, '-', '_' and '.';
+ * anything else becomes '-'; no leading '.' or '-'; at most 100 bytes, cut on a
+ * character boundary; "book" if nothing is left.
+ */
+static const char *output_stem(struct arena *a, const char *id)
+{
+	char out[101];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)id; *p && o < sizeof out - 1;) {
+		if (*p >= 0x80) {
+			uint32_t cp;
+			int n = utf8_decode((const char *)p, strlen((const char *)p), &cp);
+			if (cp != 0xFFFD && o + (size_t)n <= sizeof out - 1) {
+				memcpy(out + o, p, (size_t)n);
+				o += (size_t)n;
+			} else if (cp == 0xFFFD) {
+				out[o++] = '-';
+			} else {
+				break;
+			}
+			p += n;
+			continue;
+		}
+		char c = (char)*p++;
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' || ((c == '-' || c == '.') && o > 0);
+		if (keep)
+			out[o++] = c;
+		else if (o > 0)
+			out[o++] = '-';
+	}
+	out[o] = '\0';
+	return arena_strdup(a, o ? out : "book");
 }
 
 static void human_size(long long bytes, char *out, size_t n)
@@ -260,7 +308,7 @@ static int run(struct cli *c)
 		c->opts.data_dir = find_data_dir(&arena);
 		bool building = strcmp(c->command, "build") == 0;
 		if (building && make_dir(c->out_dir, &diags) == 0) {
-			const char *stem = book->meta.identifier;
+			const char *stem = output_stem(&arena, book->meta.identifier);
 			struct artifact arts[2];
 			int nart = 0;
 			if (c->pdf) {

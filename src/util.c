@@ -393,6 +393,10 @@ char *url_normalize(struct arena *a, const char *url)
 	return s;
 }
 
+/* No book file (chapter, image, font) is this big; a chapter costs up to 3
+ * times its size again when cleaned.  Larger files fail with EFBIG. */
+#define FILE_READ_MAX ((size_t)256 << 20)
+
 int file_read(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -401,8 +405,15 @@ int file_read(const char *path, char **out, size_t *len)
 	struct buf b = BUF_INIT;
 	char tmp[65536];
 	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+		if (b.len + n > FILE_READ_MAX) {
+			fclose(f);
+			buf_free(&b);
+			errno = EFBIG;
+			return -1;
+		}
 		buf_put(&b, tmp, n);
+	}
 	int err = ferror(f);
 	int saved = errno;
 	fclose(f);
