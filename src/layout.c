@@ -408,9 +408,13 @@ static void flush_word(struct lay *L, struct toks *t)
 			opp[k] = OPP_SOFT;
 	}
 
+	/* A long technical word (a path, a long identifier) is often wider
+	 * than a line and has no spaces to stretch: give its letters a
+	 * little room so that such lines can still be justified. */
+	bool spread = techy && nw >= 30;
 	size_t r = 0;
 	for (size_t k = 0; k < nw; k++) {
-		bool end = k + 1 == nw || opp[k] || w[k + 1].style != w[k].style ||
+		bool end = k + 1 == nw || opp[k] || spread || w[k + 1].style != w[k].style ||
 			   w[k + 1].font != w[k].font || w[k].font < 0 ||
 			   w[k].p + w[k].n != w[k + 1].p;
 		if (!end)
@@ -441,6 +445,10 @@ static void flush_word(struct lay *L, struct toks *t)
 			tok_add(t, LB_PENALTY, 0, 0, 0, 0, false, -1);
 		} else if (opp[k] == OPP_SOFT) {
 			tok_add(t, LB_PENALTY, 0, 0, 0, L->st->looseness_penalty,
+				false, -1);
+		} else if (spread && k + 1 < nw) {
+			tok_add(t, LB_PENALTY, 0, 0, 0, INF, false, -1);
+			tok_add(t, LB_GLUE, 0, width * 0.12f, width * 0.04f, 0,
 				false, -1);
 		}
 		r = k + 1;
@@ -617,54 +625,59 @@ static void tok_inlines(struct lay *L, struct toks *t,
 	}
 }
 
-/* Splits every run of boxes wider than width (no legal break inside)
+/* True if a line may end at item i. */
+static bool legal_break(const struct toks *t, size_t i)
+{
+	const struct lb_item *it = &t->it[i];
+	if (it->kind == LB_PENALTY)
+		return it->penalty < INF;
+	return it->kind == LB_GLUE && i > 0 && t->it[i - 1].kind == LB_BOX;
+}
+
+/* Splits every stretch without a legal break that is wider than width
  * into single characters with hyphenated breaks between them, so no line
  * can ever be overfull.  Returns true if t was changed. */
 static bool split_wide(struct lay *L, struct toks *t, float width)
 {
-	/* Find runs [a, b) of consecutive boxes. */
+	float limit = width * 0.97f - 6;
 	bool need = false;
-	for (size_t i = 0; i < t->n && !need;) {
-		if (t->it[i].kind != LB_BOX) {
-			i++;
+	float run = 0;
+	for (size_t i = 0; i < t->n && !need; i++) {
+		if (legal_break(t, i)) {
+			run = 0;
 			continue;
 		}
-		size_t j = i;
-		float w = 0;
-		while (j < t->n && t->it[j].kind == LB_BOX)
-			w += (float)t->it[j++].width;
-		if (w > width * 0.97f - 6)
+		if (t->it[i].kind != LB_PENALTY && !isinf(t->it[i].stretch))
+			run += (float)t->it[i].width;
+		if (run > limit)
 			need = true;
-		i = j;
 	}
 	if (!need)
 		return false;
 	struct toks o = {0};
-	for (size_t i = 0; i < t->n;) {
-		if (t->it[i].kind != LB_BOX) {
-			tok_add(&o, t->it[i].kind, (float)t->it[i].width,
-				(float)t->it[i].stretch, (float)t->it[i].shrink,
-				(float)t->it[i].penalty, t->it[i].flagged, -1);
-			i++;
-			continue;
-		}
+	size_t i = 0;
+	while (i < t->n) {
+		/* The run [i, j) ends at the next legal break j. */
 		size_t j = i;
 		float w = 0;
-		while (j < t->n && t->it[j].kind == LB_BOX)
-			w += (float)t->it[j++].width;
-		bool split = w > width * 0.97f - 6;
+		while (j < t->n && !legal_break(t, j)) {
+			if (t->it[j].kind != LB_PENALTY && !isinf(t->it[j].stretch))
+				w += (float)t->it[j].width;
+			j++;
+		}
+		bool split = w > limit;
 		for (size_t k = i; k < j; k++) {
-			if (t->fr[k] < 0) {
-				tok_add(&o, LB_BOX, (float)t->it[k].width, 0, 0, 0,
-					false, -1);
+			const struct lb_item *it = &t->it[k];
+			if (it->kind != LB_BOX || t->fr[k] < 0 || !split) {
+				int fr = -1;
+				if (t->fr[k] >= 0)
+					fr = frag_add(&o, &t->frags[t->fr[k]]);
+				tok_add(&o, it->kind, (float)it->width,
+					(float)it->stretch, (float)it->shrink,
+					(float)it->penalty, it->flagged, fr);
 				continue;
 			}
 			struct frag f = t->frags[t->fr[k]];
-			if (!split) {
-				tok_add(&o, LB_BOX, (float)t->it[k].width, 0, 0, 0,
-					false, frag_add(&o, &f));
-				continue;
-			}
 			size_t p = 0;
 			while (p < f.len) {
 				uint32_t cp;
@@ -672,16 +685,21 @@ static bool split_wide(struct lay *L, struct toks *t, float width)
 				struct frag g = f;
 				g.text = f.text + p;
 				g.len = (size_t)n;
-				tok_add(&o, LB_BOX, adv(L, f.font, cp, f.size), 0, 0,
-					0, false, frag_add(&o, &g));
+				float cw = f.len == (size_t)n ? (float)it->width
+							       : adv(L, f.font, cp, f.size);
+				tok_add(&o, LB_BOX, cw, 0, 0, 0, false, frag_add(&o, &g));
 				p += (size_t)n;
-				if (p < f.len || k + 1 < j)
-					tok_add(&o, LB_PENALTY,
-						adv(L, f.font, '-', f.size), 0, 0,
-						500, true, -1);
+				tok_add(&o, LB_PENALTY, adv(L, f.font, '-', f.size),
+					0, 0, 500, true, -1);
 			}
 		}
-		i = j;
+		if (j < t->n) {
+			const struct lb_item *it = &t->it[j];
+			int fr = t->fr[j] >= 0 ? frag_add(&o, &t->frags[t->fr[j]]) : -1;
+			tok_add(&o, it->kind, (float)it->width, (float)it->stretch,
+				(float)it->shrink, (float)it->penalty, it->flagged, fr);
+		}
+		i = j + 1;
 	}
 	toks_free(t);
 	*t = o;
