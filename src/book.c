@@ -4,6 +4,8 @@
 #include "book.h"
 #include "meta.h"
 #include "parse.h"
+#include "preproc.h"
+#include "summary.h"
 #include "util.h"
 
 #include <errno.h>
@@ -70,12 +72,17 @@ enum target_status book_target(const struct book *b, const char *from_path,
 	bool dir_like = *norm == '\0' || ends_with(dec, "/");
 
 	/* Candidates in order of preference. */
-	const char *cand[3];
+	const char *cand[4];
 	int nc = 0;
 	const char *ext = path_ext(norm);
 	if (!dir_like && (strcmp(ext, "html") == 0 || strcmp(ext, "htm") == 0)) {
 		size_t stem = strlen(norm) - strlen(ext) - 1;
 		cand[nc++] = arena_printf(a, "%.*s.md", (int)stem, norm);
+		/* mdBook publishes a folder's README.md as its index.html. */
+		const char *base = strrchr(norm, '/');
+		base = base ? base + 1 : norm;
+		if (strncmp(base, "index.", 6) == 0)
+			cand[nc++] = arena_printf(a, "%.*sREADME.md", (int)(base - norm), norm);
 	}
 	if (!dir_like)
 		cand[nc++] = norm;
@@ -185,6 +192,7 @@ struct chapter *book_chapter(const struct book *b, const char *path)
 struct loader {
 	struct book *book;
 	struct vec order;       /* chapters in reading order */
+	struct vec toc;         /* struct toc_entry *, from SUMMARY.md */
 	unsigned char *walked;  /* by chapter index: walked in the second pass */
 	size_t walked_cap;
 };
@@ -215,9 +223,11 @@ static const char *base_name(const char *path)
 }
 
 /* Reads, cleans and parses one chapter file; NULL (with a warning at
- * from:line:col) if it cannot be read. */
+ * from:line:col) if it cannot be read.  name is what SUMMARY.md calls it,
+ * or NULL.  In mdBook books the {{#include}} family is expanded first and
+ * rustdoc's hidden lines are dropped after parsing (preproc.h). */
 static struct chapter *load_chapter(struct loader *L, const char *path, const char *from,
-				    int line, int col)
+				    int line, int col, const char *name)
 {
 	struct book *b = L->book;
 	struct arena *a = b->arena;
@@ -242,8 +252,20 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	if (rep.bad_ctrl)
 		diag_warn(b->diags, shown, rep.ctrl_line, rep.ctrl_col,
 			  "control characters removed (%d)", rep.bad_ctrl);
+	const char *set_title = NULL;
+	struct preproc_map *map = NULL;
+	if (b->mdbook)
+		map = preproc_expand(b, ch, &set_title);
+	size_t first_diag = b->diags->n;
 	md_parse(b, ch);
-	if (ch->nheadings)
+	preproc_map_positions(map, ch, b->diags, first_diag);
+	if (b->mdbook)
+		preproc_hide_lines(b, ch);
+	if (set_title && *set_title)
+		ch->title = set_title;
+	else if (name && *name)
+		ch->title = name;
+	else if (ch->nheadings)
 		ch->title = ch->headings[0]->plain;
 	if (!ch->title || !*ch->title) {
 		/* A page without a heading is named after its file. */
@@ -359,7 +381,7 @@ static void dfs(struct loader *L, struct chapter *root, bool within_only)
 		if (within_only && !folder_within(f->ch->path, path))
 			continue;
 		struct inline_node *in = f->links.nodes.v[i];
-		push = load_chapter(L, path, f->ch->display_path, in->line, in->col);
+		push = load_chapter(L, path, f->ch->display_path, in->line, in->col, NULL);
 		if (push && !within_only)
 			mark_walked(L, push);
 	}
@@ -374,94 +396,127 @@ static void load_reachable(struct loader *L, struct chapter *root)
 	free(L->walked);
 }
 
-/* mdBook: SUMMARY.md lists the chapters; list nesting gives depth, a
- * heading before a list opens a part. */
-struct summary_walk {
-	struct loader *L;
-	struct chapter *summary;
-	const char *src_dir;
-	const char *part;
-	int depth_base;
-};
+/* ---- mdBook: SUMMARY.md and the table of contents ------------------------ */
 
-static int block_depth(const struct block *b)
+static void toc_add(struct loader *L, enum toc_kind kind, const char *title,
+		    const char *number, int depth, int parent, struct chapter *ch)
 {
-	int d = 0;
-	for (const struct block *p = b->parent; p; p = p->parent)
-		if (p->type == BLK_LIST)
-			d++;
-	return d;
+	struct toc_entry *e = arena_alloc(L->book->arena, sizeof *e);
+	e->kind = kind;
+	e->title = title;
+	e->number = number;
+	e->depth = depth;
+	e->parent = parent;
+	e->chapter = ch;
+	vec_push(&L->toc, e);
 }
 
-static void summary_block(void *ctx, struct block *blk)
-{
-	struct summary_walk *s = ctx;
-	struct book *b = s->L->book;
-	struct arena *a = b->arena;
-	if (blk->type == BLK_HEADING && blk != s->summary->headings[0]) {
-		s->part = blk->plain;
-		return;
-	}
-	if (blk->type != BLK_PARAGRAPH)
-		return;
-	for (struct inline_node *in = blk->inlines; in; in = in->next) {
-		if (in->type != INL_LINK)
-			continue;
-		const char *url = in->link->url;
-		if (!*url) {
-			/* A draft chapter: listed, not written. */
-			continue;
-		}
-		if (url_has_scheme(url) || url[0] == '#')
-			continue;
-		const char *hash = strchr(url, '#');
-		const char *dest = hash ? arena_strndup(a, url, (size_t)(hash - url)) : url;
-		const char *path;
-		enum target_status st = book_target(b, s->summary->path, dest, &path);
-		if (st != TARGET_OK) {
-			diag_warn(b->diags, s->summary->display_path, in->line, in->col,
-				  "SUMMARY.md lists '%s', which %s", url,
-				  st == TARGET_MISSING ? "does not exist" : "cannot be read");
-			continue;
-		}
-		if (book_chapter(b, path))
-			continue;
-		struct chapter *ch = load_chapter(s->L, path, s->summary->display_path, in->line, in->col);
-		if (!ch)
-			continue;
-		ch->depth = block_depth(blk) > 0 ? block_depth(blk) - 1 : 0;
-		ch->part = s->part;
-		s->part = NULL;
-		char *title = inline_plain(a, in->children);
-		if (*title)
-			ch->title = title;
-	}
-}
-
+/* Loads the chapters SUMMARY.md lists, in its order, and makes its outline
+ * the table of contents.  Returns -1 if there is no SUMMARY.md. */
 static int load_summary(struct loader *L, const char *src_dir)
 {
 	struct book *b = L->book;
-	struct arena *a = b->arena;
-	const char *spath = path_join(a, src_dir, "SUMMARY.md");
-	char *data;
-	size_t len;
-	if (book_read_file(b, spath, &data, &len) != 0)
+	struct summary sum;
+	if (summary_read(&sum, b, src_dir) != 0)
 		return -1;
-	struct chapter *sum = arena_alloc(a, sizeof *sum);
-	sum->path = spath;
-	sum->display_path = arena_printf(a, "%s%s", b->display_dir, spath);
-	struct clean_report rep;
-	sum->source = text_clean(a, data, len, &sum->source_len, &rep);
-	free(data);
-	md_parse(b, sum);
-	struct summary_walk s = {L, sum, src_dir, NULL, 0};
-	if (!sum->nheadings) {
-		static struct block none;
-		static struct block *nonep = &none;
-		sum->headings = &nonep;
+	const char *part = NULL;
+	for (int i = 0; i < sum.nitems; i++) {
+		const struct summary_item *it = &sum.items[i];
+		enum toc_kind kind = it->kind;
+		struct chapter *ch = NULL;
+		if (kind == TOC_CHAPTER) {
+			ch = book_chapter(b, it->path);
+			if (ch) {
+				diag_warn(b->diags, sum.display_path, it->line, it->col,
+					  "SUMMARY.md lists '%s' again; its page appears once, "
+					  "at its first place", it->path);
+			} else {
+				ch = load_chapter(L, it->path, sum.display_path, it->line, it->col,
+						  it->title);
+				if (ch) {
+					ch->depth = it->depth;
+					ch->number = it->number;
+					ch->part = part;
+					ch->toc_index = i;
+					part = NULL;
+					if (it->parent >= 0) {
+						struct toc_entry *pe = L->toc.v[it->parent];
+						ch->parent = pe->kind == TOC_CHAPTER ? pe->chapter : NULL;
+					}
+				} else {
+					kind = TOC_DRAFT;
+				}
+			}
+		} else if (kind == TOC_PART) {
+			part = it->title;
+		}
+		toc_add(L, kind, it->title, it->number, it->depth, it->parent, ch);
 	}
-	model_each_block(sum->blocks, summary_block, &s);
 	return 0;
+}
+
+/* Links to the book's own published pages (book.toml's site-url) become
+ * relative links to its chapters; other links are left alone. */
+struct site_links {
+	struct book *book;
+	struct chapter *ch;
+	const char *src_dir;
+	const char *site; /* site-url without its scheme */
+};
+
+static const char *strip_scheme(const char *url)
+{
+	if (strncasecmp(url, "https://", 8) == 0)
+		return url + 8;
+	if (strncasecmp(url, "http://", 7) == 0)
+		return url + 7;
+	return NULL;
+}
+
+static void site_link(void *ctx, struct block *owner, struct inline_node *in)
+{
+	(void)owner;
+	struct site_links *c = ctx;
+	struct book *b = c->book;
+	struct arena *a = b->arena;
+	if (in->type != INL_LINK)
+		return;
+	const char *rest = strip_scheme(in->link->url);
+	size_t sl = strlen(c->site);
+	if (!rest || strncmp(rest, c->site, sl) != 0)
+		return;
+	rest += sl;
+	const char *frag = strchr(rest, '#');
+	size_t pl = strcspn(rest, "#?");
+	const char *dest = arena_strndup(a, rest, pl);
+	struct chapter *target = NULL;
+	const char *path;
+	if (!*dest || strcmp(dest, "index.html") == 0)
+		target = b->chapters[0]; /* mdBook's index.html is the first chapter */
+	else if (book_target(b, path_join(a, c->src_dir, "SUMMARY.md"), dest, &path) == TARGET_OK)
+		target = book_chapter(b, path);
+	if (!target || strchr(target->path, '%'))
+		return;
+	struct buf url = BUF_INIT;
+	for (const char *p = c->ch->path; (p = strchr(p, '/')); p++)
+		buf_puts(&url, "../");
+	buf_puts(&url, target->path);
+	if (frag)
+		buf_puts(&url, frag);
+	in->link->url = buf_to_arena(&url, a);
+	buf_free(&url);
+}
+
+static void own_site_links(struct book *b, const char *src_dir)
+{
+	const char *site = b->meta.site_url ? strip_scheme(b->meta.site_url) : NULL;
+	if (!site || !b->nchapters)
+		return;
+	struct site_links c = {b, NULL, src_dir, site};
+	for (int i = 0; i < b->nchapters; i++) {
+		c.ch = b->chapters[i];
+		model_each_inline(c.ch->blocks, site_link, &c);
+	}
 }
 
 int book_load(struct book **out, const char *dir, struct arena *a, struct diag_list *d)
@@ -492,11 +547,28 @@ int book_load(struct book **out, const char *dir, struct arena *a, struct diag_l
 		if (check_path(b, "src/SUMMARY.md", &sst) == TARGET_OK)
 			src_dir = "src";
 	}
+	b->mdbook = src_dir != NULL;
 
 	struct loader L = {.book = b};
-	if (src_dir && load_summary(&L, src_dir) == 0 && L.order.n) {
+	bool summary = false;
+	if (src_dir) {
+		if (load_summary(&L, src_dir) != 0)
+			diag_warn(d, b->meta.source_file ? arena_printf(a, "%s%s", b->display_dir,
+							b->meta.source_file) : b->display_dir,
+				  0, 0, "no %s; the reading order follows the links from its "
+				  "index.md or README.md", path_join(a, src_dir, "SUMMARY.md"));
+		else if (!L.order.n)
+			diag_warn(d, arena_printf(a, "%s%s", b->display_dir,
+						  path_join(a, src_dir, "SUMMARY.md")), 0, 0,
+				  "SUMMARY.md lists no chapter that can be read; the reading order "
+				  "follows the links from index.md or README.md");
+		else
+			summary = true;
+	}
+	if (summary) {
 		b->root = L.order.v[0];
 	} else {
+		L.toc.n = 0;
 		const char *root = NULL;
 		static const char *const names[] = {"index.md", "README.md"};
 		for (int i = 0; i < 2 && !root; i++) {
@@ -508,21 +580,36 @@ int book_load(struct book **out, const char *dir, struct arena *a, struct diag_l
 			diag_fatal(d, b->display_dir[0] ? b->display_dir : ".",
 				   "no root page (index.md or README.md) in the book folder");
 			vec_free(&L.order);
+			vec_free(&L.toc);
 			return -1;
 		}
-		b->root = load_chapter(&L, root, b->display_dir, 0, 0);
+		b->root = load_chapter(&L, root, b->display_dir, 0, 0, NULL);
 		if (!b->root) {
 			vec_free(&L.order);
+			vec_free(&L.toc);
 			return -1;
 		}
 		load_reachable(&L, b->root);
+		/* Without SUMMARY.md the contents are the reading order. */
+		for (size_t i = 0; i < L.order.n; i++) {
+			struct chapter *ch = L.order.v[i];
+			ch->toc_index = (int)i;
+			toc_add(&L, TOC_CHAPTER, ch->title, NULL, 0, -1, ch);
+		}
 	}
 
 	b->nchapters = (int)L.order.n;
 	b->chapters = arena_calloc(a, L.order.n, sizeof *b->chapters);
 	for (size_t i = 0; i < L.order.n; i++)
 		b->chapters[i] = L.order.v[i];
+	b->ntoc = (int)L.toc.n;
+	b->toc = arena_calloc(a, L.toc.n + 1, sizeof *b->toc);
+	for (size_t i = 0; i < L.toc.n; i++)
+		b->toc[i] = *(struct toc_entry *)L.toc.v[i];
 	vec_free(&L.order);
+	vec_free(&L.toc);
+	if (b->mdbook)
+		own_site_links(b, src_dir);
 	meta_defaults(b);
 	*out = b;
 	return 0;

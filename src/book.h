@@ -3,11 +3,17 @@
  *
  * A book is a folder.  Its root page is index.md, else README.md.  The
  * reading order is depth-first over local Markdown links in document
- * order, starting at the root page; each file appears once.  A folder with
- * src/SUMMARY.md (an mdBook book) takes its order from SUMMARY.md instead.
+ * order, starting at the root page; each file appears once.
+ *
+ * A folder with book.toml or src/SUMMARY.md is an mdBook book: the chapters
+ * and book->toc come from SUMMARY.md (summary.h), in the folder book.toml's
+ * src names; each chapter's {{#include}} family is expanded before it is
+ * parsed and rustdoc's hidden lines leave its rust code blocks
+ * (preproc.h); links to the book's own site-url become chapter links.
  *
  * Metadata comes from folio.ini (see README.md), or book.toml's [book]
- * table for mdBook books; missing fields get defaults and a warning.
+ * table for mdBook books; missing fields get defaults and a warning (a
+ * note for mdBook books, which need none).
  *
  * No file outside the book folder is ever read: every path is checked
  * after resolving symlinks.
@@ -37,8 +43,9 @@ enum target_status {
  * Resolves a relative link destination (no scheme, fragment already cut
  * off, still percent-encoded) written in the file from_path (relative to
  * the book folder) to a path relative to the book folder.  For ".html"
- * destinations the ".md" source is tried first; a folder tries its
- * index.md then README.md.  *path is set for TARGET_OK and TARGET_MISSING
+ * destinations the ".md" source is tried first (for "index.html" then
+ * README.md, as mdBook publishes it); a folder tries its index.md then
+ * README.md.  *path is set for TARGET_OK and TARGET_MISSING
  * (the normalised path that was looked for).
  */
 enum target_status book_target(const struct book *book, const char *from_path,

@@ -7,8 +7,11 @@
  *   [external] PATH = NOTE   - links to PATH (as written, relative to the
  *              book folder) are known to lie outside this book: they are
  *              shown as text with NOTE and do not warn.
- * For mdBook books, book.toml's [book] title, authors, description,
- * language and src are read the same way.
+ * For mdBook books (no folio.ini), book.toml is read with a small TOML
+ * reader: [book] title, authors (array, may span lines), description,
+ * language, src; [output.html] site-url (an absolute URL: links to the
+ * book's own pages become chapter links).  Other tables are skipped;
+ * a [preprocessor.X] folio does not run is a note.
  */
 #ifndef FOLIO_META_H
 #define FOLIO_META_H
