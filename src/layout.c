@@ -639,11 +639,14 @@ static bool legal_break(const struct toks *t, size_t i)
  * can ever be overfull.  Returns true if t was changed. */
 static bool split_wide(struct lay *L, struct toks *t, float width)
 {
-	float limit = width * 0.97f - 6;
+	/* A run must fit with the hyphen its closing break may add. */
+	float limit = width + 0.01f;
 	bool need = false;
 	float run = 0;
 	for (size_t i = 0; i < t->n && !need; i++) {
 		if (legal_break(t, i)) {
+			if (t->it[i].kind == LB_PENALTY && run + (float)t->it[i].width > limit)
+				need = true;
 			run = 0;
 			continue;
 		}
@@ -665,6 +668,8 @@ static bool split_wide(struct lay *L, struct toks *t, float width)
 				w += (float)t->it[j].width;
 			j++;
 		}
+		if (j < t->n && t->it[j].kind == LB_PENALTY)
+			w += (float)t->it[j].width;
 		bool split = w > limit;
 		for (size_t k = i; k < j; k++) {
 			const struct lb_item *it = &t->it[k];
@@ -1054,9 +1059,8 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 	}
 	L->pending_space = 0;
 	b.n = 0;
-	for (int i = 0; i < nitems; i++)
-		*ipush(&b) = items[i];
 	add_bars(L, &b, c->bars, c->nbars, height);
+	/* The marker first: text extraction then reads "4. Text". */
 	if (L->nmarker && baseline >= 0) {
 		for (int i = 0; i < L->nmarker; i++) {
 			struct lo_item *m = ipush(&b);
@@ -1065,6 +1069,8 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 		}
 		L->nmarker = 0;
 	}
+	for (int i = 0; i < nitems; i++)
+		*ipush(&b) = items[i];
 	struct vitem *v = vpush(L->out);
 	v->kind = V_BOX;
 	v->box = kind;
@@ -1534,10 +1540,10 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 		if (k == 0 && L->nmarker) {
 			/* a list item that starts with code: marker here */
 			struct lo_item *items = arena_alloc(L->a, (size_t)(d->nitems + L->nmarker) * sizeof *items);
-			memcpy(items, d->items, (size_t)d->nitems * sizeof *items);
+			memcpy(items + L->nmarker, d->items, (size_t)d->nitems * sizeof *items);
 			for (int m = 0; m < L->nmarker; m++) {
-				items[d->nitems + m] = L->marker[m];
-				items[d->nitems + m].y += d->baseline;
+				items[m] = L->marker[m];
+				items[m].y += d->baseline;
 			}
 			d->items = items;
 			d->nitems += L->nmarker;
@@ -1588,12 +1594,17 @@ static void cell_tokens(struct lay *L, struct cell *cell, float scale,
 		if (it->kind == LB_BOX) {
 			nat += (float)it->width;
 			run += (float)it->width;
-		} else {
+		} else if (legal_break(&cell->t, i)) {
 			if (it->kind == LB_GLUE && !isinf(it->stretch))
 				nat += (float)it->width;
+			if (it->kind == LB_PENALTY)
+				run += (float)it->width;
 			if (run > minw)
 				minw = run;
 			run = 0;
+		} else if (it->kind == LB_GLUE && !isinf(it->stretch)) {
+			nat += (float)it->width;
+			run += (float)it->width;
 		}
 	}
 	if (run > minw)
@@ -2451,6 +2462,9 @@ void layout_dump(const struct layout *lo, FILE *out)
 	fprintf(out, "pagesize %.2f %.2f\n", lo->page_width, lo->page_height);
 	for (int i = 0; i < lo->npages; i++) {
 		const struct lo_page *pg = &lo->pages[i];
+		if (pg->chapter_start && pg->chapter)
+			fprintf(out, "chapter %d %s\n", pg->chapter->index,
+				pg->chapter->path);
 		fprintf(out, "page %d chapter %d start %d textblock %.2f %.2f %.2f %.2f\n",
 			i + 1, pg->chapter ? pg->chapter->index : -1,
 			pg->chapter_start ? 1 : 0, pg->left, lo->bottom,

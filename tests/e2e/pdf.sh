@@ -1,0 +1,138 @@
+#!/bin/bash
+# tests/e2e/pdf.sh - the PDF writer end to end (issue 5).
+#
+# For the bundled book, ../shared/corpora/perf-book (skipped if absent) and
+# tests/stress/book: qpdf --check, every font embedded and subset, text
+# fidelity, geometry and page rules (tests/e2e/pdfcheck.py, reading the
+# layout dump that FOLIO_LAYOUT_DUMP asks pdf.c for).  Also: style errors
+# name file:line and key, US Letter pages, 16-bit PNGs, a 1 MB book in
+# well under a second, and characters no font has are warned about once.
+FOLIO=${FOLIO:-build/folio}
+SHARED=${SHARED:-../shared}
+TMP=${TMP:-$(mktemp -d)}
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+skip() { echo "SKIP: $1: $2"; }
+
+for tool in qpdf pdffonts pdftotext pdfinfo cmark-gfm python3; do
+	if ! command -v "$tool" >/dev/null; then
+		skip pdf "$tool not installed"
+		exit 0
+	fi
+done
+
+# build NAME BOOK_DIR [folio options...]: builds the PDF into $TMP/NAME
+build() {
+	local name=$1 dir=$2
+	shift 2
+	rm -rf "$TMP/$name"
+	FOLIO_LAYOUT_DUMP="$TMP/$name.dump" "$FOLIO" build "$dir" -o "$TMP/$name" \
+		--pdf -q "$@" 2>"$TMP/$name.err"
+	local rc=$?
+	PDF=$(ls "$TMP/$name"/*.pdf 2>/dev/null | head -n 1)
+	if [ "$rc" -gt 1 ] || [ -z "$PDF" ]; then
+		fail "$name-build" "exit status $rc: $(head -c 300 "$TMP/$name.err")"
+		return 1
+	fi
+	pass "$name-build"
+}
+
+check_book() {
+	local name=$1 dir=$2
+	build "$name" "$dir" || return
+	if qpdf --check "$PDF" >"$TMP/$name.qpdf" 2>&1; then
+		pass "$name-qpdf"
+	else
+		fail "$name-qpdf" "$(tail -n 3 "$TMP/$name.qpdf")"
+	fi
+	# Every font row: emb and sub both "yes".
+	local bad
+	bad=$(pdffonts "$PDF" 2>/dev/null | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes")')
+	if [ -z "$bad" ] && [ "$(pdffonts "$PDF" 2>/dev/null | wc -l)" -gt 2 ]; then
+		pass "$name-fonts-embedded-subset"
+	else
+		fail "$name-fonts-embedded-subset" "$bad"
+	fi
+	python3 tests/e2e/pdfcheck.py "$name" "$PDF" "$TMP/$name.dump" "$dir" 2>&1 |
+		grep -E '^(PASS|FAIL|SKIP|#)'
+}
+
+check_book book book
+if [ -d "$SHARED/corpora/perf-book" ]; then
+	check_book perf "$SHARED/corpora/perf-book"
+else
+	skip perf "$SHARED/corpora/perf-book not present"
+fi
+check_book stress tests/stress/book
+
+# The stress book's characters beyond the fonts: one warning each, with
+# the chapter's path and line.
+if [ -f "$TMP/stress.err" ]; then
+	n=$(grep -c 'U+1F600 is in none of the PDF fonts' "$TMP/stress.err")
+	if [ "$n" = 1 ] && grep -q 'index.md:[0-9]*:[0-9]*: warning: character U+6F22' "$TMP/stress.err"; then
+		pass stress-missing-glyph-warnings
+	else
+		fail stress-missing-glyph-warnings "expected one warning per character, got: $(grep -c 'none of the PDF fonts' "$TMP/stress.err")"
+	fi
+	# 16-bit and RGBA PNGs embedded (three images drawn)
+	imgs=$(pdfimages -list "$PDF" 2>/dev/null | awk 'NR > 2' | wc -l)
+	if [ "$imgs" -ge 3 ]; then
+		pass stress-png-16bit-rgba
+	else
+		fail stress-png-16bit-rgba "$imgs images in the PDF, want 3"
+	fi
+fi
+
+# US Letter from the command line.
+if build letter book --paper letter; then
+	size=$(pdfinfo "$PDF" 2>/dev/null | awk '/^Page size/ {print $3 "x" $5}')
+	if [ "$size" = "612x792" ]; then pass letter-size; else fail letter-size "page size $size"; fi
+	python3 tests/e2e/pdfcheck.py letter "$PDF" "$TMP/letter.dump" book 2>&1 | grep -E '^(PASS|FAIL)'
+fi
+
+# A bad style value is an error naming file:line and the key.
+data="$TMP/data"
+mkdir -p "$data/styles"
+ln -sfn "$PWD/fonts" "$data/fonts"
+printf '[page]\npaper = a4\n\n[body]\nsize = 11pt\nleading = twelve\n[nosuch]\nkey = 1\n' >"$data/styles/print.ini"
+FOLIO_DATA_DIR="$data" "$FOLIO" build book -o "$TMP/bad" --pdf -q 2>"$TMP/bad.err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q "print.ini:6:.*body.leading" "$TMP/bad.err" &&
+	grep -q "print.ini:8:.*nosuch.key" "$TMP/bad.err"; then
+	pass style-error-names-file-line-key
+else
+	fail style-error-names-file-line-key "exit $rc: $(head -c 300 "$TMP/bad.err")"
+fi
+
+# Speed: a 1 MB book lays out and writes in well under a second.
+mkdir -p "$TMP/big"
+python3 - "$TMP/big" <<'PY'
+import sys, random
+random.seed(1)
+words = "the quick brown fox jumps over lazy dog typography pagination hyphenation".split()
+out = ["# Big\n"]
+size = 0
+n = 0
+while size < 1_000_000:
+    n += 1
+    if n % 40 == 0:
+        out.append("## Section %d\n" % n)
+    p = " ".join(random.choice(words) for _ in range(random.randint(30, 120))) + ".\n"
+    if n % 17 == 0:
+        p = "```rust\n" + "fn f() { let x = 1; }\n" * 12 + "```\n"
+    out.append(p)
+    size += len(p)
+open(sys.argv[1] + "/index.md", "w").write("\n".join(out))
+PY
+start=$(date +%s.%N)
+"$FOLIO" build "$TMP/big" -o "$TMP/bigout" --pdf -q 2>/dev/null
+end=$(date +%s.%N)
+secs=$(echo "$end - $start" | bc 2>/dev/null || python3 -c "print($end - $start)")
+if python3 -c "import sys; sys.exit(0 if $secs < 2.0 else 1)"; then
+	pass "big-book-speed"
+	echo "# 1 MB book: ${secs}s"
+else
+	fail big-book-speed "${secs}s for a 1 MB book"
+fi
+exit 0

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""pdfcheck.py - checks one folio PDF against its source and layout dump.
+
+usage: pdfcheck.py NAME PDF DUMP BOOK_DIR
+
+The chapters' Markdown files are read in the order the dump lists them.
+
+Prints PASS/FAIL lines (tests/run protocol) for:
+  text   every word of the source, in order, is in pdftotext's output
+         (hyphenated words rejoined; footnote definitions anywhere; the
+         words of a table row in any order within the row's stretch);
+         the source's plain text comes from cmark-gfm's XML tree
+  bbox   no word box from pdftotext -bbox-layout lies outside the text
+         block the layout dump gives for its page
+  pages  no widow, orphan or heading at a page foot, counted from the
+         placed boxes in the dump
+"""
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+NAME, PDF, DUMP = sys.argv[1:4]
+BOOK = sys.argv[4]
+SOURCES = []
+WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+")
+WINDOW = 3000  # characters a word may lie beyond the previous one
+
+
+def result(check, ok, why=""):
+    if ok:
+        print("PASS: %s-%s" % (NAME, check))
+    else:
+        print("FAIL: %s-%s: %s" % (NAME, check, why))
+
+
+def words(text):
+    return WORD.findall(text or "")
+
+
+def subsequence(word, text):
+    """True if word's characters occur in text in order (a word broken
+    over several lines of a table cell)."""
+    it = iter(text)
+    return all(c in it for c in word)
+
+
+def source_units(path):
+    """Ordered units: ('w', word), ('bag', [words]) for a table row, and
+    footnote words collected apart."""
+    xml = subprocess.run(
+        ["cmark-gfm", "--smart", "-t", "xml", "-e", "table", "-e",
+         "footnotes", "-e", "strikethrough", "-e", "tasklist", "-e",
+         "autolink", path],
+        capture_output=True, text=True, check=True).stdout
+    xml = re.sub(r'\sxmlns="[^"]+"', "", xml, count=1)
+    # cmark-gfm 0.29 writes footnote references as "<<unknown> />" and
+    # definitions as "<<unknown>> ... </<unknown>>"
+    xml = xml.replace("<<unknown> />", "<footnote_reference />")
+    xml = xml.replace("<<unknown>>", "<footnote_definition>")
+    xml = xml.replace("</<unknown>>", "</footnote_definition>")
+    root = ET.fromstring(xml)
+    units, notes = [], []
+
+    def text_of(node, out):
+        tag = node.tag
+        if tag in ("text", "code", "code_block", "html_block", "html_inline"):
+            out.extend(words(node.text))
+        for child in node:
+            text_of(child, out)
+
+    def walk(node):
+        tag = node.tag
+        if tag == "footnote_definition":
+            text_of(node, notes)
+            return
+        if tag == "table_row" or tag == "table_header":
+            bag = []
+            text_of(node, bag)
+            units.append(("bag", bag))
+            return
+        if tag in ("text", "code", "code_block", "html_block", "html_inline"):
+            text = node.text or ""
+            lang = re.split(r"[ ,]", node.get("info", "") or "")[0]
+            if tag == "code_block" and lang == "rust":
+                # rustdoc's hidden lines are not printed
+                text = "\n".join(l for l in text.split("\n")
+                                  if not re.match(r"\s*#(\s|$)", l))
+            for w in words(text):
+                units.append(("w", w))
+        for child in node:
+            walk(child)
+
+    walk(root)
+    return units, notes
+
+
+def pdf_stream():
+    txt = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", PDF, "-"],
+                         capture_output=True, text=True).stdout
+    return "".join(WORD.findall(txt))
+
+
+def check_text():
+    stream = pdf_stream()
+    pos = 0
+    for src in SOURCES:
+        units, notes = source_units(src)
+        for kind, val in units:
+            if kind == "w":
+                at = stream.find(val, pos)
+                if at < 0 or at - pos > WINDOW:
+                    ctx = stream[pos:pos + 60]
+                    return result("text", False, "%s: word '%s' missing after '%s'" % (src, val, ctx))
+                pos = at + len(val)
+            else:
+                end = pos
+                p = pos
+                # Cells are drawn slice by slice, so a word hyphenated in
+                # one cell may have another cell's text between its parts.
+                region = stream[pos:pos + WINDOW]
+                for w in val:
+                    at = region.find(w)
+                    if at < 0:
+                        if not subsequence(w, region):
+                            return result("text", False, "%s: table word '%s' missing in %s" % (src, w, region[:200]))
+                        continue
+                    if end == pos:
+                        end = pos + at + len(w)
+                # The next row starts after this row's first word: a
+                # common word may be found rows later, so no further.
+                pos = end
+        for w in notes:
+            if w not in stream:
+                return result("text", False, "%s: footnote word '%s' missing" % (src, w))
+    result("text", True)
+
+
+def read_dump():
+    pages, boxes = {}, []
+    with open(DUMP) as f:
+        for line in f:
+            p = line.split()
+            if p[0] == "pagesize":
+                size = (float(p[1]), float(p[2]))
+            elif p[0] == "page":
+                pages[int(p[1])] = tuple(float(x) for x in p[7:11])
+            elif p[0] == "chapter":
+                SOURCES.append(BOOK + "/" + p[2])
+            elif p[0] == "box":
+                boxes.append((int(p[1]), p[2], int(p[3]), int(p[4]), int(p[5])))
+    return size, pages, boxes
+
+
+def check_bbox(size, pages):
+    out = subprocess.run(["pdftotext", "-bbox-layout", PDF, "-"],
+                         capture_output=True, text=True).stdout
+    height = size[1]
+    page = 0
+    bad = []
+    tol = 0.6
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+            continue
+        m = re.search(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*)</word>', line)
+        if not m:
+            continue
+        x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
+        left, bottom, right, top = pages[page]
+        if (x0 < left - tol or x1 > right + tol or y0 < height - top - tol
+                or y1 > height - bottom + tol):
+            bad.append("p%d '%s' (%.1f,%.1f)-(%.1f,%.1f)" % (page, m.group(5), x0, y0, x1, y1))
+    result("bbox", not bad, "%d words outside the text block, first: %s" % (len(bad), bad[:3]))
+
+
+def check_pages(boxes):
+    body = [b for b in boxes if b[1] != "note"]
+    widows = orphans = feet = 0
+    where = []
+    for a, b in zip(body, body[1:]):
+        if b[0] == a[0]:
+            continue
+        if a[1] == "heading":
+            feet += 1
+            where.append("heading at foot of p%d" % a[0])
+        if a[1] == "line" and b[1] == "line" and a[2] == b[2]:
+            if a[3] == 1 and a[4] > 1:
+                orphans += 1
+                where.append("orphan p%d" % a[0])
+            if b[3] == b[4] and b[4] > 1:
+                widows += 1
+                where.append("widow p%d" % b[0])
+    print("# %s: widows %d, orphans %d, headings at a page foot %d" % (NAME, widows, orphans, feet))
+    result("pages", widows + orphans + feet == 0, "; ".join(where[:5]))
+
+
+size, pages, boxes = read_dump()
+check_text()
+check_bbox(size, pages)
+check_pages(boxes)
