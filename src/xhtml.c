@@ -202,10 +202,33 @@ static bool prefix_ci(const char *s, const char *prefix)
 	return true;
 }
 
+/* Percent-encodes what a URI may not contain; keeps valid %XX escapes
+ * and the first '#'; escapes '&' for XML. */
+static void url_encode(struct buf *b, const char *s, size_t n, bool *fragment)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (c == '%' && i + 2 < n && is_hex(p[i + 1]) && is_hex(p[i + 2])) {
+			buf_putc(b, '%');
+		} else if (c == '#' && !*fragment) {
+			*fragment = true;
+			buf_putc(b, '#');
+		} else if (c == '&') {
+			buf_puts(b, "&amp;");
+		} else if (ascii_alnum(c) || (c && strchr("-._~!$'()*+,;=:@/?", c))) {
+			buf_putc(b, c);
+		} else {
+			buf_printf(b, "%%%02X", c);
+		}
+	}
+}
+
 bool xhtml_url(struct buf *b, const char *url)
 {
 	const char *rest;
 	const char *scheme;
+	const char *host = NULL, *host_end = NULL;
 
 	if (!url)
 		return false;
@@ -226,7 +249,7 @@ bool xhtml_url(struct buf *b, const char *url)
 		/* [user@]host[:port], host a DNS name or IPv4 address (or an
 		 * IPv6 literal); anything else is not linked */
 		const char *end = rest + strcspn(rest, "/?#");
-		const char *host = rest;
+		host = rest;
 		for (const char *q = rest; q < end; q++)
 			if (*q == '@')
 				host = q + 1;
@@ -242,10 +265,21 @@ bool xhtml_url(struct buf *b, const char *url)
 				return false;
 			h++;
 		} else {
+			/* labels of letters, digits and '-', none empty
+			 * (a final dot aside) */
+			size_t label = 0;
 			while (h < end && (ascii_alnum(*h) || *h == '-' ||
-					   *h == '.'))
+					   *h == '.')) {
+				if (*h == '.') {
+					if (label == 0)
+						return false;
+					label = 0;
+				} else {
+					label++;
+				}
 				h++;
-			if (h == host)
+			}
+			if (h == host || (label == 0 && h - host < 2))
 				return false;
 		}
 		if (h < end && *h == ':') {
@@ -255,6 +289,7 @@ bool xhtml_url(struct buf *b, const char *url)
 		}
 		if (h != end)
 			return false;
+		host_end = end;
 		for (const char *q = rest; q < host; q++)
 			if ((unsigned char)*q <= 0x20 || *q == '"' ||
 			    *q == '<' || *q == '>' || *q == '\\')
@@ -265,21 +300,14 @@ bool xhtml_url(struct buf *b, const char *url)
 
 	buf_puts(b, scheme);
 	bool fragment = false;
-	for (const unsigned char *p = (const unsigned char *)rest; *p; p++) {
-		unsigned char c = *p;
-		if (c == '%' && is_hex(p[1]) && is_hex(p[2])) {
-			buf_putc(b, '%');
-		} else if (c == '#' && !fragment) {
-			fragment = true;
-			buf_putc(b, '#');
-		} else if (c == '&') {
-			buf_puts(b, "&amp;");
-		} else if (ascii_alnum(c) || strchr("-._~!$'()*+,;=:@/?", c)) {
-			buf_putc(b, c);
-		} else {
-			buf_printf(b, "%%%02X", c);
-		}
+	if (host_end) {
+		/* user info encoded; host and port were checked above and go
+		 * out as they are (an IPv6 literal keeps its brackets) */
+		url_encode(b, rest, (size_t)(host - rest), &fragment);
+		buf_put(b, host, (size_t)(host_end - host));
+		rest = host_end;
 	}
+	url_encode(b, rest, strlen(rest), &fragment);
 	if (b->data)
 		b->data[b->len] = '\0';
 	return true;
