@@ -1,0 +1,533 @@
+/* test_xhtml.c - the XHTML writer: escaping, ids, URLs, and chapters built
+ * from hand-made models (well-formed output, the right elements). */
+#include "xhtml.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+static struct arena A;
+
+static const char *esc(const char *s, size_t n)
+{
+	static struct buf b;
+	buf_reset(&b);
+	xhtml_escape(&b, s, n);
+	return b.data ? b.data : "";
+}
+
+static const char *id_of(const char *slug)
+{
+	static struct buf b;
+	buf_reset(&b);
+	xhtml_id(&b, slug);
+	return b.data ? b.data : "";
+}
+
+static const char *url_of(const char *url)
+{
+	static struct buf b;
+	buf_reset(&b);
+	if (!xhtml_url(&b, url))
+		return NULL;
+	return b.data ? b.data : "";
+}
+
+static void test_escape(void)
+{
+	CHECK_STR("escape: markup characters", esc("a<b>&\"c'", 9),
+		  "a&lt;b&gt;&amp;&quot;c'");
+	CHECK_STR("escape: tab and newline kept", esc("a\tb\nc", 5), "a\tb\nc");
+	CHECK_STR("escape: C0 controls, CR and DEL dropped",
+		  esc("a\x01\x08\x0b\x0c\r\x1f\x7f" "b", 10), "ab");
+	CHECK_STR("escape: NUL inside the length dropped", esc("a\0b", 3), "ab");
+	CHECK_STR("escape: invalid UTF-8 becomes U+FFFD",
+		  esc("x\xff" "y\xc3(", 5), "x\xEF\xBF\xBDy\xEF\xBF\xBD(");
+	CHECK_STR("escape: overlong encoding rejected", esc("\xc0\xaf", 2),
+		  "\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_STR("escape: encoded surrogate rejected", esc("\xed\xa0\x80", 3),
+		  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_STR("escape: truncated sequence at the end", esc("a\xe2\x82", 3),
+		  "a\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_STR("escape: U+FFFE and U+FFFF dropped",
+		  esc("a\xef\xbf\xbe\xef\xbf\xbf" "b", 8), "ab");
+	CHECK_STR("escape: C1 controls dropped", esc("a\xc2\x85" "b", 4), "ab");
+	CHECK_STR("escape: other characters kept",
+		  esc("\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 11),
+		  "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	CHECK_STR("escape: ]]> is harmless", esc("]]>", 3), "]]&gt;");
+}
+
+static void test_label(void)
+{
+	struct buf b = BUF_INIT;
+	xhtml_label(&b, "  a \n\t b  & c ", "x");
+	CHECK_STR("label: whitespace collapsed and trimmed", b.data, "a b &amp; c");
+	buf_reset(&b);
+	xhtml_label(&b, " \x01 \n", "Fallback <1>");
+	CHECK_STR("label: nothing visible gives the fallback", b.data, "Fallback &lt;1&gt;");
+	buf_reset(&b);
+	CHECK("label: NULL text and NULL fallback give nothing",
+	      xhtml_label(&b, NULL, NULL) == 0 && b.len == 0);
+	buf_free(&b);
+}
+
+static void test_ids(void)
+{
+	CHECK_STR("id: plain slug kept", id_of("learning-outcomes"), "learning-outcomes");
+	CHECK_STR("id: underscore start kept", id_of("_x-1"), "_x-1");
+	CHECK_STR("id: digit start prefixed", id_of("1-introduction"), "h.1-introduction");
+	CHECK_STR("id: non-ASCII encoded", id_of("\xc3\xbc" "ber"), "h..c3.bcber");
+	CHECK_STR("id: empty slug", id_of(""), "h.");
+	CHECK("id: distinct slugs stay distinct",
+	      strcmp(id_of("1a"), "h.1a") == 0 &&
+	      strcmp(id_of("h-1a"), "h-1a") == 0);
+	/* the encoded form only ever uses [A-Za-z0-9_.-] */
+	const char *x = id_of("a b<\"&>");
+	int ok = 1;
+	for (const char *p = x; *p; p++)
+		if (!(strchr("._-", *p) || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			ok = 0;
+	CHECK("id: always an XML name", ok && x[0] == 'h');
+}
+
+static void test_urls(void)
+{
+	CHECK_STR("url: plain https", url_of("https://example.com/a/b?c=1&d=2#top"),
+		  "https://example.com/a/b?c=1&amp;d=2#top");
+	CHECK_STR("url: scheme lowercased", url_of("HTTP://Example.COM"), "http://Example.COM");
+	CHECK_STR("url: mailto", url_of("MAILTO:someone@example.com"), "mailto:someone@example.com");
+	CHECK_STR("url: spaces and specials encoded",
+		  url_of("https://e.org/a b\"<>\\^`{|}[]"),
+		  "https://e.org/a%20b%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D");
+	CHECK_STR("url: non-ASCII encoded", url_of("https://e.org/\xc3\xa9"),
+		  "https://e.org/%C3%A9");
+	CHECK_STR("url: valid escapes kept, bad % encoded", url_of("https://e.org/%41%zz%"),
+		  "https://e.org/%41%25zz%25");
+	CHECK_STR("url: second # encoded", url_of("https://e.org/#a#b"), "https://e.org/#a%23b");
+	CHECK_STR("url: port", url_of("http://localhost:8080/x"), "http://localhost:8080/x");
+	CHECK_STR("url: IPv6 literal keeps brackets", url_of("http://[::1]:8080/x"),
+		  "http://[::1]:8080/x");
+	CHECK_STR("url: user info", url_of("https://me@e.org/"), "https://me@e.org/");
+	CHECK("url: javascript refused", url_of("javascript:alert(1)") == NULL);
+	CHECK("url: JavaScript refused", url_of("JaVaScRiPt:alert(1)") == NULL);
+	CHECK("url: data refused", url_of("data:text/html,x") == NULL);
+	CHECK("url: relative refused", url_of("foo/bar.html") == NULL);
+	CHECK("url: no host refused", url_of("http://") == NULL);
+	CHECK("url: dots for a host refused", url_of("https://../") == NULL);
+	CHECK("url: bad port refused", url_of("http://e.org:80a/") == NULL);
+	CHECK("url: bad host character refused", url_of("http://e_x!.org/") == NULL);
+	CHECK("url: empty mailto refused", url_of("mailto:") == NULL);
+	CHECK("url: NULL refused", url_of(NULL) == NULL);
+}
+
+/* ---- A tiny well-formedness check: tags nest, attributes are quoted,
+ * '&' only starts an entity, no '<' in text. ---- */
+
+static int well_formed(const char *s, char *why, size_t whylen)
+{
+	char stack[256][32];
+	int depth = 0;
+	const char *p = strstr(s, "<html");
+	if (!p) {
+		snprintf(why, whylen, "no <html>");
+		return 0;
+	}
+	while (*p) {
+		if (*p == '&') {
+			const char *e = p + 1;
+			while ((*e >= 'a' && *e <= 'z') || *e == '#' || (*e >= '0' && *e <= '9'))
+				e++;
+			if (*e != ';' || e == p + 1) {
+				snprintf(why, whylen, "bare & at %.20s", p);
+				return 0;
+			}
+			p = e + 1;
+			continue;
+		}
+		if (*p != '<') {
+			if (*p == '>') {
+				snprintf(why, whylen, "bare > at %.20s", p);
+				return 0;
+			}
+			p++;
+			continue;
+		}
+		bool close = p[1] == '/';
+		const char *n = p + (close ? 2 : 1);
+		size_t len = strcspn(n, " />\n");
+		if (len == 0 || len >= 32) {
+			snprintf(why, whylen, "bad tag at %.20s", p);
+			return 0;
+		}
+		const char *q = n + len;
+		/* attributes: name="value" with no '<' in the value */
+		while (*q && *q != '>' && !(*q == '/' && q[1] == '>')) {
+			if (*q == '"') {
+				q++;
+				while (*q && *q != '"') {
+					if (*q == '<') {
+						snprintf(why, whylen, "< in attribute at %.20s", p);
+						return 0;
+					}
+					q++;
+				}
+			}
+			if (*q)
+				q++;
+		}
+		if (!*q) {
+			snprintf(why, whylen, "unterminated tag");
+			return 0;
+		}
+		bool empty = *q == '/';
+		if (close) {
+			if (depth == 0 || strncmp(stack[depth - 1], n, len) != 0 ||
+			    stack[depth - 1][len]) {
+				snprintf(why, whylen, "</%.*s> closes <%s>", (int)len, n,
+					 depth ? stack[depth - 1] : "nothing");
+				return 0;
+			}
+			depth--;
+		} else if (!empty) {
+			if (depth == 256) {
+				snprintf(why, whylen, "nesting deeper than 256");
+				return 0;
+			}
+			memcpy(stack[depth], n, len);
+			stack[depth][len] = '\0';
+			depth++;
+		}
+		p = q + (empty ? 2 : 1);
+	}
+	if (depth != 0) {
+		snprintf(why, whylen, "<%s> not closed", stack[depth - 1]);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- Building models by hand ---- */
+
+static struct inline_node *inl(enum inline_type t, const char *text)
+{
+	struct inline_node *n = arena_calloc(&A, 1, sizeof *n);
+	n->type = t;
+	if (text) {
+		n->text = text;
+		n->len = strlen(text);
+	}
+	return n;
+}
+
+static struct inline_node *chain(struct inline_node **v, int n)
+{
+	for (int i = 0; i + 1 < n; i++)
+		v[i]->next = v[i + 1];
+	return n ? v[0] : NULL;
+}
+
+static struct block *blk(enum block_type t)
+{
+	struct block *b = arena_calloc(&A, 1, sizeof *b);
+	b->type = t;
+	return b;
+}
+
+static struct block *para(struct inline_node *in)
+{
+	struct block *b = blk(BLK_PARAGRAPH);
+	b->inlines = in;
+	return b;
+}
+
+static struct link *lnk(enum link_kind k, const char *url)
+{
+	struct link *l = arena_calloc(&A, 1, sizeof *l);
+	l->kind = k;
+	l->url = url;
+	l->ext_index = -1;
+	return l;
+}
+
+static struct inline_node *link_node(struct link *l, const char *text)
+{
+	struct inline_node *n = inl(INL_LINK, NULL);
+	n->link = l;
+	n->children = inl(INL_TEXT, text);
+	return n;
+}
+
+static const char *render(const struct book *book, const struct chapter *ch,
+			  const char *const *hrefs, int nhrefs)
+{
+	static struct buf b;
+	struct xhtml_env env = {book, "en", "css/epub.css", hrefs, nhrefs};
+	buf_reset(&b);
+	xhtml_chapter(&b, &env, ch);
+	return b.data ? b.data : "";
+}
+
+static void test_chapter(void)
+{
+	struct book book;
+	struct chapter ch, other;
+	struct footnote fn1, fnu;
+	struct image img = {"img/a.png", "image/png", 4, 3, 0};
+	char why[160] = "";
+
+	memset(&book, 0, sizeof book);
+	memset(&ch, 0, sizeof ch);
+	memset(&other, 0, sizeof other);
+	ch.index = 0;
+	ch.title = "Intro & <more>";
+	other.index = 4;
+
+	/* heading with a digit-leading slug */
+	struct block *h1 = blk(BLK_HEADING);
+	h1->level = 1;
+	h1->slug = "1-intro";
+	h1->inlines = inl(INL_TEXT, "Intro & <more>");
+
+	/* other chapter's heading, for internal links */
+	struct block *oh = blk(BLK_HEADING);
+	oh->level = 2;
+	oh->slug = "setup";
+	struct block *ohs[1] = {oh};
+	other.headings = ohs;
+	other.nheadings = 1;
+
+	/* links of every kind, footnote referenced twice, one in a link */
+	memset(&fn1, 0, sizeof fn1);
+	memset(&fnu, 0, sizeof fnu);
+	fn1.label = "a";
+	fn1.number = 1;
+	fnu.label = "unused";
+	fnu.number = 0;
+	struct link *li = lnk(LINK_INTERNAL, "x.md#setup");
+	li->chapter = &other;
+	li->anchor = "setup";
+	struct link *lmiss = lnk(LINK_INTERNAL, "x.md#gone");
+	lmiss->chapter = &other;
+	lmiss->anchor = "gone";
+	struct link *lk = lnk(LINK_KNOWN, "../adv/index.md");
+	lk->note = "a separate volume";
+	struct inline_node *ref1 = inl(INL_FOOTNOTE_REF, NULL);
+	ref1->footnote = &fn1;
+	struct inline_node *ref2 = inl(INL_FOOTNOTE_REF, NULL);
+	ref2->footnote = &fn1;
+	struct inline_node *ext = link_node(lnk(LINK_EXTERNAL, "https://e.org/?a=1&b=2"), "ext");
+	ext->children->next = ref2;
+	struct inline_node *emph = inl(INL_EMPH, NULL);
+	emph->children = inl(INL_TEXT, "em");
+	struct inline_node *p1v[] = {
+		inl(INL_TEXT, "A "), emph, inl(INL_SOFTBREAK, NULL),
+		link_node(li, "internal"), inl(INL_TEXT, " "),
+		link_node(lmiss, "missing anchor"), inl(INL_TEXT, " "),
+		link_node(lnk(LINK_BROKEN, "nowhere.md"), "broken"), inl(INL_TEXT, " "),
+		link_node(lk, "known"), inl(INL_TEXT, " "),
+		link_node(lnk(LINK_EXTERNAL, "javascript:alert(1)"), "js"),
+		ref1, inl(INL_TEXT, " "), ext, inl(INL_LINEBREAK, NULL),
+		inl(INL_CODE, "a<b"), inl(INL_HTML, "<span onclick=\"x()\">"),
+		inl(INL_HTML, "<!-- c -- d -->"), inl(INL_HTML, "<BR />"),
+	};
+	struct block *p1 = para(chain(p1v, (int)(sizeof p1v / sizeof *p1v)));
+
+	/* images: present and missing */
+	struct link *limg = lnk(LINK_IMAGE, "img/a.png");
+	limg->image = &img;
+	limg->title = "T\"";
+	struct inline_node *im = inl(INL_IMAGE, NULL);
+	im->link = limg;
+	im->children = inl(INL_TEXT, "alt \"q\"");
+	struct inline_node *im2 = inl(INL_IMAGE, NULL);
+	im2->link = lnk(LINK_BROKEN, "none.png");
+	im2->children = inl(INL_TEXT, "gone alt");
+	im->next = im2;
+	struct block *p2 = para(im);
+
+	/* a tight list with a task item and a nested list */
+	struct block *list = blk(BLK_LIST);
+	list->tight = true;
+	struct block *it1 = blk(BLK_ITEM);
+	it1->task = TASK_DONE;
+	it1->children = para(inl(INL_TEXT, "done"));
+	struct block *it2 = blk(BLK_ITEM);
+	struct block *sub = blk(BLK_LIST);
+	sub->ordered = true;
+	sub->start = 3;
+	sub->tight = true;
+	struct block *it3 = blk(BLK_ITEM);
+	it3->children = para(inl(INL_TEXT, "three"));
+	sub->children = it3;
+	it2->children = para(inl(INL_TEXT, "two"));
+	it2->children->next = sub;
+	it1->next = it2;
+	list->children = it1;
+
+	/* a table with alignment */
+	struct block *table = blk(BLK_TABLE);
+	enum cell_align al[2] = {ALIGN_CENTER, ALIGN_RIGHT};
+	table->ncols = 2;
+	table->align = al;
+	struct block *r1 = blk(BLK_TABLE_ROW);
+	r1->header = true;
+	struct block *c1 = blk(BLK_TABLE_CELL);
+	c1->inlines = inl(INL_TEXT, "H1");
+	struct block *c2 = blk(BLK_TABLE_CELL);
+	c2->inlines = inl(INL_TEXT, "H2");
+	c1->next = c2;
+	r1->children = c1;
+	struct block *r2 = blk(BLK_TABLE_ROW);
+	struct block *c3 = blk(BLK_TABLE_CELL);
+	c3->inlines = inl(INL_TEXT, "d1");
+	r2->children = c3;
+	r1->next = r2;
+	table->children = r1;
+
+	/* code, raw HTML blocks, a thematic break, footnote definitions */
+	struct block *code = blk(BLK_CODE);
+	code->text = "fn main() { let s = \"<&>\"; }\n";
+	code->len = strlen(code->text);
+	code->lang = "rust";
+	code->info = "rust,ignore";
+	struct block *html = blk(BLK_HTML);
+	html->text = "<script>alert(1)</script>\n";
+	html->len = strlen(html->text);
+	struct block *comment = blk(BLK_HTML);
+	comment->text = "<!-- hidden -- note -->\n";
+	comment->len = strlen(comment->text);
+	struct block *hr = blk(BLK_THEMATIC);
+	struct block *d1 = blk(BLK_FOOTNOTE_DEF);
+	d1->footnote = &fn1;
+	d1->children = para(inl(INL_TEXT, "Note one."));
+	fn1.def = d1;
+	fn1.nrefs = 2;
+	struct block *du = blk(BLK_FOOTNOTE_DEF);
+	du->footnote = &fnu;
+	du->children = para(inl(INL_TEXT, "Unused note."));
+	fnu.def = du;
+	struct footnote *fns[2] = {&fn1, &fnu};
+	ch.footnotes = fns;
+	ch.nfootnotes = 2;
+
+	struct block *seq[] = {h1, p1, p2, list, table, code, html, comment, hr, d1, du};
+	for (size_t i = 0; i + 1 < sizeof seq / sizeof *seq; i++)
+		seq[i]->next = seq[i + 1];
+	ch.blocks = h1;
+
+	const char *hrefs[1] = {"images/image001.png"};
+	const char *x = render(&book, &ch, hrefs, 1);
+
+	int wf = well_formed(x, why, sizeof why);
+	if (!wf)
+		printf("# %s\n", why);
+	CHECK("chapter: well-formed", wf);
+	CHECK("chapter: lang and xml:lang", strstr(x, "lang=\"en\" xml:lang=\"en\"") != NULL);
+	CHECK("chapter: title escaped", strstr(x, "<title>Intro &amp; &lt;more&gt;</title>") != NULL);
+	CHECK("chapter: stylesheet", strstr(x, "href=\"css/epub.css\"") != NULL);
+	CHECK("chapter: heading id is an XML name", strstr(x, "<h1 id=\"h.1-intro\">") != NULL);
+	CHECK("chapter: emphasis", strstr(x, "<em>em</em>") != NULL);
+	CHECK("chapter: internal link with anchor",
+	      strstr(x, "<a href=\"chapter005.xhtml#setup\">internal</a>") != NULL);
+	CHECK("chapter: missing anchor links the chapter",
+	      strstr(x, "<a href=\"chapter005.xhtml\">missing anchor</a>") != NULL);
+	CHECK("chapter: broken link is text", strstr(x, " broken ") != NULL &&
+	      strstr(x, "nowhere") == NULL);
+	CHECK("chapter: known target gets its note",
+	      strstr(x, "known <span class=\"known-note\">(a separate volume)</span>") != NULL);
+	CHECK("chapter: javascript: link is text", strstr(x, "javascript") == NULL &&
+	      strstr(x, " js<sup") != NULL);
+	CHECK("chapter: external link escaped",
+	      strstr(x, "<a class=\"ext\" href=\"https://e.org/?a=1&amp;b=2\">ext") != NULL);
+	CHECK("chapter: first note reference",
+	      strstr(x, "<a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#fn.1\" id=\"fnref.1.1\">1</a>") != NULL);
+	CHECK("chapter: second reference, inside a link, has no nested <a>",
+	      strstr(x, "<sup class=\"fnref\" id=\"fnref.1.2\">1</sup></a>") != NULL);
+	CHECK("chapter: hard break", strstr(x, "<br/>\n") != NULL);
+	CHECK("chapter: inline code escaped", strstr(x, "<code>a&lt;b</code>") != NULL);
+	CHECK("chapter: raw inline HTML shown as text",
+	      strstr(x, "<code class=\"raw-html\">&lt;span onclick=&quot;x()&quot;&gt;</code>") != NULL);
+	CHECK("chapter: HTML comments dropped", strstr(x, "-- d") == NULL &&
+	      strstr(x, "hidden") == NULL && strstr(x, "<!--") == NULL);
+	CHECK("chapter: <BR /> becomes <br/>", strstr(x, "</code><br/>") != NULL);
+	CHECK("chapter: image with alt and title",
+	      strstr(x, "<img src=\"images/image001.png\" alt=\"alt &quot;q&quot;\" "
+			"title=\"T&quot;\" width=\"4\" height=\"3\"/>") != NULL);
+	CHECK("chapter: missing image shows its alt text", strstr(x, "gone alt") != NULL &&
+	      strstr(x, "none.png") == NULL);
+	CHECK("chapter: task item", strstr(x, "<li class=\"task-item\"><span class=\"task task-done\">") != NULL);
+	CHECK("chapter: tight item has no <p>", strstr(x, "<li>two\n<ol start=\"3\">") != NULL);
+	CHECK("chapter: table header and alignment classes",
+	      strstr(x, "<thead>\n<tr><th scope=\"col\" class=\"center\">H1</th><th scope=\"col\" class=\"right\">H2</th></tr>") != NULL);
+	CHECK("chapter: table body", strstr(x, "<tbody>\n<tr><td class=\"center\">d1</td></tr>") != NULL);
+	CHECK("chapter: no align attribute", strstr(x, " align=") == NULL);
+	CHECK("chapter: code block highlighted",
+	      strstr(x, "<pre class=\"code\"><code class=\"language-rust\"><span class=\"kw\">fn</span>") != NULL);
+	CHECK("chapter: code string escaped", strstr(x, "&quot;&lt;&amp;&gt;&quot;") != NULL);
+	CHECK("chapter: code block has no trailing newline", strstr(x, "}</code></pre>") != NULL);
+	CHECK("chapter: raw HTML block shown as text",
+	      strstr(x, "<pre class=\"raw-html\">&lt;script&gt;alert(1)&lt;/script&gt;</pre>") != NULL);
+	CHECK("chapter: no script element", strstr(x, "<script") == NULL);
+	CHECK("chapter: thematic break", strstr(x, "<hr/>") != NULL);
+	CHECK("chapter: footnote aside",
+	      strstr(x, "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn.1\">") != NULL);
+	CHECK("chapter: back link to the first reference",
+	      strstr(x, "<a class=\"fn-back\" role=\"doc-backlink\" href=\"#fnref.1.1\">1.</a> Note one.") != NULL);
+	CHECK("chapter: back link to the second reference",
+	      strstr(x, "href=\"#fnref.1.2\">") != NULL);
+	CHECK("chapter: unreferenced note kept", strstr(x, "id=\"fn.0.2\"") != NULL &&
+	      strstr(x, "Unused note.") != NULL);
+	CHECK("chapter: notes written once", strstr(strstr(x, "Note one.") + 1, "Note one.") == NULL);
+}
+
+/* Pathological nesting: no stack overflow, still well-formed, text kept. */
+static void test_deep(void)
+{
+	struct book book;
+	struct chapter ch;
+	char why[160] = "";
+	enum { DEPTH = 20000 };
+
+	memset(&book, 0, sizeof book);
+	memset(&ch, 0, sizeof ch);
+	ch.title = "Deep";
+
+	struct block *top = blk(BLK_QUOTE), *b = top;
+	for (int i = 0; i < DEPTH; i++) {
+		struct block *inner = blk(i % 3 == 0 ? BLK_LIST : i % 3 == 1 ? BLK_ITEM : BLK_QUOTE);
+		b->children = inner;
+		b = inner;
+	}
+	struct inline_node *in = inl(INL_STRONG, NULL), *n = in;
+	for (int i = 0; i < DEPTH; i++) {
+		struct inline_node *inner = inl(i % 2 ? INL_EMPH : INL_LINK, NULL);
+		if (inner->type == INL_LINK)
+			inner->link = lnk(LINK_EXTERNAL, "https://e.org/");
+		n->children = inner;
+		n = inner;
+	}
+	n->children = inl(INL_TEXT, "bottom");
+	b->children = para(in);
+	ch.blocks = top;
+
+	const char *x = render(&book, &ch, NULL, 0);
+	int wf = well_formed(x, why, sizeof why);
+	if (!wf)
+		printf("# %s\n", why);
+	CHECK("deep: well-formed and bounded nesting", wf);
+	CHECK("deep: text kept", strstr(x, "bottom") != NULL);
+}
+
+int main(void)
+{
+	arena_init(&A);
+	test_escape();
+	test_label();
+	test_ids();
+	test_urls();
+	test_chapter();
+	test_deep();
+	arena_free(&A);
+	UNIT_END();
+}
