@@ -429,7 +429,7 @@ static int load_summary(struct loader *L, const char *src_dir)
 			if (ch) {
 				diag_warn(b->diags, sum.display_path, it->line, it->col,
 					  "SUMMARY.md lists '%s' again; its page appears once, "
-					  "at its first place", it->path);
+					  "at its first place", it->url);
 			} else {
 				ch = load_chapter(L, it->path, sum.display_path, it->line, it->col,
 						  it->title);

@@ -475,7 +475,8 @@ static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 			      what == W_RUSTDOC ? "; the whole file is hidden" : "; nothing included");
 	} else {
 		if (sp.has_range && sp.end <= sp.start)
-			dwarn(c, "the range of lines is empty; nothing included");
+			dwarn(c, "the range of lines is empty%s", what == W_RUSTDOC
+			      ? "; the whole file is hidden" : "; nothing included");
 		else if (sp.has_range && sp.start >= L.n)
 			dwarn(c, "line %zu is past the end of '%s' (%zu line%s)%s", sp.start + 1,
 			      sp.file, L.n, L.n == 1 ? "" : "s",
@@ -565,6 +566,7 @@ static size_t handle(struct pp *p, struct src *s, const struct directive *d)
 			.display = arena_printf(a, "%s%s", b->display_dir, path),
 			.lines = e.lines,
 			.depth = s->depth + 1,
+			.col = 1,
 		};
 		p->chain[sub.depth] = path;
 		expand(p, &sub);

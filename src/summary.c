@@ -80,6 +80,7 @@ static int add_link(struct sreader *r, struct inline_node *in)
 	}
 	int i = add_item(r, TOC_CHAPTER, title, in->line, in->col);
 	item_at(r, i)->path = path;
+	item_at(r, i)->url = url;
 	return i;
 }
 

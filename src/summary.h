@@ -30,6 +30,7 @@ struct summary_item {
 	enum toc_kind kind;
 	const char *title;
 	const char *path;
+	const char *url;    /* the link as written, or NULL */
 	const char *number;
 	int depth;
 	int parent;     /* index of the enclosing item, or -1 */
