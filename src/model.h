@@ -227,6 +227,13 @@ struct resource {
 	int nrefs;
 };
 
+/* mdBook: in code blocks of language lang, lines starting with prefix
+ * (after leading spaces) are hidden, as rustdoc hides "# " in Rust. */
+struct hidelines {
+	const char *lang;
+	const char *prefix;
+};
+
 /* A declared out-of-book target from the metadata. */
 struct known_target {
 	const char *path; /* as the author writes it in links */
@@ -247,6 +254,8 @@ struct metadata {
 	const char *source_file; /* metadata file, relative path, or NULL */
 	const char *site_url;    /* book.toml [output.html] site-url when it is
 				    an absolute http(s) URL ending in '/', or NULL */
+	struct hidelines *hidelines; /* book.toml [output.html.code.hidelines] */
+	int nhidelines;
 	struct known_target *known;
 	int nknown;
 };
