@@ -19,6 +19,7 @@ struct meta_ctx {
 	const char *src_dir;
 	struct vec authors;
 	struct vec known;
+	struct vec hidelines; /* struct hidelines *, from book.toml */
 	const char *cursor; /* reading position in the file's text */
 	int line;           /* line number of the last line handed to inih */
 };
@@ -487,6 +488,12 @@ static void toml_pair(struct toml *t, const char *key, const struct tval *v, int
 		} else if (v->type == TV_STRING && *v->str) {
 			vec_push(&c->authors, v->str);
 		}
+	} else if (strncmp(key, "output.html.code.hidelines.", 27) == 0 && v->type == TV_STRING &&
+		   *v->str) {
+		struct hidelines *h = arena_alloc(b->arena, sizeof *h);
+		h->lang = key + 27;
+		h->prefix = v->str;
+		vec_push(&c->hidelines, h);
 	} else if (strcmp(key, "output.html.site-url") == 0 && v->type == TV_STRING) {
 		/* Only an absolute URL names the book's own pages. */
 		const char *u = v->str;
@@ -609,8 +616,15 @@ void meta_load(struct book *b, const char **src_dir)
 		for (size_t i = 0; i < c.known.n; i++)
 			m->known[i] = *(struct known_target *)c.known.v[i];
 	}
+	if (c.hidelines.n) {
+		m->nhidelines = (int)c.hidelines.n;
+		m->hidelines = arena_calloc(b->arena, c.hidelines.n, sizeof *m->hidelines);
+		for (size_t i = 0; i < c.hidelines.n; i++)
+			m->hidelines[i] = *(struct hidelines *)c.hidelines.v[i];
+	}
 	vec_free(&c.authors);
 	vec_free(&c.known);
+	vec_free(&c.hidelines);
 }
 
 void meta_defaults(struct book *b)

@@ -10,7 +10,7 @@
  * For mdBook books (no folio.ini), book.toml is read with a small TOML
  * reader: [book] title, authors (array, may span lines), description,
  * language, src; [output.html] site-url (an absolute URL: links to the
- * book's own pages become chapter links).  Other tables are skipped;
+ * book's own pages become chapter links); [output.html.code.hidelines].  Other tables are skipped;
  * a [preprocessor.X] folio does not run is a note.
  */
 #ifndef FOLIO_META_H

@@ -751,10 +751,15 @@ static void hide_one(void *ctx, struct block *blk)
 	struct hide_ctx *h = ctx;
 	if (blk->type != BLK_CODE || !blk->len)
 		return;
+	const char *lang = blk->lang ? blk->lang : "";
 	const char *prefix = hidelines_of(h->book->arena, blk->info ? blk->info : "");
+	const struct metadata *m = &h->book->meta;
+	for (int i = 0; !prefix && *lang && i < m->nhidelines; i++)
+		if (strcmp(m->hidelines[i].lang, lang) == 0)
+			prefix = m->hidelines[i].prefix;
 	if (prefix)
 		hide_block(h->book, blk, prefix);
-	else if (blk->lang && strcmp(blk->lang, "rust") == 0)
+	else if (strcmp(lang, "rust") == 0)
 		hide_block(h->book, blk, NULL);
 }
 

@@ -57,8 +57,9 @@ void preproc_map_positions(const struct preproc_map *map, struct chapter *ch,
 
 /* In each rust code block of ch, drops the lines rustdoc hides ("# "
  * prefix or a lone "#", after leading spaces) and turns a leading "##"
- * into "#".  A block whose info string has hidelines=PREFIX (mdBook) hides
- * its lines starting with PREFIX instead, whatever its language. */
+ * into "#".  A block whose info string has hidelines=PREFIX, or whose
+ * language has a prefix in book.toml's [output.html.code.hidelines]
+ * (mdBook), drops its lines starting with that prefix instead. */
 void preproc_hide_lines(struct book *book, struct chapter *ch);
 
 #endif

@@ -327,6 +327,8 @@ static void test_hidden(struct book *b)
 	      text && strcmp(text->text, "# a comment in text stays\n") == 0 && console &&
 	      strcmp(console->text, "# apt-get install folio\n") == 0);
 	CHECK_STR("hidelines=PREFIX hides its lines", code(ch, "hidelines=!!!"), "print(\"shown\")\n");
+	CHECK_STR("book.toml [output.html.code.hidelines] python = \"~\"",
+		  code(ch, "from-book-toml"), "print(\"also shown\")\n");
 	CHECK("info strings give the highlighter's language",
 	      console && text && strcmp(code_info(ch, "ignore"), "rust,ignore") == 0);
 }
