@@ -2251,8 +2251,14 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 {
 	struct lay *L = P->L;
 	struct layout *lo = L->lo;
-	new_page(P, true);
-	lo->chapter_start[P->ch->index] = (struct lo_anchor){P->page, lo->top};
+	/* In duplex a chapter opens on a right-hand (odd) page. */
+	if (L->duplex && lo->npages % 2 == 1) {
+		new_page(P, false);
+		lo->pages[P->page].blank = true;
+	}
+	new_page(P, P->ch != NULL);
+	if (P->ch)
+		lo->chapter_start[P->ch->index] = (struct lo_anchor){P->page, lo->top};
 	size_t i = 0, n = V->n;
 	const struct vlist *repeat = NULL;
 	const float gap = (float)L->st->footnote_space;
@@ -2313,7 +2319,8 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 		commit(P, V, i, stop);
 		if (stop >= n)
 			break;
-		count_break(lo, box_before(V, stop, i), box_after(V, next));
+		if (!forced)
+			count_break(lo, box_before(V, stop, i), box_after(V, next));
 		if (V->v[stop].kind == V_PENALTY)
 			repeat = V->v[stop].repeat;
 		finish_page(P);
@@ -2335,6 +2342,348 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 		}
 	}
 	P->fnh = 0;
+}
+
+/* ---- Front matter and running heads ---------------------------------- */
+
+void layout_folio(const struct lo_page *pg, char out[16])
+{
+	int n = pg->folio;
+	if (!pg->front) {
+		snprintf(out, 16, "%d", n);
+		return;
+	}
+	static const char *const r[] = {"m", "cm", "d", "cd", "c", "xc", "l",
+					"xl", "x", "ix", "v", "iv", "i"};
+	static const int v[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+	size_t len = 0;
+	out[0] = 0;
+	for (int i = 0; i < 13 && n > 0 && n < 4000; i++) {
+		while (n >= v[i] && len + strlen(r[i]) < 15) {
+			memcpy(out + len, r[i], strlen(r[i]) + 1);
+			len += strlen(r[i]);
+			n -= v[i];
+		}
+	}
+}
+
+static struct inline_node *plain_inline(struct lay *L, const char *text)
+{
+	struct inline_node *n = arena_calloc(L->a, 1, sizeof *n);
+	n->type = INL_TEXT;
+	n->text = text;
+	n->len = strlen(text);
+	return n;
+}
+
+/* Sets text on one line (shrunk to fit maxw) and returns its items,
+ * relative to the start of the baseline. */
+static struct pline *set_phrase(struct lay *L, const char *text,
+				struct istyle s, float maxw)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct toks *t = &L->para;
+		toks_reset(t);
+		L->nstyles = 0;
+		tok_text(L, t, push_style(L, &s), text, strlen(text));
+		tok_finish(L, t);
+		struct pline *pl;
+		int font = role_of(s.family, s.bold, s.italic);
+		int n = break_lines(L, t, 1e6f, false, ALIGN_LEFT, font, s.size, &pl);
+		if (n < 1)
+			return NULL;
+		if (pl[0].width <= maxw || pass == 1)
+			return pl;
+		s.size *= maxw / pl[0].width * 0.999f;
+	}
+	return NULL;
+}
+
+static void put_phrase(struct lo_page *pg, const struct pline *pl, float x,
+		       float y)
+{
+	for (int i = 0; i < pl->nitems; i++) {
+		struct lo_item it = pl->items[i];
+		if (it.kind == LO_LINK)
+			continue;
+		it.x += x;
+		it.y = y - it.y;
+		page_push(pg, &it);
+	}
+}
+
+/* Running heads (the chapter title, not on a chapter's first page) and
+ * folios (page numbers; none on the title page or blank pages). */
+static void add_furniture(struct lay *L)
+{
+	struct layout *lo = L->lo;
+	const struct print_style *st = L->st;
+	for (int p = 0; p < lo->npages; p++) {
+		struct lo_page *pg = &lo->pages[p];
+		if (pg->blank || pg->nitems == 0) {
+			pg->blank = true;
+			continue;
+		}
+		if (pg->front && pg->folio == 1)
+			continue; /* the title page */
+		char num[16];
+		layout_folio(pg, num);
+		struct istyle s = {0};
+		s.family = FAM_SERIF;
+		s.size = (float)st->folio.size;
+		s.color = st->folio.color;
+		struct pline *pl = set_phrase(L, arena_strdup(L->a, num), s, L->W);
+		if (pl)
+			put_phrase(pg, pl, pg->left + (L->W - pl->width) / 2,
+				   lo->bottom - (float)st->footer_gap);
+		if (pg->chapter && !pg->chapter_start && pg->chapter->title) {
+			s.size = (float)st->header.size;
+			s.color = st->header.color;
+			s.italic = true;
+			pl = set_phrase(L, pg->chapter->title, s, L->W);
+			if (pl)
+				put_phrase(pg, pl, pg->left + (L->W - pl->width) / 2,
+					   lo->top + (float)st->header_gap);
+		}
+	}
+}
+
+/* One contents line: the title (wrapped), dot leaders and the page
+ * number, all one link to the target. */
+static void toc_line(struct lay *L, const struct bctx *c, const char *title,
+		     int level, bool bold, int page, struct link *link)
+{
+	const struct print_style *st = L->st;
+	struct bctx cc = *c;
+	float indent = (float)level * cc.size * 1.6f;
+	cc.x += indent;
+	cc.w -= indent;
+	char num[16] = "";
+	if (page >= 0)
+		snprintf(num, sizeof num, "%d", page + 1);
+	struct istyle s = base_style(&cc);
+	s.bold = bold;
+	float numw = text_width(L, FONT_SERIF, cc.size, num, strlen(num));
+	struct toks *t = &L->para;
+	toks_reset(t);
+	L->nstyles = 0;
+	tok_text(L, t, push_style(L, &s), title, strlen(title));
+	tok_finish(L, t);
+	struct pline *pl;
+	int font = role_of(s.family, s.bold, s.italic);
+	int n = break_lines(L, t, cc.w - numw - cc.size * 3, false, ALIGN_LEFT,
+			    font, cc.size, &pl);
+	for (int k = 0; k < n; k++) {
+		bool last = k == n - 1;
+		int extra = 1 + (last && page >= 0 ? 2 : 0);
+		struct lo_item *items = arena_alloc(L->a, (size_t)(pl[k].nitems + extra) * sizeof *items);
+		memcpy(items, pl[k].items, (size_t)pl[k].nitems * sizeof *items);
+		int ni = pl[k].nitems;
+		if (last && page >= 0) {
+			float pairw = text_width(L, FONT_SERIF, cc.size, " .", 2);
+			/* Leaders end at one edge for all lines, so their
+			 * dots line up down the page. */
+			float from = pl[k].width + cc.size * 0.3f;
+			float to = cc.w - text_width(L, FONT_SERIF, cc.size, "0000", 4);
+			int dots = pairw > 0 && to > from ? (int)((to - from) / pairw) : 0;
+			struct lo_item *it = &items[ni++];
+			memset(it, 0, sizeof *it);
+			char *lead = arena_alloc(L->a, (size_t)dots * 2 + 1);
+			for (int d = 0; d < dots; d++)
+				memcpy(lead + 2 * d, " .", 2);
+			lead[2 * dots] = 0;
+			it->kind = LO_TEXT;
+			it->font = FONT_SERIF;
+			it->size = cc.size;
+			it->color = st->contents.color;
+			it->x = to - (float)dots * pairw;
+			it->w = (float)dots * pairw;
+			it->text = lead;
+			it->len = (size_t)dots * 2;
+			it = &items[ni++];
+			memset(it, 0, sizeof *it);
+			it->kind = LO_TEXT;
+			it->font = FONT_SERIF;
+			it->size = cc.size;
+			it->color = st->contents.color;
+			it->x = cc.w - numw;
+			it->w = numw;
+			it->text = arena_strdup(L->a, num);
+			it->len = strlen(num);
+		}
+		if (link) {
+			struct lo_item *it = &items[ni++];
+			memset(it, 0, sizeof *it);
+			it->kind = LO_LINK;
+			it->x = 0;
+			it->w = cc.w;
+			it->y = pl[k].desc;
+			it->h = pl[k].asc + pl[k].desc;
+			it->link = link;
+		}
+		pl[k].items = items;
+		pl[k].nitems = ni;
+	}
+	emit_lines(L, &cc, pl, n, BOX_LINE, cc.leading, font, cc.size, true);
+	if (page >= 0) {
+		struct layout *lo = L->lo;
+		lo->toc = xrealloc(lo->toc, (size_t)(lo->ntoc + 1) * sizeof *lo->toc);
+		lo->toc[lo->ntoc++] = (struct lo_toc){page, level, title};
+	}
+}
+
+static struct link *internal_link(struct lay *L, struct chapter *ch,
+				  struct block *heading)
+{
+	struct link *l = arena_calloc(L->a, 1, sizeof *l);
+	l->kind = LINK_INTERNAL;
+	l->chapter = ch;
+	l->heading = heading;
+	l->anchor = heading ? heading->slug : NULL;
+	l->ext_index = -1;
+	return l;
+}
+
+static void toc_chapter(struct lay *L, const struct bctx *c, struct chapter *ch,
+			const char *title, const char *number, int depth)
+{
+	struct layout *lo = L->lo;
+	const char *t = title ? title : ch->title ? ch->title : ch->path;
+	if (number)
+		t = arena_printf(L->a, "%s %s", number, t);
+	want_space(L, depth == 0 ? 3 : 0);
+	toc_line(L, c, t, depth, depth == 0, lo->chapter_start[ch->index].page,
+		 internal_link(L, ch, NULL));
+	if (L->st->contents_depth < 2)
+		return;
+	for (int h = 0; h < ch->nheadings; h++) {
+		struct block *hb = ch->headings[h];
+		if (hb->level != 2 || !hb->plain)
+			continue;
+		toc_line(L, c, hb->plain, depth + 1, false,
+			 lo->headings[ch->index][h].page,
+			 internal_link(L, ch, hb));
+	}
+}
+
+/* The title page and the contents, into V.  Body page numbers are known:
+ * front matter is numbered apart (roman), so its length changes none. */
+static void layout_front(struct lay *L, struct vlist *V)
+{
+	const struct book *book = L->book;
+	const struct print_style *st = L->st;
+	const struct metadata *m = &book->meta;
+	L->out = V;
+	L->pending_space = 0;
+	L->nmarker = 0;
+	struct bctx c = body_ctx(L);
+
+	/* Title page. */
+	struct vitem *v = emit_box(L, &c, BOX_RULE, L->H * 0.22f, -1, NULL, 0);
+	v->block = ++L->serial;
+	struct istyle s = {0};
+	s.family = FAM_SANS;
+	s.bold = true;
+	s.size = (float)st->title_size;
+	s.color = st->title_color;
+	const char *title = m->title ? m->title : "Untitled";
+	layout_text(L, &c, plain_inline(L, title), NULL, s, s.size * 1.2f, false,
+		    ALIGN_CENTER, BOX_HEADING, 0, true);
+	if (m->subtitle) {
+		want_space(L, s.size * 0.6f);
+		s.bold = false;
+		s.size = (float)st->subtitle_size;
+		layout_text(L, &c, plain_inline(L, m->subtitle), NULL, s,
+			    s.size * 1.25f, false, ALIGN_CENTER, BOX_LINE, 0, true);
+	}
+	if (m->nauthors > 0) {
+		struct buf b = BUF_INIT;
+		for (int i = 0; i < m->nauthors; i++) {
+			if (i)
+				buf_puts(&b, i + 1 == m->nauthors ? " and " : ", ");
+			buf_puts(&b, m->authors[i]);
+		}
+		want_space(L, (float)st->title_size * 1.5f);
+		s.family = FAM_SERIF;
+		s.bold = false;
+		s.size = (float)st->author_size;
+		s.color = st->body.color;
+		layout_text(L, &c, plain_inline(L, buf_to_arena(&b, L->a)), NULL, s,
+			    s.size * 1.3f, false, ALIGN_CENTER, BOX_LINE, 0, true);
+		buf_free(&b);
+	}
+	if (m->version || m->date) {
+		const char *line = m->version && m->date
+			? arena_printf(L->a, "Version %s \xc2\xb7 %s", m->version, m->date)
+			: m->version ? arena_printf(L->a, "Version %s", m->version)
+				     : m->date;
+		want_space(L, (float)st->author_size);
+		s.family = FAM_SERIF;
+		s.italic = true;
+		s.size = (float)st->body.size;
+		s.color = st->body.color;
+		layout_text(L, &c, plain_inline(L, line), NULL, s, c.leading, false,
+			    ALIGN_CENTER, BOX_LINE, 0, true);
+	}
+	add_penalty(L, -INF);
+	if (L->duplex) {
+		/* The title page's back stays blank. */
+		v = emit_box(L, &c, BOX_RULE, 0, -1, NULL, 0);
+		v->block = ++L->serial;
+		add_penalty(L, -INF);
+	}
+
+	/* Contents. */
+	struct istyle hs = {0};
+	const struct style_heading *h1 = &st->h[0];
+	hs.family = FAM_SANS;
+	hs.bold = true;
+	hs.size = (float)h1->size;
+	hs.color = h1->color;
+	layout_text(L, &c, plain_inline(L, st->contents_title), NULL, hs,
+		    (float)h1->leading, false, ALIGN_LEFT, BOX_HEADING, 0, true);
+	add_penalty(L, INF);
+	L->pending_space = 0;
+	want_space(L, (float)h1->space_after);
+	struct bctx tc = body_ctx(L);
+	tc.size = (float)st->contents.size;
+	tc.leading = (float)st->contents.leading;
+	tc.color = st->contents.color;
+	if (book->ntoc > 0) {
+		for (int i = 0; i < book->ntoc; i++) {
+			const struct toc_entry *e = &book->toc[i];
+			switch (e->kind) {
+			case TOC_CHAPTER:
+				if (e->chapter)
+					toc_chapter(L, &tc, e->chapter, e->title,
+						    e->number, e->depth);
+				break;
+			case TOC_DRAFT: {
+				struct bctx dc = tc;
+				dc.italic = true;
+				toc_line(L, &dc, e->title ? e->title : "", e->depth,
+					 false, -1, NULL);
+				break;
+			}
+			case TOC_PART: {
+				want_space(L, tc.leading * 0.8f);
+				struct bctx pc = tc;
+				pc.family = FAM_SANS;
+				toc_line(L, &pc, e->title ? e->title : "", 0, true,
+					 -1, NULL);
+				add_penalty(L, INF);
+				want_space(L, 2);
+				break;
+			}
+			case TOC_SEPARATOR:
+				want_space(L, tc.leading * 0.6f);
+				break;
+			}
+		}
+	} else {
+		for (int i = 0; i < book->nchapters; i++)
+			toc_chapter(L, &tc, book->chapters[i], NULL, NULL, 0);
+	}
 }
 
 /* ---- The book --------------------------------------------------------- */
@@ -2428,6 +2777,60 @@ struct layout *layout_book(const struct book *book,
 		place_chapter(&P, &V);
 		vlist_free(&V);
 	}
+	/* Front matter: laid out now that the body's pages are known, and
+	 * put before them. */
+	struct lo_page *body = lo->pages;
+	int nbody = lo->npages;
+	struct lo_box *bboxes = lo->boxes;
+	size_t nbboxes = lo->nboxes;
+	lo->pages = NULL;
+	lo->npages = lo->cap = 0;
+	lo->boxes = NULL;
+	lo->nboxes = lo->boxcap = 0;
+	L.ch = NULL;
+	P.ch = NULL;
+	L.nnotes = 0;
+	struct vlist F = {0};
+	layout_front(&L, &F);
+	place_chapter(&P, &F);
+	vlist_free(&F);
+	if (L.duplex && lo->npages % 2 == 1) {
+		new_page(&P, false);
+		lo->pages[P.page].blank = true;
+	}
+	int nfront = lo->npages;
+	lo->nfront = nfront;
+	for (int i = 0; i < nfront; i++) {
+		lo->pages[i].front = true;
+		lo->pages[i].folio = i + 1;
+	}
+	lo->cap = nfront + nbody;
+	lo->pages = xrealloc(lo->pages, (size_t)(lo->cap ? lo->cap : 1) * sizeof *lo->pages);
+	memcpy(lo->pages + nfront, body, (size_t)nbody * sizeof *body);
+	free(body);
+	lo->npages = nfront + nbody;
+	for (int i = 0; i < nbody; i++)
+		lo->pages[nfront + i].folio = i + 1;
+	lo->boxcap = lo->nboxes + nbboxes;
+	lo->boxes = xrealloc(lo->boxes, (lo->boxcap ? lo->boxcap : 1) * sizeof *lo->boxes);
+	for (size_t i = 0; i < nbboxes; i++) {
+		lo->boxes[lo->nboxes] = bboxes[i];
+		lo->boxes[lo->nboxes++].page += nfront;
+	}
+	free(bboxes);
+	for (int ci = 0; ci < book->nchapters; ci++) {
+		if (lo->chapter_start[ci].page >= 0)
+			lo->chapter_start[ci].page += nfront;
+		for (int h = 0; h < book->chapters[ci]->nheadings; h++)
+			if (lo->headings[ci][h].page >= 0)
+				lo->headings[ci][h].page += nfront;
+	}
+	for (int i = 0; i < lo->ntoc; i++)
+		lo->toc[i].page += nfront;
+	lo->frame_top = lo->top + (float)(st->header_gap + st->header.size);
+	lo->frame_bottom = lo->bottom - (float)(st->footer_gap + st->folio.size * 0.5);
+	add_furniture(&L);
+
 	free(P.fn);
 	free(L.w);
 	free(L.styles);
@@ -2445,6 +2848,7 @@ void layout_free(struct layout *lo)
 		free(lo->pages[i].items);
 	free(lo->pages);
 	free(lo->boxes);
+	free(lo->toc);
 	arena_free(&lo->arena);
 	free(lo);
 }
@@ -2465,11 +2869,20 @@ void layout_dump(const struct layout *lo, FILE *out)
 		if (pg->chapter_start && pg->chapter)
 			fprintf(out, "chapter %d %s\n", pg->chapter->index,
 				pg->chapter->path);
-		fprintf(out, "page %d chapter %d start %d textblock %.2f %.2f %.2f %.2f\n",
+		char num[16];
+		layout_folio(pg, num);
+		fprintf(out, "page %d chapter %d start %d textblock %.2f %.2f %.2f %.2f "
+			"frame %.2f %.2f %.2f %.2f folio %s%s\n",
 			i + 1, pg->chapter ? pg->chapter->index : -1,
 			pg->chapter_start ? 1 : 0, pg->left, lo->bottom,
-			pg->right, lo->top);
+			pg->right, lo->top, pg->left, lo->frame_bottom, pg->right,
+			lo->frame_top, pg->blank ? "-" : num,
+			pg->front ? " front" : "");
 	}
+	for (int i = 0; i < lo->ntoc; i++)
+		fprintf(out, "toc %d %d %d %s\n", lo->toc[i].page + 1,
+			lo->pages[lo->toc[i].page].folio, lo->toc[i].level,
+			lo->toc[i].title);
 	for (size_t i = 0; i < lo->nboxes; i++) {
 		const struct lo_box *b = &lo->boxes[i];
 		fprintf(out, "box %d %s %d %d %d %.2f %.2f\n", b->page + 1,

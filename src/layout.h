@@ -68,9 +68,19 @@ struct lo_anchor {
 struct lo_page {
 	struct lo_item *items;
 	size_t nitems, cap;
-	const struct chapter *chapter;
+	const struct chapter *chapter; /* NULL for front matter */
 	bool chapter_start; /* first page of its chapter */
+	bool front;         /* title page or contents: numbered in roman */
+	bool blank;         /* left empty so a chapter opens on a right page */
+	int folio;          /* printed page number (roman if front) */
 	float left, right;  /* text block edges on this page */
+};
+
+/* A contents entry, for the dump and the tests. */
+struct lo_toc {
+	int page;          /* 0-based page of its target */
+	int level;         /* 0 chapter, 1 section */
+	const char *title;
 };
 
 /* The laid-out book.  Everything is owned by the layout's arena and the
@@ -79,6 +89,8 @@ struct layout {
 	struct arena arena;
 	float page_width, page_height;
 	float top, bottom; /* text block: top and bottom edges (PDF y) */
+	float frame_top, frame_bottom; /* with the running head and folio */
+	int nfront;        /* pages of front matter before page 1 */
 	struct lo_page *pages;
 	int npages, cap;
 	struct lo_box *boxes; /* every placed box, in order */
@@ -86,6 +98,8 @@ struct layout {
 	struct lo_anchor *chapter_start; /* per chapter */
 	struct lo_anchor **headings;     /* [chapter][heading number] */
 	int nwidows, norphans, nheading_foot; /* counted while placing */
+	struct lo_toc *toc;
+	int ntoc;
 };
 
 /* Image facts the PDF side found; layout needs the pixel size. */
@@ -105,9 +119,14 @@ struct layout *layout_book(const struct book *book,
 			   const struct lo_image_info *images, bool duplex);
 void layout_free(struct layout *lo);
 
-/* Writes a text dump of the pages and placed boxes (one box per line,
- * "box PAGE KIND BLOCK LINE/NLINES TOP HEIGHT") and the counts of
- * widows, orphans and headings at a page foot. */
+/* Formats a printed page number ("xii" or "12") into out[16]. */
+void layout_folio(const struct lo_page *pg, char out[16]);
+
+/* Writes a text dump of the chapters ("chapter INDEX PATH"), the pages
+ * ("page N chapter C start S textblock L B R T frame L B R T folio F"),
+ * the placed boxes ("box PAGE KIND BLOCK LINE NLINES TOP HEIGHT"), the
+ * contents entries ("toc PAGE FOLIO TITLE") and the counts of widows,
+ * orphans and headings at a page foot. */
 void layout_dump(const struct layout *lo, FILE *out);
 
 #endif

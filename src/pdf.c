@@ -22,6 +22,10 @@
 #include "style.h"
 #include "util.h"
 
+#ifndef FOLIO_VERSION
+#define FOLIO_VERSION "0.1.0" /* keep in step with main.c */
+#endif
+
 /* libharu reports errors here; they go into the diagnostics, once each
  * kind, and the document goes on (each call's result is checked too). */
 struct hpdf_ctx {
@@ -212,6 +216,9 @@ static void uri_encode(struct buf *b, const char *url)
 		buf_puts(b, "");
 }
 
+static HPDF_Destination dest_at(HPDF_Page *pages, const struct layout *lo,
+				const struct lo_anchor *a);
+
 static void add_links(HPDF_Page *pages, const struct layout *lo,
 		      struct buf *tmp)
 {
@@ -233,18 +240,77 @@ static void add_links(HPDF_Page *pages, const struct layout *lo,
 				    l->heading->number < l->chapter->nheadings &&
 				    lo->headings[l->chapter->index][l->heading->number].page >= 0)
 					a = &lo->headings[l->chapter->index][l->heading->number];
-				if (a->page < 0)
-					continue;
-				HPDF_Destination d = HPDF_Page_CreateDestination(pages[a->page]);
+				HPDF_Destination d = dest_at(pages, lo, a);
 				if (!d)
 					continue;
-				HPDF_Destination_SetXYZ(d, lo->pages[a->page].left, a->y, 1);
 				an = HPDF_Page_CreateLinkAnnot(pages[p], r, d);
 			}
 			if (an)
 				HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
 		}
 	}
+}
+
+/* Page labels that match the printed numbers: roman front matter, then
+ * arabic from 1. */
+static void add_labels(HPDF_Doc pdf, const struct layout *lo)
+{
+	if (lo->nfront > 0)
+		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, "");
+	if (lo->npages > lo->nfront)
+		HPDF_AddPageLabel(pdf, (HPDF_UINT)lo->nfront,
+				  HPDF_PAGE_NUM_STYLE_DECIMAL, 1, "");
+}
+
+static HPDF_Destination dest_at(HPDF_Page *pages, const struct layout *lo,
+				const struct lo_anchor *a)
+{
+	if (a->page < 0 || a->page >= lo->npages)
+		return NULL;
+	HPDF_Destination d = HPDF_Page_CreateDestination(pages[a->page]);
+	if (d)
+		HPDF_Destination_SetXYZ(d, lo->pages[a->page].left, a->y, 1);
+	return d;
+}
+
+/* Bookmarks: each chapter (nested as the contents nest them) with its
+ * ## sections. */
+static void add_outline(HPDF_Doc pdf, HPDF_Page *pages, const struct book *book,
+			const struct layout *lo)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+	int n = book->nchapters;
+	HPDF_Outline *of = calloc((size_t)n + 1, sizeof *of);
+	if (!of)
+		return;
+	for (int i = 0; i < n; i++) {
+		const struct chapter *ch = book->chapters[i];
+		HPDF_Outline parent = NULL;
+		if (ch->parent && ch->parent->index >= 0 && ch->parent->index < i)
+			parent = of[ch->parent->index];
+		const char *title = ch->title ? ch->title : ch->path;
+		char *t = NULL;
+		if (ch->number)
+			t = arena_printf(book->arena, "%s %s", ch->number, title);
+		of[i] = HPDF_CreateOutline(pdf, parent, t ? t : title, enc);
+		if (!of[i])
+			continue;
+		HPDF_Outline_SetOpened(of[i], HPDF_FALSE);
+		HPDF_Destination d = dest_at(pages, lo, &lo->chapter_start[i]);
+		if (d)
+			HPDF_Outline_SetDestination(of[i], d);
+		for (int h = 0; h < ch->nheadings; h++) {
+			const struct block *hb = ch->headings[h];
+			if (hb->level != 2 || !hb->plain)
+				continue;
+			HPDF_Outline o = HPDF_CreateOutline(pdf, of[i], hb->plain, enc);
+			d = dest_at(pages, lo, &lo->headings[i][h]);
+			if (o && d)
+				HPDF_Outline_SetDestination(o, d);
+		}
+	}
+	free(of);
+	HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 }
 
 static void set_info(HPDF_Doc pdf, const struct book *book,
@@ -267,7 +333,7 @@ static void set_info(HPDF_Doc pdf, const struct book *book,
 		HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, book->meta.description);
 	if (book->meta.keywords)
 		HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, book->meta.keywords);
-	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "folio");
+	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "folio " FOLIO_VERSION);
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "folio (libharu)");
 	time_t t = (time_t)opts->source_date;
 	struct tm tm;
@@ -347,6 +413,8 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 		draw_page(pages[i], &lo->pages[i], fonts, images, &tmp);
 	}
 	add_links(pages, lo, &tmp);
+	add_labels(pdf, lo);
+	add_outline(pdf, pages, book, lo);
 	set_info(pdf, book, opts);
 
 	if (HPDF_SaveToFile(pdf, path) != HPDF_OK) {

@@ -145,6 +145,17 @@ static const struct key_def keys[] = {
 	{"rule", "space", K_LEN, F(rule_space), 0},
 	{"rule", "color", K_COLOR, F(rule_color), 0},
 
+	{"title", "size", K_LEN, F(title_size), 0},
+	{"title", "subtitle-size", K_LEN, F(subtitle_size), 0},
+	{"title", "author-size", K_LEN, F(author_size), 0},
+	{"title", "color", K_COLOR, F(title_color), 0},
+
+	{"contents", "title", K_STR, S(contents_title)},
+	{"contents", "size", K_LEN, F(contents.size), 0},
+	{"contents", "leading", K_LEN, F(contents.leading), 0},
+	{"contents", "color", K_COLOR, F(contents.color), 0},
+	{"contents", "depth", K_INT, F(contents_depth), 0},
+
 	{"header", "size", K_LEN, F(header.size), 0},
 	{"header", "color", K_COLOR, F(header.color), 0},
 	{"header", "folio-size", K_LEN, F(folio.size), 0},
@@ -271,6 +282,14 @@ void style_defaults(struct print_style *st)
 	st->rule_thickness = 0.6;
 	st->rule_space = 10;
 	st->rule_color = 0x808080;
+
+	st->title_size = 28;
+	st->subtitle_size = 16;
+	st->author_size = 13;
+	st->title_color = 0x1a1a1a;
+	snprintf(st->contents_title, sizeof st->contents_title, "%s", "Contents");
+	st->contents = (struct style_text){10.5, 15, 0x000000};
+	st->contents_depth = 2;
 
 	st->header = (struct style_text){8.5, 10, 0x555555};
 	st->folio = (struct style_text){9, 10, 0x333333};
@@ -434,8 +453,11 @@ static int handler(void *user, const char *section, const char *name,
 	case K_INT: {
 		char *end;
 		long v = strtol(value, &end, 10);
-		if (end == value || *end || v < 1 || v > 16)
-			bad(ctx, section, name, value, "want a whole number 1..16");
+		if (end == value || *end || v < 1 || v > 16 ||
+		    (strcmp(name, "depth") == 0 && v > 2))
+			bad(ctx, section, name, value,
+			    strcmp(name, "depth") == 0 ? "want 1 or 2"
+						       : "want a whole number 1..16");
 		else
 			*(int *)(base + k->off) = (int)v;
 		break;

@@ -119,6 +119,15 @@ struct print_style {
 	double rule_space;
 	style_color rule_color;
 
+	/* [title] the title page */
+	double title_size, subtitle_size, author_size;
+	style_color title_color;
+
+	/* [contents] */
+	char contents_title[64];
+	struct style_text contents;
+	int contents_depth;     /* 1: chapters; 2: also their sections */
+
 	/* [header] running heads and folios (issue 6) */
 	struct style_text header;
 	struct style_text folio;

@@ -84,6 +84,42 @@ if [ -f "$TMP/stress.err" ]; then
 	fi
 fi
 
+# Two builds with the same SOURCE_DATE_EPOCH are byte-identical; the
+# document info, page labels and outline are there.
+SOURCE_DATE_EPOCH=1700000000 "$FOLIO" build book -o "$TMP/r1" --pdf -q 2>/dev/null
+SOURCE_DATE_EPOCH=1700000000 "$FOLIO" build book -o "$TMP/r2" --pdf -q 2>/dev/null
+r1=$(ls "$TMP"/r1/*.pdf 2>/dev/null | head -n 1)
+r2=$(ls "$TMP"/r2/*.pdf 2>/dev/null | head -n 1)
+if [ -n "$r1" ] && cmp -s "$r1" "$r2"; then pass pdf-reproducible; else fail pdf-reproducible "two builds differ"; fi
+if pdfinfo "$r1" 2>/dev/null | grep -q '^Creator: *folio ' &&
+	pdfinfo "$r1" 2>/dev/null | grep -q '^CreationDate: .*2023'; then
+	pass pdf-info
+else
+	fail pdf-info "$(pdfinfo "$r1" 2>&1 | head -n 8 | tr '\n' ' ')"
+fi
+python3 - "$r1" "$TMP/book.dump" <<'PY'
+import json, subprocess, sys
+pdf, dump = sys.argv[1:3]
+j = json.loads(subprocess.run(["qpdf", "--json", "--json-key=outlines", "--json-key=pagelabels", pdf],
+                              capture_output=True, text=True).stdout)
+def count(o):
+    return sum(1 + count(x["kids"]) for x in o)
+toc = [l for l in open(dump) if l.startswith("toc ")]
+nfront = sum(1 for l in open(dump) if l.startswith("page ") and l.rstrip().endswith(" front"))
+n = count(j["outlines"])
+print("PASS: pdf-outline" if n == len(toc) else "FAIL: pdf-outline: %d bookmarks, %d contents entries" % (n, len(toc)))
+labels = [(l["index"], l["label"].get("/S"), l["label"].get("/St")) for l in j["pagelabels"]]
+want = [(0, "/r", 1), (nfront, "/D", 1)]
+print("PASS: pdf-page-labels" if labels == want else "FAIL: pdf-page-labels: %s, want %s" % (labels, want))
+PY
+
+# Duplex: mirrored margins, chapters open on right-hand (odd) pages.
+if build duplex book --duplex; then
+	python3 tests/e2e/pdfcheck.py duplex "$PDF" "$TMP/duplex.dump" book 2>&1 | grep -E '^(PASS|FAIL)'
+	bad=$(awk '$1 == "page" && $5 == "1" && $NF != "front" && $19 % 2 == 0 {print $2}' "$TMP/duplex.dump")
+	if [ -z "$bad" ]; then pass duplex-recto; else fail duplex-recto "chapters open on even pages: $bad"; fi
+fi
+
 # US Letter from the command line.
 if build letter book --paper letter; then
 	size=$(pdfinfo "$PDF" 2>/dev/null | awk '/^Page size/ {print $3 "x" $5}')

@@ -23,6 +23,9 @@ import xml.etree.ElementTree as ET
 NAME, PDF, DUMP = sys.argv[1:4]
 BOOK = sys.argv[4]
 SOURCES = []
+FRONT = []
+STARTS = []
+TOC = []
 WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+")
 WINDOW = 3000  # characters a word may lie beyond the previous one
 
@@ -95,14 +98,26 @@ def source_units(path):
     return units, notes
 
 
-def pdf_stream():
-    txt = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", PDF, "-"],
-                         capture_output=True, text=True).stdout
+def pdf_stream(first=1, last=None, crop=None):
+    cmd = ["pdftotext", "-raw", "-enc", "UTF-8", "-f", str(first)]
+    if crop:
+        cmd += ["-r", "72", "-x", str(int(crop[0])), "-y", str(int(crop[1])),
+                "-W", str(int(crop[2] + 1)), "-H", str(int(crop[3] + 1))]
+    if last:
+        cmd += ["-l", str(last)]
+    txt = subprocess.run(cmd + [PDF, "-"], capture_output=True, text=True).stdout
     return "".join(WORD.findall(txt))
 
 
 def check_text():
-    stream = pdf_stream()
+    # The body only: the contents list the same titles first.
+    # Cropped to the text block: running heads and folios would split a
+    # word that runs from one page to the next.
+    lefts = [pg[0][0] for pg in PAGES.values()]
+    rights = [pg[0][2] for pg in PAGES.values()]
+    _, bottom, _, top = next(iter(PAGES.values()))[0]
+    crop = (min(lefts) - 1, SIZE[1] - top - 1, max(rights) - min(lefts) + 2, top - bottom + 2)
+    stream = pdf_stream(NFRONT + 1, None, crop)
     pos = 0
     for src in SOURCES:
         units, notes = source_units(src)
@@ -144,7 +159,14 @@ def read_dump():
             if p[0] == "pagesize":
                 size = (float(p[1]), float(p[2]))
             elif p[0] == "page":
-                pages[int(p[1])] = tuple(float(x) for x in p[7:11])
+                pages[int(p[1])] = (tuple(float(x) for x in p[7:11]),
+                                    tuple(float(x) for x in p[12:16]))
+                if "front" in p[17:]:
+                    FRONT.append(int(p[1]))
+                if p[5] == "1":
+                    STARTS.append(int(p[1]))
+            elif p[0] == "toc":
+                TOC.append((int(p[1]), p[2], int(p[3]), " ".join(p[4:])))
             elif p[0] == "chapter":
                 SOURCES.append(BOOK + "/" + p[2])
             elif p[0] == "box":
@@ -167,9 +189,13 @@ def check_bbox(size, pages):
         if not m:
             continue
         x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
-        left, bottom, right, top = pages[page]
-        if (x0 < left - tol or x1 > right + tol or y0 < height - top - tol
-                or y1 > height - bottom + tol):
+        # Inside the frame (text block plus running head and folio
+        # bands), and inside the text block unless wholly in a band.
+        (left, bottom, right, top), (_, fbottom, _, ftop) = pages[page]
+        in_band = y1 <= height - top + tol or y0 >= height - bottom - tol
+        if (x0 < left - tol or x1 > right + tol or y0 < height - ftop - tol
+                or y1 > height - fbottom + tol
+                or (not in_band and (y0 < height - top - tol or y1 > height - bottom + tol))):
             bad.append("p%d '%s' (%.1f,%.1f)-(%.1f,%.1f)" % (page, m.group(5), x0, y0, x1, y1))
     result("bbox", not bad, "%d words outside the text block, first: %s" % (len(bad), bad[:3]))
 
@@ -195,7 +221,31 @@ def check_pages(boxes):
     result("pages", widows + orphans + feet == 0, "; ".join(where[:5]))
 
 
+def check_toc():
+    """Each contents entry's page holds its heading."""
+    if not TOC:
+        return result("toc", False, "no contents entries in the dump")
+    for page, folio, level, title in TOC:
+        if level == 0:
+            # A chapter: the page it names is where the chapter opens
+            # (its contents title may differ from its first heading).
+            if page not in STARTS:
+                return result("toc", False, "chapter '%s' (p. %s) does not open on page %d" % (title, folio, page))
+            continue
+        want = "".join(WORD.findall(title))
+        if want and want not in pdf_stream(page, page):
+            return result("toc", False, "'%s' (p. %s) not on page %d" % (title, folio, page))
+        (_, bottom, _, _), _ = PAGES[page]
+        band = pdf_stream(page, page, (0, SIZE[1] - bottom, SIZE[0], bottom))
+        if band != folio:
+            return result("toc", False, "page %d does not print folio %s" % (page, folio))
+    result("toc", True)
+
+
 size, pages, boxes = read_dump()
+SIZE, PAGES = size, pages
+NFRONT = len(FRONT)
+check_toc()
 check_text()
 check_bbox(size, pages)
 check_pages(boxes)

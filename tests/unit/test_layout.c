@@ -113,8 +113,9 @@ int main(void)
 			const struct lo_item *it = &pg->items[i];
 			if (it->kind != LO_TEXT)
 				continue;
+			/* Running heads and folios stand in the frame's bands. */
 			if (it->x < pg->left - 0.01f || it->x + it->w > pg->right + 0.01f ||
-			    it->y < lo->bottom || it->y > lo->top)
+			    it->y < lo->frame_bottom || it->y > lo->frame_top)
 				outside++;
 			if (fabsf(it->x + it->w - pg->right) < 0.05f)
 				flush++;
@@ -128,7 +129,16 @@ int main(void)
 	int starts = 0;
 	for (int p = 0; p < lo->npages; p++)
 		starts += lo->pages[p].chapter_start;
-	CHECK("each chapter starts a page", starts == 2 && lo->pages[0].chapter_start);
+	CHECK("each chapter starts a page", starts == 2 && lo->pages[lo->nfront].chapter_start);
+	CHECK("front matter: title page and contents", lo->nfront >= 2 && lo->pages[0].front &&
+							    !lo->pages[lo->nfront].front);
+	CHECK("contents lists chapters and sections", lo->ntoc == 2 &&
+						     lo->toc[1].page == lo->chapter_start[1].page);
+	char num[16];
+	layout_folio(&lo->pages[1], num);
+	CHECK_STR("roman folio", num, "ii");
+	layout_folio(&lo->pages[lo->nfront], num);
+	CHECK_STR("body starts at 1", num, "1");
 	CHECK("heading anchored", lo->headings[1][0].page > 0 &&
 				  lo->pages[lo->headings[1][0].page].chapter == &ch[1]);
 	int warned = 0;
