@@ -90,13 +90,34 @@ def safety(epub):
                         print("%s: %s=\"%s\"" % (name, local, v)); bad += 1
     return 1 if bad else 0
 
+def hide_rust_lines(src):
+    """rustdoc's hidden lines ("# ..." in rust code blocks), which folio
+    leaves out as mdBook does: taken out of the source too."""
+    out, fence, rust = [], None, False
+    for line in src.decode("utf-8", "surrogateescape").split("\n"):
+        s = line.lstrip()
+        if fence is None:
+            m = re.match(r"(`{3,}|~{3,})\s*([^\s,{`]*)", s)
+            if m:
+                fence, rust = m.group(1), m.group(2).lower() == "rust"
+        elif s.startswith(fence) and not s.rstrip().strip(fence[0]):
+            fence = None
+        elif rust:
+            t = s.rstrip()
+            if t.startswith("##"):
+                line = line.replace("#", "", 1)
+            elif t == "#" or t.startswith("# "):
+                continue
+        out.append(line)
+    return "\n".join(out).encode("utf-8", "surrogateescape")
+
 def plain_of(md_path):
     """cmark-gfm's plain text of a Markdown file (folio's options), with
     the markers folio renders differently (footnote labels, task boxes)
     taken out, and the first heading's text as the title."""
     opts = ["cmark-gfm", "--smart", "--validate-utf8", "-e", "table", "-e", "strikethrough",
             "-e", "autolink", "-e", "tasklist", "-e", "footnotes"]
-    src = open(md_path, "rb").read()
+    src = hide_rust_lines(open(md_path, "rb").read())
     plain = subprocess.run(opts + ["-t", "plaintext"], input=src,
                            capture_output=True).stdout.decode("utf-8", "replace")
     plain = re.sub(r"\[\^[^\]\s]*\]:?", " ", plain)
