@@ -203,9 +203,12 @@ static void read_blocks(struct sreader *r)
 	enum { PREFIX, NUMBERED, SUFFIX } state = PREFIX;
 	bool after_part = false;
 	struct block *blk = r->doc->blocks;
-	/* The optional title. */
-	if (blk && blk->type == BLK_HEADING && blk->level == 1)
-		blk = blk->next;
+	/* The optional title, possibly after HTML comments. */
+	struct block *t = blk;
+	while (t && t->type == BLK_HTML)
+		t = t->next;
+	if (t && t->type == BLK_HEADING && t->level == 1)
+		blk = t->next;
 	for (; blk; blk = blk->next) {
 		bool part = blk->type == BLK_HEADING && blk->level == 1;
 		if (state == PREFIX && (part || blk->type == BLK_LIST))

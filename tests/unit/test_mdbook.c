@@ -476,12 +476,14 @@ static void test_small(void)
 
 	/* src/SUMMARY.md without book.toml: still mdBook, defaults are notes. */
 	fresh("nobooktoml");
-	put("src/SUMMARY.md", "- [One](one.md)\n- [Two](two.md)\n");
+	put("src/SUMMARY.md", "<!-- a comment before the title -->\n\n# Summary\n\n"
+			      "- [One](one.md)\n- [Two](two.md)\n");
 	put("src/one.md", "# One\n\n```rust\n# hidden\nshown\n```\n");
 	put("src/two.md", "# Two\n");
 	b = load_dir(root, &a, &d);
 	CHECK("no book.toml: src/SUMMARY.md read", b && b->mdbook && b->nchapters == 2 &&
 	      strcmp(b->toc[1].number, "2.") == 0);
+	CHECK("summary: the title after an HTML comment is no part", b && b->ntoc == 2);
 	CHECK("no book.toml: defaults are notes, not warnings", b && d.nwarn == 0);
 	CHECK("no book.toml: title from the first chapter", b && strcmp(b->meta.title, "One") == 0);
 	done(&a, &d);
@@ -531,8 +533,11 @@ static void test_small(void)
 	    "- [D](d.md)\n\n"
 	    "[E](e.md)\n\n---\n\n[F]()\n");
 	const char *files[] = {"a", "b", "c", "c1", "d", "e"};
-	for (int i = 0; i < 6; i++)
-		put(arena_printf(&a, "src/%s.md", files[i]), "Words.\n");
+	char name[64], text[128];
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof name, "src/%s.md", files[i]);
+		put(name, "Words.\n");
+	}
 	b = load_dir(root, &a, &d);
 	static const char *want =
 		"C - Intro|C 1. B|S|C 2. C|C 2.1. C1|D 2.2. C2|P - Second Part|C 3. D|C - E|S|D - F|";
@@ -558,9 +563,11 @@ static void test_small(void)
 	put("book.toml", "[book]\ntitle = \"T\"\nauthors = [\"A\"]\n");
 	put("src/SUMMARY.md", "- [Big](big.md)\n");
 	/* Each file includes the next twice: 2^9 copies, bounded. */
-	for (int i = 0; i < 9; i++)
-		put(arena_printf(&a, "src/n%d.md", i), arena_printf(&a,
-		    "{{#include n%d.md}}\n{{#include n%d.md}}\n", i + 1, i + 1));
+	for (int i = 0; i < 9; i++) {
+		snprintf(name, sizeof name, "src/n%d.md", i);
+		snprintf(text, sizeof text, "{{#include n%d.md}}\n{{#include n%d.md}}\n", i + 1, i + 1);
+		put(name, text);
+	}
 	put("src/n9.md", "x");
 	put("src/big.md", "# Big\n\n{{#include n0.md}}\n\n[bad](missing.md)\n");
 	clock_t t0 = clock();
