@@ -14,6 +14,10 @@ Prints PASS/FAIL lines (tests/run protocol) for:
          block the layout dump gives for its page
   pages  no widow, orphan or heading at a page foot, counted from the
          placed boxes in the dump
+  toc    each contents entry's page holds its chapter or heading, and
+         prints the number the entry gives
+  links  every internal link annotation points at a heading's page and
+         height
 """
 import re
 import subprocess
@@ -25,6 +29,7 @@ BOOK = sys.argv[4]
 SOURCES = []
 FRONT = []
 STARTS = []
+BOXES_ALL = []
 TOC = []
 WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+")
 WINDOW = 3000  # characters a word may lie beyond the previous one
@@ -171,6 +176,7 @@ def read_dump():
                 SOURCES.append(BOOK + "/" + p[2])
             elif p[0] == "box":
                 boxes.append((int(p[1]), p[2], int(p[3]), int(p[4]), int(p[5])))
+                BOXES_ALL.append((int(p[1]), p[2], int(p[3]), int(p[4]), int(p[5]), float(p[6])))
     return size, pages, boxes
 
 
@@ -242,10 +248,47 @@ def check_toc():
     result("toc", True)
 
 
+def check_links():
+    """Every internal link annotation lands on the page and height of a
+    heading (or a chapter's first page top)."""
+    import json
+    out = subprocess.run(["qpdf", "--json", "--json-key=pages", "--json-key=qpdf", PDF],
+                         capture_output=True, text=True).stdout
+    j = json.loads(out)
+    pageno = {p["object"]: p["pageposfrom1"] for p in j["pages"]}
+    objs = j["qpdf"][1]
+    def val(ref):
+        v = objs.get("obj:" + ref, {}).get("value") if isinstance(ref, str) else ref
+        return v
+    targets = {}
+    for b in BOXES_ALL:
+        if b[1] == "heading":
+            targets.setdefault(b[0], []).append(b[5])
+    for n in STARTS:
+        targets.setdefault(n, []).append(PAGES[n][0][3])
+    nlinks = 0
+    for key, o in objs.items():
+        v = o.get("value")
+        if not isinstance(v, dict) or v.get("/Subtype") != "/Link" or "/Dest" not in v:
+            continue
+        dest = val(v["/Dest"])
+        if not isinstance(dest, list) or len(dest) < 4:
+            return result("links", False, "%s: bad destination %s" % (key, dest))
+        page, y = pageno.get(dest[0]), float(dest[3])
+        nlinks += 1
+        if page is None or not any(abs(y - t) < 0.05 for t in targets.get(page, [])):
+            return result("links", False, "%s: destination p%s y=%.2f is no heading" % (key, page, y))
+    if nlinks == 0:
+        print("SKIP: %s-links: no internal links" % NAME)
+    else:
+        result("links", True)
+
+
 size, pages, boxes = read_dump()
 SIZE, PAGES = size, pages
 NFRONT = len(FRONT)
 check_toc()
+check_links()
 check_text()
 check_bbox(size, pages)
 check_pages(boxes)
