@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,23 +132,60 @@ static bool is_type_char(int c)
 	return isalnum(c) || c == '_';
 }
 
+/* Scanning moves forward only, so what a scan learnt about the text ahead
+ * stays true for later calls: this keeps a text full of unclosed "{{#"
+ * linear rather than quadratic. */
+struct scan {
+	size_t brace;      /* first '}' at or after the last search, or n */
+	size_t brace_from; /* where that search started (valid if <= brace) */
+	size_t eol;        /* end of the line last examined for an escape */
+	size_t last_close; /* end of that line's last "}}", or 0 */
+	bool have_line;
+};
+
+static size_t next_brace(struct scan *sc, const char *t, size_t n, size_t j)
+{
+	if (sc->brace_from <= j && j <= sc->brace)
+		return sc->brace;
+	const char *p = memchr(t + j, '}', n - j);
+	sc->brace_from = j;
+	sc->brace = p ? (size_t)(p - t) : n;
+	return sc->brace;
+}
+
+/* End of the last "}}" on the line of i, or 0. */
+static size_t line_close(struct scan *sc, const char *t, size_t n, size_t i)
+{
+	if (sc->have_line && i < sc->eol)
+		return sc->last_close;
+	const char *nl = memchr(t + i, '\n', n - i);
+	size_t eol = nl ? (size_t)(nl - t) : n;
+	sc->have_line = true;
+	sc->eol = eol;
+	sc->last_close = 0;
+	for (size_t k = eol; k >= i + 2; k--) {
+		if (t[k - 2] == '}' && t[k - 1] == '}') {
+			sc->last_close = k;
+			break;
+		}
+	}
+	return sc->last_close;
+}
+
 /*
  * The next directive at or after i, as mdBook's regex finds them:
  *   \\\{\{#.*\}\}                              (escaped, to the last }} of the line)
  *   \{\{\s*#([a-zA-Z0-9_]+)\s+([^}]+)\}\}
  */
-static bool next_directive(const char *t, size_t n, size_t i, struct directive *d)
+static bool next_directive(struct scan *sc, const char *t, size_t n, size_t i,
+			   struct directive *d)
 {
 	for (; i + 1 < n; i++) {
 		if (t[i] == '\\' && i + 3 < n && t[i + 1] == '{' && t[i + 2] == '{' && t[i + 3] == '#') {
-			size_t eol = i + 4;
-			while (eol < n && t[eol] != '\n')
-				eol++;
-			for (size_t k = eol; k >= i + 6; k--) {
-				if (t[k - 2] == '}' && t[k - 1] == '}') {
-					*d = (struct directive){.start = i, .end = k, .escaped = true};
-					return true;
-				}
+			size_t k = line_close(sc, t, n, i);
+			if (k >= i + 6) {
+				*d = (struct directive){.start = i, .end = k, .escaped = true};
+				return true;
 			}
 			continue;
 		}
@@ -167,8 +205,7 @@ static bool next_directive(const char *t, size_t n, size_t i, struct directive *
 		if (te == ts || j == te)
 			continue;
 		size_t as = j;
-		while (j < n && t[j] != '}')
-			j++;
+		j = next_brace(sc, t, n, as);
 		if (j == as || j + 1 >= n || t[j + 1] != '}')
 			continue;
 		*d = (struct directive){.start = i, .end = j + 2, .type = t + ts, .type_len = te - ts,
@@ -582,7 +619,8 @@ static void expand(struct pp *p, struct src *s)
 {
 	size_t i = 0;
 	struct directive d;
-	while (i < s->len && next_directive(s->text, s->len, i, &d)) {
+	struct scan sc = {.brace_from = SIZE_MAX};
+	while (i < s->len && next_directive(&sc, s->text, s->len, i, &d)) {
 		emit_src(p, s, i, d.start);
 		i = handle(p, s, &d);
 	}
@@ -593,7 +631,8 @@ struct preproc_map *preproc_expand(struct book *b, struct chapter *ch, const cha
 {
 	*title = NULL;
 	struct directive d;
-	if (!next_directive(ch->source, ch->source_len, 0, &d))
+	struct scan sc = {.brace_from = SIZE_MAX};
+	if (!next_directive(&sc, ch->source, ch->source_len, 0, &d))
 		return NULL;
 	struct pp p = {.book = b, .ch = ch, .out_line = 1, .out_col = 1, .need_run = true};
 	struct src s = {.text = ch->source, .len = ch->source_len, .path = ch->path,

@@ -577,6 +577,20 @@ static void test_small(void)
 	CHECK("pathological: positions after 1024 included lines",
 	      b && has_diag(&d, "src/big.md", 5, 1, "'missing.md' not found"));
 	done(&a, &d);
+
+	/* 40,000 lines of unclosed directives: scanning stays linear. */
+	put("src/SUMMARY.md", "- [Open](open.md)\n");
+	struct buf big = BUF_INIT;
+	buf_puts(&big, "# Open\n\n");
+	for (int i = 0; i < 20000; i++)
+		buf_puts(&big, "{{#include never closed\n\\{{#include x \\{{#y {{#z w\n");
+	put("src/open.md", big.data);
+	buf_free(&big);
+	t0 = clock();
+	b = load_dir(root, &a, &d);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	CHECK("pathological: unclosed directives, in time", b && secs < 2.0 && d.nwarn == 0);
+	done(&a, &d);
 }
 
 /* ---- The performance book (../shared) ------------------------------------ */
