@@ -59,7 +59,7 @@ for d in range(30):
     L.append("    " * d + "- level %d item with some words to wrap around the narrowing column %s" % (d + 1, sentence(6)))
 L.append("")
 for d in range(30):
-    L.append("    " * d + "%d. ordered level %d" % (d + 1, d + 1))
+    L.append("   " * d + "%d. ordered level %d" % (1 if d else 3, d + 1))
 L.append("")
 L.append("- [ ] open task\n- [x] done task\n")
 L.append("7. seven\n8. eight\n9. nine\n10. ten\n")
