@@ -56,6 +56,7 @@ struct vitem {
 	struct vlist *repeat; /* penalty: table header to repeat after a break */
 	int block, line, nlines;
 	const struct block *heading; /* box: the heading it starts */
+	struct lo_anchor *anchor;    /* box: filled with where it lands */
 };
 
 struct vlist {
@@ -163,6 +164,7 @@ struct lay {
 	/* Per chapter footnotes: laid-out notes and whether placed yet. */
 	struct vlist **notes;
 	bool *note_cited;
+	struct lo_anchor *note_at; /* where each note's text landed */
 	int nnotes;
 
 	/* Word scratch. */
@@ -885,6 +887,9 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				ti->text = f->text;
 				ti->len = f->len;
 				ti->link = f->link;
+				if (f->note && f->note->number > 0 &&
+				    f->note->number <= L->nnotes && L->note_at)
+					ti->dest = &L->note_at[f->note->number - 1];
 			}
 			if (f->flags & FR_CODEBG) {
 				struct lo_item *fi = fills.n ? &fills.v[fills.n - 1] : NULL;
@@ -932,10 +937,11 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		size_t nlinks = 0;
 		for (size_t i = 0; i < texts.n; i++) {
 			const struct lo_item *ti = &texts.v[i];
-			if (!ti->link)
+			if (!ti->link && !ti->dest)
 				continue;
 			struct lo_item *li = lines.n ? &lines.v[lines.n - 1] : NULL;
-			if (nlinks && li && li->kind == LO_LINK && li->link == ti->link) {
+			if (nlinks && li && li->kind == LO_LINK && li->link == ti->link &&
+			    li->dest == ti->dest) {
 				li->w = ti->x + ti->w - li->x;
 				continue;
 			}
@@ -946,6 +952,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			li->y = desc;
 			li->h = asc + desc;
 			li->link = ti->link;
+			li->dest = ti->dest;
 			nlinks++;
 		}
 		pl->nitems = (int)(fills.n + texts.n + lines.n);
@@ -2039,6 +2046,13 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		if (ch->footnotes[i]->number > L->nnotes)
 			L->nnotes = ch->footnotes[i]->number;
 	L->notes = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->notes);
+	L->note_at = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_at);
+	for (int i = 0; i < L->nnotes; i++) {
+		L->note_at[i].page = -1;
+		struct layout *lo = L->lo;
+		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
+		lo->notes[lo->nnotes++] = &L->note_at[i];
+	}
 	L->note_cited = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_cited);
 	/* Notes cannot cite notes: mark all as cited while laying them out. */
 	for (int i = 0; i < L->nnotes; i++)
@@ -2066,6 +2080,8 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 			v->v[k].box = BOX_NOTE;
 			v->v[k].notes = NULL;
 		}
+		if (v->n)
+			v->v[0].anchor = &L->note_at[fn->number - 1];
 		/* Copy into arena memory: the heap array lives no longer. */
 		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
 		memcpy(a, v->v, v->n * sizeof *a);
@@ -2142,6 +2158,8 @@ static void place_items(struct pager *P, const struct vitem *v, float top,
 	}
 	lo->boxes[lo->nboxes++] = (struct lo_box){v->box, P->page, top, v->height,
 						  v->block, v->line, v->nlines};
+	if (v->anchor && v->anchor->page < 0)
+		*v->anchor = (struct lo_anchor){P->page, top};
 	if (v->heading && P->ch && v->heading->number >= 0 &&
 	    v->heading->number < P->ch->nheadings)
 		lo->headings[P->ch->index][v->heading->number] =
@@ -2790,6 +2808,7 @@ struct layout *layout_book(const struct book *book,
 	L.ch = NULL;
 	P.ch = NULL;
 	L.nnotes = 0;
+	L.note_at = NULL;
 	struct vlist F = {0};
 	layout_front(&L, &F);
 	place_chapter(&P, &F);
@@ -2827,6 +2846,9 @@ struct layout *layout_book(const struct book *book,
 	}
 	for (int i = 0; i < lo->ntoc; i++)
 		lo->toc[i].page += nfront;
+	for (size_t i = 0; i < lo->nnotes; i++)
+		if (lo->notes[i]->page >= 0)
+			lo->notes[i]->page += nfront;
 	lo->frame_top = lo->top + (float)(st->header_gap + st->header.size);
 	lo->frame_bottom = lo->bottom - (float)(st->footer_gap + st->folio.size * 0.5);
 	add_furniture(&L);
@@ -2849,6 +2871,7 @@ void layout_free(struct layout *lo)
 	free(lo->pages);
 	free(lo->boxes);
 	free(lo->toc);
+	free(lo->notes);
 	arena_free(&lo->arena);
 	free(lo);
 }

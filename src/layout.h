@@ -18,6 +18,12 @@
 #include "model.h"
 #include "style.h"
 
+/* Where a heading (or a chapter start) landed. */
+struct lo_anchor {
+	int page; /* 0-based; -1 if never placed */
+	float y;  /* top of the heading line */
+};
+
 enum lo_kind {
 	LO_TEXT,  /* text at baseline (x, y) in font/size; w = advance width */
 	LO_FILL,  /* filled rectangle (x, y) lower-left, w x h */
@@ -36,7 +42,10 @@ struct lo_item {
 	uint32_t color;
 	const char *text; /* LO_TEXT: UTF-8, len bytes (not NUL-terminated) */
 	size_t len;
-	const struct link *link; /* LO_LINK */
+	const struct link *link; /* LO_LINK, or LO_TEXT inside a link */
+	/* LO_LINK (and LO_TEXT of a footnote mark): where it leads when
+	 * link is NULL - the footnote's text; filled in by placement. */
+	const struct lo_anchor *dest;
 };
 
 /* What a placed box is, for the layout dump and the page tests. */
@@ -57,12 +66,6 @@ struct lo_box {
 	float top, height;   /* top edge (PDF y) and height */
 	int block;           /* serial number of the block it comes from */
 	int line, nlines;    /* 1-based line within that block, of nlines */
-};
-
-/* Where a heading (or a chapter start) landed. */
-struct lo_anchor {
-	int page; /* 0-based; -1 if never placed */
-	float y;  /* top of the heading line */
 };
 
 struct lo_page {
@@ -100,6 +103,8 @@ struct layout {
 	int nwidows, norphans, nheading_foot; /* counted while placing */
 	struct lo_toc *toc;
 	int ntoc;
+	struct lo_anchor **notes; /* footnote anchors (for the shift) */
+	size_t nnotes;
 };
 
 /* Image facts the PDF side found; layout needs the pixel size. */

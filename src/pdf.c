@@ -226,12 +226,18 @@ static void add_links(HPDF_Page *pages, const struct layout *lo,
 		const struct lo_page *pg = &lo->pages[p];
 		for (size_t i = 0; i < pg->nitems; i++) {
 			const struct lo_item *it = &pg->items[i];
-			if (it->kind != LO_LINK || !it->link)
+			if (it->kind != LO_LINK || (!it->link && !it->dest))
 				continue;
 			HPDF_Rect r = {it->x, it->y, it->x + it->w, it->y + it->h};
 			HPDF_Annotation an = NULL;
 			const struct link *l = it->link;
-			if (l->kind == LINK_EXTERNAL && l->url) {
+			if (!l) {
+				/* A footnote mark: to the note's text. */
+				HPDF_Destination d = dest_at(pages, lo, it->dest);
+				if (!d)
+					continue;
+				an = HPDF_Page_CreateLinkAnnot(pages[p], r, d);
+			} else if (l->kind == LINK_EXTERNAL && l->url) {
 				uri_encode(tmp, l->url);
 				an = HPDF_Page_CreateURILinkAnnot(pages[p], r, tmp->data);
 			} else if (l->kind == LINK_INTERNAL && l->chapter) {

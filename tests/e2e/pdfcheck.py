@@ -17,7 +17,7 @@ Prints PASS/FAIL lines (tests/run protocol) for:
   toc    each contents entry's page holds its chapter or heading, and
          prints the number the entry gives
   links  every internal link annotation points at a heading's page and
-         height
+         height (a footnote mark's at its note)
 """
 import re
 import subprocess
@@ -262,7 +262,7 @@ def check_links():
         return v
     targets = {}
     for b in BOXES_ALL:
-        if b[1] == "heading":
+        if b[1] in ("heading", "note"):  # a footnote mark leads to its note
             targets.setdefault(b[0], []).append(b[5])
     for n in STARTS:
         targets.setdefault(n, []).append(PAGES[n][0][3])
