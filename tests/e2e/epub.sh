@@ -118,6 +118,8 @@ def plain_of(md_path):
     opts = ["cmark-gfm", "--smart", "--validate-utf8", "-e", "table", "-e", "strikethrough",
             "-e", "autolink", "-e", "tasklist", "-e", "footnotes"]
     src = hide_rust_lines(open(md_path, "rb").read())
+    # folio drops control characters before parsing (with a warning)
+    src = re.sub(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", b"", src.replace(b"\r\n", b"\n"))
     plain = subprocess.run(opts + ["-t", "plaintext"], input=src,
                            capture_output=True).stdout.decode("utf-8", "replace")
     plain = re.sub(r"\[\^[^\]\s]*\]:?", " ", plain)
