@@ -15,8 +15,7 @@
 struct meta_ctx {
 	struct book *book;
 	const char *file;    /* display path */
-	bool toml;
-	const char *src_dir;
+	const char *src_dir; /* book.toml's src, normalised */
 	struct vec authors;
 	struct vec known;
 	struct vec hidelines; /* struct hidelines *, from book.toml */
@@ -576,7 +575,6 @@ static bool load_file(struct meta_ctx *c, const char *name, bool toml)
 	if (book_read_file(b, name, &data, &len) != 0)
 		return false;
 	c->file = arena_printf(b->arena, "%s%s", b->display_dir, name);
-	c->toml = toml;
 	b->meta.source_file = arena_strdup(b->arena, name);
 	if (toml) {
 		struct clean_report rep;
