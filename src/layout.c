@@ -174,6 +174,10 @@ struct lay {
 	size_t nstyles, scap;
 	struct toks para; /* scratch for paragraphs */
 
+	/* Where the previous pass put chapters and headings, for "(p. N)". */
+	const struct lo_anchor *ref_starts;
+	struct lo_anchor *const *ref_heads;
+
 	unsigned char *warned; /* bitset over code points */
 	bool warned_hyph;
 	int repl_font;         /* font drawing the replacement, or -1 for '?' */
@@ -585,10 +589,28 @@ static void tok_inlines(struct lay *L, struct toks *t,
 					 in->link->kind == LINK_INTERNAL))
 				c.link = in->link;
 			tok_plain_children(L, t, in->children, c);
+			if (in->link && in->link->kind == LINK_INTERNAL &&
+			    in->link->chapter && L->ref_starts && L->ch) {
+				const struct lo_anchor *a =
+					&L->ref_starts[in->link->chapter->index];
+				const struct block *hb = in->link->heading;
+				if (hb && hb->number >= 0 &&
+				    hb->number < in->link->chapter->nheadings &&
+				    L->ref_heads[in->link->chapter->index][hb->number].page >= 0)
+					a = &L->ref_heads[in->link->chapter->index][hb->number];
+				if (a->page >= 0) {
+					struct istyle n = s;
+					flush_word(L, t);
+					add_space(L, t, &n);
+					char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)", a->page + 1);
+					tok_text(L, t, push_style(L, &n), ref, strlen(ref));
+				}
+			}
 			if (in->link && in->link->kind == LINK_KNOWN &&
 			    in->link->note) {
 				struct istyle n = s;
 				n.italic = !s.italic;
+				flush_word(L, t);
 				add_space(L, t, &n);
 				int si = push_style(L, &n);
 				tok_text(L, t, si, "(", 1);
@@ -2704,6 +2726,86 @@ static void layout_front(struct lay *L, struct vlist *V)
 	}
 }
 
+/* Lays out and places every chapter. */
+static void layout_body(struct lay *L, struct pager *P)
+{
+	const struct book *book = L->book;
+	const struct print_style *st = L->st;
+	const struct fonts *fonts = L->fonts;
+	struct layout *lo = L->lo;
+	for (int ci = 0; ci < book->nchapters; ci++) {
+		const struct chapter *ch = book->chapters[ci];
+		L->ch = ch;
+		P->ch = ch;
+		lo->chapter_start[ci].page = -1;
+		lo->headings[ci] = arena_calloc(L->a, (size_t)ch->nheadings + 1,
+						sizeof **lo->headings);
+		for (int h = 0; h < ch->nheadings; h++)
+			lo->headings[ci][h].page = -1;
+		struct vlist V = {0};
+		L->out = &V;
+		L->pending_space = 0;
+		L->last_nbars = 0;
+		L->after_para = false;
+		L->nmarker = 0;
+		layout_notes(L, ch);
+		L->out = &V;
+		struct bctx c = body_ctx(L);
+		layout_blocks(L, &c, ch->blocks);
+		/* Definitions nobody cites are still printed, at the end. */
+		struct bctx nc = note_ctx(L);
+		for (int i = 0; i < ch->nfootnotes; i++) {
+			struct footnote *fn = ch->footnotes[i];
+			if (fn->number > 0 || !fn->def)
+				continue;
+			want_space(L, (float)st->par_spacing);
+			set_marker(L, &nc, arena_printf(L->a, "[%s]", fn->label ? fn->label : ""),
+				   nc.x + nc.w, fn->def->line);
+			L->marker[0].x = nc.x;
+			L->marker[0].y = 0;
+			/* The label stands on its own line above the text. */
+			float hh, bl;
+			float basc = (float)fonts_ascent(fonts, FONT_SERIF) * nc.size / 1000;
+			float bdesc = (float)fonts_descent(fonts, FONT_SERIF) * nc.size / 1000;
+			line_geometry(nc.leading, basc, bdesc, basc, bdesc, &hh, &bl);
+			struct vitem *v = emit_box(L, &nc, BOX_LINE, hh, bl, NULL, 0);
+			v->block = ++L->serial;
+			v->line = v->nlines = 1;
+			add_penalty(L, INF);
+			layout_blocks(L, &nc, fn->def->children);
+		}
+		place_chapter(P, &V);
+		vlist_free(&V);
+	}
+}
+
+/* Forgets the pages of an earlier pass (the arena keeps its anchors, which
+ * the next pass reads for its page references). */
+static void reset_pages(struct layout *lo)
+{
+	for (int i = 0; i < lo->npages; i++)
+		free(lo->pages[i].items);
+	lo->npages = 0;
+	lo->nboxes = 0;
+	lo->nnotes = 0;
+	lo->nwidows = lo->norphans = lo->nheading_foot = 0;
+}
+
+/* True if every chapter and heading landed where the references of the
+ * pass before said. */
+static bool refs_stable(const struct lay *L)
+{
+	const struct layout *lo = L->lo;
+	for (int ci = 0; ci < L->book->nchapters; ci++) {
+		if (lo->chapter_start[ci].page != L->ref_starts[ci].page)
+			return false;
+		for (int h = 0; h < L->book->chapters[ci]->nheadings; h++)
+			if (lo->headings[ci][h].page != L->ref_heads[ci][h].page)
+				return false;
+	}
+	return true;
+}
+
 /* ---- The book --------------------------------------------------------- */
 
 struct layout *layout_book(const struct book *book,
@@ -2751,49 +2853,21 @@ struct layout *layout_book(const struct book *book,
 				    sizeof *lo->headings);
 	struct pager P = {0};
 	P.L = &L;
-	for (int ci = 0; ci < book->nchapters; ci++) {
-		const struct chapter *ch = book->chapters[ci];
-		L.ch = ch;
-		P.ch = ch;
-		lo->chapter_start[ci].page = -1;
-		lo->headings[ci] = arena_calloc(L.a, (size_t)ch->nheadings + 1,
-						sizeof **lo->headings);
-		for (int h = 0; h < ch->nheadings; h++)
-			lo->headings[ci][h].page = -1;
-		struct vlist V = {0};
-		L.out = &V;
-		L.pending_space = 0;
-		L.last_nbars = 0;
-		L.after_para = false;
-		L.nmarker = 0;
-		layout_notes(&L, ch);
-		L.out = &V;
-		struct bctx c = body_ctx(&L);
-		layout_blocks(&L, &c, ch->blocks);
-		/* Definitions nobody cites are still printed, at the end. */
-		struct bctx nc = note_ctx(&L);
-		for (int i = 0; i < ch->nfootnotes; i++) {
-			struct footnote *fn = ch->footnotes[i];
-			if (fn->number > 0 || !fn->def)
-				continue;
-			want_space(&L, (float)st->par_spacing);
-			set_marker(&L, &nc, arena_printf(L.a, "[%s]", fn->label ? fn->label : ""),
-				   nc.x + nc.w, fn->def->line);
-			L.marker[0].x = nc.x;
-			L.marker[0].y = 0;
-			/* The label stands on its own line above the text. */
-			float hh, bl;
-			float basc = (float)fonts_ascent(fonts, FONT_SERIF) * nc.size / 1000;
-			float bdesc = (float)fonts_descent(fonts, FONT_SERIF) * nc.size / 1000;
-			line_geometry(nc.leading, basc, bdesc, basc, bdesc, &hh, &bl);
-			struct vitem *v = emit_box(&L, &nc, BOX_LINE, hh, bl, NULL, 0);
-			v->block = ++L.serial;
-			v->line = v->nlines = 1;
-			add_penalty(&L, INF);
-			layout_blocks(&L, &nc, fn->def->children);
-		}
-		place_chapter(&P, &V);
-		vlist_free(&V);
+	layout_body(&L, &P);
+	/* "(p. N)" after cross-references: lay out again with the pages the
+	 * pass before found, until no target moves (or three passes). */
+	for (int pass = 0; st->page_refs && pass < 3; pass++) {
+		int n = book->nchapters;
+		struct lo_anchor *starts = arena_calloc(L.a, (size_t)n + 1, sizeof *starts);
+		struct lo_anchor **heads = arena_calloc(L.a, (size_t)n + 1, sizeof *heads);
+		memcpy(starts, lo->chapter_start, (size_t)n * sizeof *starts);
+		memcpy(heads, lo->headings, (size_t)n * sizeof *heads);
+		if (pass > 0 && refs_stable(&L))
+			break;
+		L.ref_starts = starts;
+		L.ref_heads = heads;
+		reset_pages(lo);
+		layout_body(&L, &P);
 	}
 	/* Front matter: laid out now that the body's pages are known, and
 	 * put before them. */

@@ -79,6 +79,7 @@ static const struct key_def keys[] = {
 	{"body", "tolerance", K_NUM, F(tolerance), 0},
 	{"body", "break-penalty", K_NUM, F(looseness_penalty), 0},
 	{"body", "link-color", K_COLOR, F(link_color), 0},
+	{"body", "page-refs", K_BOOL, F(page_refs), 0},
 
 	HEADING_KEYS(1), HEADING_KEYS(2), HEADING_KEYS(3),
 	HEADING_KEYS(4), HEADING_KEYS(5), HEADING_KEYS(6),
@@ -218,6 +219,7 @@ void style_defaults(struct print_style *st)
 	st->tolerance = 2;
 	st->looseness_penalty = 100;
 	st->link_color = 0x1a4d8f;
+	st->page_refs = true;
 
 	set_heading(&st->h[0], 22, 0, 18);
 	set_heading(&st->h[1], 16, 18, 8);

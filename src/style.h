@@ -68,6 +68,7 @@ struct print_style {
 	double tolerance;
 	double looseness_penalty; /* cost of breaking a URL/code at / . - _ */
 	style_color link_color;
+	bool page_refs;        /* "(p. 17)" after links to other chapters */
 
 	/* [headings] */
 	struct style_heading h[6];

@@ -86,6 +86,20 @@ int main(void)
 			prev = para;
 		}
 		if (c == 0) {
+			/* A cross-reference to the second chapter. */
+			struct inline_node *lt = text("see the second chapter");
+			struct inline_node *ln = arena_calloc(&A, 1, sizeof *ln);
+			ln->type = INL_LINK;
+			ln->children = lt;
+			ln->link = arena_calloc(&A, 1, sizeof *ln->link);
+			ln->link->kind = LINK_INTERNAL;
+			ln->link->chapter = &ch[1];
+			struct inline_node *before = text("For more, ");
+			before->next = ln;
+			ln->next = text(" now.");
+			struct block *xref = block(BLK_PARAGRAPH, before);
+			prev->next = xref;
+			prev = xref;
 			/* An absurd word, and characters no font has (twice). */
 			char *w = arena_alloc(&A, 3001);
 			for (int i = 0; i < 3000; i++)
@@ -141,6 +155,24 @@ int main(void)
 	CHECK_STR("body starts at 1", num, "1");
 	CHECK("heading anchored", lo->headings[1][0].page > 0 &&
 				  lo->pages[lo->headings[1][0].page].chapter == &ch[1]);
+	/* "(p. N)" names the page the second chapter opens on. */
+	int ref = -1;
+	for (int p = 0; p < lo->npages && ref < 0; p++) {
+		const struct lo_page *pg = &lo->pages[p];
+		for (size_t i = 0; i + 1 < pg->nitems; i++) {
+			const struct lo_item *it = &pg->items[i];
+			if (it->kind == LO_TEXT && it->len == 3 && memcmp(it->text, "(p.", 3) == 0) {
+				for (size_t k = i + 1; k < pg->nitems; k++)
+					if (pg->items[k].kind == LO_TEXT) {
+						ref = atoi(pg->items[k].text);
+						break;
+					}
+				break;
+			}
+		}
+	}
+	CHECK("page reference names the target's page",
+	      ref > 0 && ref == lo->pages[lo->chapter_start[1].page].folio);
 	int warned = 0;
 	for (size_t i = 0; i < d.n; i++)
 		if (strstr(d.v[i].msg, "U+1F600"))
