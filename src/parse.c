@@ -316,6 +316,15 @@ static void enter_node(struct walk *w, cmark_node *n)
 			    : t == CMARK_NODE_STRONG ? INL_STRONG
 			    : t == CMARK_NODE_LINK ? INL_LINK
 			    : t == CMARK_NODE_IMAGE ? INL_IMAGE : INL_STRIKE;
+	if (it == INL_LINK) {
+		/* cmark-gfm places <autolinks> inside an indented container
+		 * without the container's indent, but their text right: a
+		 * link's text starts one column after its '[' or '<'. */
+		cmark_node *first = cmark_node_first_child(n);
+		if (first && cmark_node_get_start_line(first) == line &&
+		    cmark_node_get_start_column(first) - 1 > col)
+			col = cmark_node_get_start_column(first) - 1;
+	}
 	in = new_inline(w, it, line, col);
 	if (it == INL_LINK || it == INL_IMAGE) {
 		struct link *l = arena_alloc(a, sizeof *l);

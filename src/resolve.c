@@ -6,11 +6,14 @@
 #include "parse.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 /* Largest image accepted, per side and in all (pixels): beyond this,
  * decoding would cost gigabytes for no printable gain (a 600 dpi A3 page
@@ -183,6 +186,125 @@ const char *image_sniff(const unsigned char *d, size_t len, int *w, int *h)
 	return NULL;
 }
 
+/*
+ * Whether a PNG or JPEG file is whole: a PNG's chunks, each with a right
+ * CRC, run to IEND with image data before it; a JPEG has a start of scan
+ * and an end-of-image marker after it.  The pixels themselves are not
+ * decoded.  A truncated file would otherwise go into the EPUB as a
+ * broken picture, or into the PDF as a stream no reader can decode.
+ */
+static bool image_complete(const char *type, const unsigned char *d, size_t len)
+{
+	if (strcmp(type, "image/png") == 0) {
+		size_t i = 8;
+		bool idat = false;
+		while (i + 12 <= len) {
+			size_t n = (size_t)be32(d + i);
+			if (n > len - i - 12)
+				return false;
+			const unsigned char *kind = d + i + 4;
+			unsigned long crc = crc32(0L, kind, (uInt)(n + 4));
+			if (crc != (unsigned long)be32(d + i + 8 + n))
+				return false;
+			if (memcmp(kind, "IDAT", 4) == 0)
+				idat = true;
+			if (memcmp(kind, "IEND", 4) == 0)
+				return idat;
+			i += n + 12;
+		}
+		return false;
+	}
+	if (strcmp(type, "image/jpeg") == 0) {
+		/* Segments up to the start of scan, then entropy-coded data
+		 * in which 0xFF is always followed by 0x00 or a marker. */
+		size_t i = 2;
+		bool sos = false;
+		while (!sos && i + 4 <= len) {
+			if (d[i] != 0xFF)
+				return false;
+			int m = d[i + 1];
+			if (m == 0xFF) {
+				i++;
+				continue;
+			}
+			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+				i += 2;
+				continue;
+			}
+			if (m == 0xD9)
+				return false; /* end of image before any scan */
+			size_t seglen = (size_t)be16(d + i + 2);
+			if (seglen < 2 || seglen > len - i - 2)
+				return false;
+			i += 2 + seglen;
+			sos = m == 0xDA;
+		}
+		if (!sos)
+			return false;
+		for (; i + 1 < len; i++)
+			if (d[i] == 0xFF && d[i + 1] == 0xD9)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+/* Case-insensitive search for needle (lowercase) in d[0..len). */
+static const unsigned char *find_ci(const unsigned char *d, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; n <= len && i <= len - n; i++) {
+		size_t k = 0;
+		while (k < n && tolower(d[i + k]) == needle[k])
+			k++;
+		if (k == n)
+			return d + i;
+	}
+	return NULL;
+}
+
+/*
+ * Why an SVG file may not go into a book, or NULL.  An SVG is a document:
+ * it can carry scripts and event handlers, which an EPUB must not, and
+ * entity declarations, which can make an XML reader expand a few bytes
+ * into gigabytes.  Anything like that refuses the image (its alt text is
+ * shown); there is no attempt to clean it.
+ */
+static const char *svg_refusal(const unsigned char *d, size_t len)
+{
+	if (find_ci(d, len, "<script") || find_ci(d, len, "javascript:") ||
+	    find_ci(d, len, "<foreignobject") || find_ci(d, len, "<iframe") ||
+	    find_ci(d, len, "<handler"))
+		return "holds a script";
+	if (find_ci(d, len, "<!entity"))
+		return "declares entities";
+	/* An event-handler attribute: whitespace, "on", letters, '='. */
+	for (size_t i = 0; i + 3 < len; i++) {
+		if (!isspace(d[i]) || tolower(d[i + 1]) != 'o' || tolower(d[i + 2]) != 'n')
+			continue;
+		size_t k = i + 3;
+		while (k < len && isalpha(d[k]))
+			k++;
+		while (k < len && isspace(d[k]))
+			k++;
+		if (k > i + 3 && k < len && d[k] == '=')
+			return "holds a script";
+	}
+	return NULL;
+}
+
+/* The file name extensions that go with a media type. */
+static bool ext_matches(const char *type, const char *ext)
+{
+	if (strcmp(type, "image/png") == 0)
+		return strcmp(ext, "png") == 0;
+	if (strcmp(type, "image/jpeg") == 0)
+		return strcmp(ext, "jpg") == 0 || strcmp(ext, "jpeg") == 0 || strcmp(ext, "jpe") == 0;
+	if (strcmp(type, "image/gif") == 0)
+		return strcmp(ext, "gif") == 0;
+	return strcmp(ext, "svg") == 0;
+}
+
 /* ---- Links --------------------------------------------------------------- */
 
 struct resolver {
@@ -294,11 +416,26 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 		}
 		int w, h;
 		const char *type = image_sniff((const unsigned char *)data, len, &w, &h);
+		const char *refusal = type && strcmp(type, "image/svg+xml") == 0
+					      ? svg_refusal((const unsigned char *)data, len) : NULL;
+		bool complete = type && image_complete(type, (const unsigned char *)data, len);
 		free(data);
 		if (!type) {
 			broken(r, in, "'%s' is not a PNG, JPEG, GIF or SVG image; not embedded", url);
 			return;
 		}
+		if (refusal) {
+			broken(r, in, "SVG image '%s' %s; not embedded", url, refusal);
+			return;
+		}
+		if (!complete) {
+			broken(r, in, "image '%s' is truncated or damaged; not embedded", url);
+			return;
+		}
+		if (!ext_matches(type, path_ext(path)))
+			diag_warn(b->diags, r->ch->display_path, in->line, in->col,
+				  "image '%s' is an %s file named .%s; embedded as %s", url, type,
+				  path_ext(path), type);
 		if (strcmp(type, "image/svg+xml") != 0 &&
 		    (w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE ||
 		     (long long)w * h > IMAGE_MAX_PIXELS)) {

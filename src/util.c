@@ -131,6 +131,20 @@ char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 		}
 		uint32_t cp;
 		int len = utf8_decode(s + i, n - i, &cp);
+		/* U+FFFE and U+FFFF are not characters and not allowed in XML
+		 * (the EPUB): replaced like invalid bytes. */
+		if (cp == 0xFFFE || cp == 0xFFFF)
+			cp = 0xFFFD;
+		if (cp >= 0x80 && cp <= 0x9F) {
+			/* C1 controls: dropped like C0 ones. */
+			if (!rep->bad_ctrl++) {
+				rep->ctrl_line = line;
+				rep->ctrl_col = col;
+			}
+			i += (size_t)len;
+			col++;
+			continue;
+		}
 		if (cp == 0xFFFD && !(len == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0)) {
 			if (!rep->bad_utf8++) {
 				rep->utf8_line = line;
