@@ -30,7 +30,7 @@ grep -q "checked: 2 chapters, 10 warnings" "$T/out" && ok "check prints a summar
 (cd "$T/fx" && "$F" build book -o "$T/fx/out" >/dev/null 2>&1)
 ls "$T/fx/out/"*.pdf "$T/fx/out/"*.epub >/dev/null 2>&1 && ok "broken book still builds both formats" ||
 	no "broken book build" "outputs missing"
-[ -z "$(ls "$T/fx/out" 2>/dev/null | grep -v -E '\.(pdf|epub)$')" ] && ok "check and build leave nothing else" ||
+[ -z "$(ls "$T/fx/out" 2>/dev/null | grep -v -E '\.(pdf|epub)$|^SHA256SUMS$|^build\.json$')" ] && ok "build leaves only the artifacts, SHA256SUMS and build.json" ||
 	no "stray files" "$(ls "$T/fx/out")"
 before=$(cd "$T/fx" && find . | sort)
 (cd "$T/fx" && "$F" check book -o "$T/fx/check-out" >/dev/null 2>&1)
@@ -60,4 +60,22 @@ if [ -n "$epub" ]; then
 	else no "epubcheck" "$(grep -E 'ERROR|WARNING|FATAL|Messages' "$T/ec" | head -5)"; fi
 else
 	no "epubcheck" "no EPUB written"
+fi
+
+# Release companions: checksums verify, build.json lists what was written.
+if [ -d "$T/book" ]; then
+	(cd "$T/book" && sha256sum -c SHA256SUMS >/dev/null 2>&1) && ok "SHA256SUMS verifies with sha256sum -c" ||
+		no "SHA256SUMS" "$(cat "$T/book/SHA256SUMS" 2>/dev/null)"
+	python3 - "$T/book/build.json" <<'PY' && ok "build.json lists artifacts, pages, chapters" || no "build.json" "see above"
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+arts = {a["format"]: a for a in d["artifacts"]}
+folder = os.path.dirname(sys.argv[1])
+assert set(arts) == {"pdf", "epub"}, arts
+assert arts["pdf"]["pages"] > 10, arts["pdf"]
+for a in arts.values():
+    assert a["bytes"] == os.path.getsize(os.path.join(folder, a["file"])), a
+assert d["book"]["chapters"] == 11, d["book"]
+assert d["folio_version"] and d["source_date"], d
+PY
 fi
