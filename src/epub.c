@@ -396,20 +396,106 @@ static const char *chapter_label(const struct chapter *ch)
 	return ch->path ? ch->path : "Chapter";
 }
 
-/* Chapters nest by their parent (mdBook's SUMMARY.md), top-level chapters
- * under the part that opens before them; each chapter lists its headings
- * of levels 1-3 (its own title heading aside), nested by level. */
+/* A chapter's headings of levels 1-3 (its title heading aside), nested
+ * by level under its entry. */
+static void toc_headings(struct arena *a, struct toc *cn,
+			 const struct chapter *ch, const char *file)
+{
+	struct toc *stack[4] = {cn, NULL, NULL, NULL};
+	int levels[4] = {0, 0, 0, 0};
+	int depth = 0;
+
+	for (int h = 0; h < ch->nheadings; h++) {
+		const struct block *hd = ch->headings[h];
+		if (!hd || hd->level > 3 || !hd->slug || !*hd->slug)
+			continue;
+		/* the heading that opens the chapter is its entry */
+		if (h == 0 && (hd == ch->blocks ||
+			       (hd->plain && ch->title &&
+				strcmp(hd->plain, ch->title) == 0)))
+			continue;
+		while (depth > 0 && levels[depth] >= hd->level)
+			depth--;
+		struct buf href = BUF_INIT;
+		buf_puts(&href, file);
+		buf_putc(&href, '#');
+		xhtml_id(&href, hd->slug);
+		struct toc *t = toc_add(a, stack[depth], hd->plain ? hd->plain : "",
+					buf_to_arena(&href, a));
+		buf_free(&href);
+		if (depth < 3) {
+			depth++;
+			stack[depth] = t;
+			levels[depth] = hd->level;
+		}
+	}
+}
+
+static struct toc *toc_chapter(struct arena *a, struct toc *parent,
+			       const struct chapter *ch, const char *title,
+			       const char *number)
+{
+	char file[32];
+	const char *label = title && *title ? title : chapter_label(ch);
+
+	xhtml_chapter_file(file, ch);
+	if (number && *number)
+		label = arena_printf(a, "%s %s", number, label);
+	struct toc *cn = toc_add(a, parent, label, arena_strdup(a, file));
+	toc_headings(a, cn, ch, file);
+	return cn;
+}
+
+/* From book->toc (mdBook's SUMMARY.md, or one entry per chapter): entries
+ * nest by their parent; top-level numbered entries go under the part
+ * title before them (a separator or an unnumbered chapter ends a part);
+ * drafts have no page, so they only appear to hold their children. */
 static void toc_build(const struct book *book, struct arena *a, struct toc *root)
+{
+	struct toc **node = arena_calloc(a, (size_t)book->ntoc + 1, sizeof *node);
+	struct toc *part = NULL;
+
+	for (int i = 0; i < book->ntoc; i++) {
+		const struct toc_entry *e = &book->toc[i];
+		struct toc *parent = root;
+
+		if (e->kind == TOC_SEPARATOR) {
+			part = NULL;
+			continue;
+		}
+		if (e->kind == TOC_PART) {
+			part = toc_add(a, root, e->title ? e->title : "", NULL);
+			node[i] = part;
+			continue;
+		}
+		if (e->parent >= 0 && e->parent < i && node[e->parent]) {
+			parent = node[e->parent];
+		} else {
+			if (!e->number)
+				part = NULL; /* prefix and suffix chapters */
+			if (part)
+				parent = part;
+		}
+		if (e->kind == TOC_DRAFT)
+			node[i] = toc_add(a, parent, e->title ? e->title : "", NULL);
+		else if (e->chapter)
+			node[i] = toc_chapter(a, parent, e->chapter, e->title,
+					      e->number);
+	}
+}
+
+/* Without book->toc: chapters in reading order, nested by their parent,
+ * top-level ones under the part title that opens before them. */
+static void toc_build_chapters(const struct book *book, struct arena *a,
+			       struct toc *root)
 {
 	struct toc **node = arena_calloc(a, (size_t)book->nchapters + 1, sizeof *node);
 	struct toc *part = NULL;
 
 	for (int i = 0; i < book->nchapters; i++) {
 		const struct chapter *ch = book->chapters[i];
-		char file[32];
 		struct toc *parent = root;
 
-		xhtml_chapter_file(file, ch);
 		if (ch->parent && ch->parent->index >= 0 &&
 		    ch->parent->index < book->nchapters &&
 		    node[ch->parent->index]) {
@@ -420,45 +506,37 @@ static void toc_build(const struct book *book, struct arena *a, struct toc *root
 			if (part)
 				parent = part;
 		}
-		struct toc *cn = toc_add(a, parent, chapter_label(ch),
-					 arena_strdup(a, file));
+		struct toc *cn = toc_chapter(a, parent, ch, NULL, ch->number);
 		if (ch->index >= 0 && ch->index < book->nchapters)
 			node[ch->index] = cn;
-
-		/* headings, nested by level under the chapter */
-		struct toc *stack[4] = {cn, NULL, NULL, NULL};
-		int levels[4] = {0, 0, 0, 0};
-		int depth = 0;
-		for (int h = 0; h < ch->nheadings; h++) {
-			const struct block *hd = ch->headings[h];
-			if (!hd || hd->level > 3 || !hd->slug || !*hd->slug)
-				continue;
-			if (h == 0 && hd->plain && ch->title &&
-			    strcmp(hd->plain, ch->title) == 0)
-				continue;
-			while (depth > 0 && levels[depth] >= hd->level)
-				depth--;
-			struct buf href = BUF_INIT;
-			buf_puts(&href, file);
-			buf_putc(&href, '#');
-			xhtml_id(&href, hd->slug);
-			struct toc *t = toc_add(a, stack[depth],
-						hd->plain ? hd->plain : "",
-						buf_to_arena(&href, a));
-			buf_free(&href);
-			if (depth < 3) {
-				depth++;
-				stack[depth] = t;
-				levels[depth] = hd->level;
-			}
-		}
 	}
+}
+
+/* An entry is shown when it has a page or holds entries that have. */
+static bool toc_shown(const struct toc *t)
+{
+	if (t->href)
+		return true;
+	for (const struct toc *c = t->first; c; c = c->next)
+		if (toc_shown(c))
+			return true;
+	return false;
+}
+
+static bool toc_has_shown(const struct toc *t)
+{
+	for (const struct toc *c = t->first; c; c = c->next)
+		if (toc_shown(c))
+			return true;
+	return false;
 }
 
 static void nav_list(struct buf *b, const struct toc *first, int depth)
 {
 	buf_printf(b, "%*s<ol>\n", depth * 2, "");
 	for (const struct toc *t = first; t; t = t->next) {
+		if (!toc_shown(t))
+			continue;
 		buf_printf(b, "%*s<li>", depth * 2 + 1, "");
 		if (t->href) {
 			buf_puts(b, "<a href=\"");
@@ -471,7 +549,7 @@ static void nav_list(struct buf *b, const struct toc *first, int depth)
 			xhtml_label(b, t->label, "Part");
 			buf_puts(b, "</span>");
 		}
-		if (t->first) {
+		if (toc_has_shown(t)) {
 			buf_putc(b, '\n');
 			nav_list(b, t->first, depth + 1);
 			buf_printf(b, "%*s", depth * 2 + 1, "");
@@ -487,7 +565,7 @@ static void write_nav(struct buf *b, const struct book *book, const char *lang,
 	xhtml_begin(b, lang, "Contents", CSS_HREF);
 	buf_puts(b, "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n"
 		    "<h1>Contents</h1>\n");
-	if (root->first) {
+	if (toc_has_shown(root)) {
 		nav_list(b, root->first, 0);
 	} else {
 		/* a book without chapters still has a non-empty contents */
@@ -517,6 +595,7 @@ static void ncx_points(struct buf *b, const struct toc *first, int depth,
 {
 	for (const struct toc *t = first; t; t = t->next) {
 		if (!t->href) {
+			/* parts and drafts: their entries move up a level */
 			ncx_points(b, t->first, depth, order, maxdepth);
 			continue;
 		}
@@ -530,7 +609,7 @@ static void ncx_points(struct buf *b, const struct toc *first, int depth,
 		buf_puts(b, "</text></navLabel><content src=\"");
 		xhtml_escape_str(b, t->href);
 		buf_puts(b, "\"/>");
-		if (t->first) {
+		if (toc_has_shown(t)) {
 			buf_putc(b, '\n');
 			ncx_points(b, t->first, depth + 1, order, maxdepth);
 			buf_printf(b, "%*s", depth * 2 + 2, "");
@@ -794,7 +873,10 @@ static int write_archive(struct zipw *z, const struct book *book,
 	if (!img)
 		abort();
 	load_images(book, a, img);
-	toc_build(book, a, &root);
+	if (book->ntoc > 0)
+		toc_build(book, a, &root);
+	else
+		toc_build_chapters(book, a, &root);
 
 	/* the chapters need each image's place in the EPUB */
 	const char **hrefs = arena_calloc(a, (size_t)book->nimages + 1, sizeof *hrefs);

@@ -150,18 +150,27 @@ def plain_of(md_path):
 def fidelity(epub, book_dir, md_files):
     """Every word of each chapter's plain text appears, in order, in the
     XHTML of the chapter with the same title."""
-    by_title = {}
+    by_title, by_heading = {}, {}
     for name, root in documents(epub):
         if not re.search(r"chapter\d+\.xhtml$", name):
             continue
         t = root.find(XHTML + "head/" + XHTML + "title")
         title = " ".join((t.text or "").split()) if t is not None else ""
         by_title.setdefault(title, []).append(root)
+        # mdBook books take titles from SUMMARY.md: also match the
+        # chapter's first heading
+        for el in root.iter():
+            if re.match(r"h[1-6]$", el.tag.split("}")[-1]):
+                h = " ".join("".join(el.itertext()).split())
+                by_heading.setdefault(h, []).append(root)
+                break
     compared = unmatched = 0
     bad = []
     for md in md_files:
         title, plain = plain_of(md)
         roots = by_title.get(title) if title else None
+        if title and (not roots or len(roots) != 1):
+            roots = by_heading.get(title)
         if not roots or len(roots) != 1:
             unmatched += 1
             continue
@@ -367,11 +376,72 @@ open(d + "/part/one.md", "w").write(
     "# Überblick\n\nBack to [the start](../index.md#1-start--intro).\n\n"
     "## Ünïcödé heading\n\n## 日本語\n\nText[^n].\n\n[^n]: Note in part one.\n")
 PY
+# images of the other types
+printf 'GIF89a\001\000\001\000\200\000\000\000\000\000\377\377\377!\371\004\001\000\000\000\000,\000\000\000\000\001\000\001\000\000\002\002D\001\000;' >"$h/img/dot.gif"
+cat >"$h/img/shape.svg" <<'SVG'
+<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20"><rect width="40" height="20" fill="#888"/></svg>
+SVG
+cat >"$h/img/evil.svg" <<'SVG'
+<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>
+SVG
+printf '\n![gif](img/dot.gif) ![svg](img/shape.svg) ![evil](img/evil.svg)\n' >>"$h/part/one.md"
 if build hostile "$h" "$TMP/hostile-out"; then
 	epub=$(epub_file "$TMP/hostile-out")
 	epubcheck hostile "$epub"
 	safety hostile "$epub"
 	fidelity hostile "$epub" "$h" $(md_files "$h")
 	reproducible hostile "$h" "$epub"
+fi
+# ---- 5. an mdBook book with parts, drafts, nesting and hidden lines -----
+m="$TMP/mdbook"
+mkdir -p "$m/src/sub"
+cat >"$m/book.toml" <<'TOML'
+[book]
+title = "Parts & Drafts"
+authors = ["A. Author"]
+language = "en"
+src = "src"
+TOML
+cat >"$m/src/SUMMARY.md" <<'MD'
+# Summary
+
+[Preface](preface.md)
+
+---
+
+# Part One
+
+- [Intro](intro.md)
+  - [Setup](sub/setup.md)
+  - [Draft child]()
+- [Unwritten]()
+  - [Under a draft](sub/under.md)
+
+# Empty Part
+
+# Part Two
+
+- [Second](second.md)
+
+---
+
+[Appendix](appendix.md)
+MD
+for f in preface intro sub/setup sub/under second appendix; do
+	printf '# %s\n\nText of %s, see [intro](%s).\n\n## Section A\n\n### Sub A1\n\n## Section B\n\n```rust\n# fn hidden() {}\nfn shown() {}\n```\n' \
+		"$(basename $f)" "$f" "$( [ "${f%%/*}" = sub ] && echo ../intro.md || echo intro.md)" >"$m/src/$f.md"
+done
+if build mdbook "$m" "$TMP/mdbook-out"; then
+	epub=$(epub_file "$TMP/mdbook-out")
+	epubcheck mdbook "$epub"
+	nav=$(unzip -p "$epub" OEBPS/nav.xhtml)
+	if echo "$nav" | grep -q '<span>Part One</span>' &&
+	   echo "$nav" | grep -q '<span>Unwritten</span>' &&
+	   ! echo "$nav" | grep -q 'Empty Part' && ! echo "$nav" | grep -q 'Draft child'; then
+		pass "mdbook: nav has parts and drafts that hold chapters, and no empty ones"
+	else
+		fail "mdbook: nav" "$(echo "$nav" | grep -E 'span|li' | head -n 12 | tr '\n' ' ')"
+	fi
+	fidelity mdbook "$epub" "$m" $(md_files "$m/src" | grep -v '/SUMMARY.md$')
 fi
 exit 0
