@@ -979,9 +979,12 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		}
 		pl->nitems = (int)(fills.n + texts.n + lines.n);
 		pl->items = arena_alloc(L->a, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
-		memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
-		memcpy(pl->items + fills.n, texts.v, texts.n * sizeof *pl->items);
-		memcpy(pl->items + fills.n + texts.n, lines.v, lines.n * sizeof *pl->items);
+		if (fills.n)
+			memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
+		if (texts.n)
+			memcpy(pl->items + fills.n, texts.v, texts.n * sizeof *pl->items);
+		if (lines.n)
+			memcpy(pl->items + fills.n + texts.n, lines.v, lines.n * sizeof *pl->items);
 		pl->asc = asc;
 		pl->desc = desc;
 		pl->width = (float)x;
@@ -1039,7 +1042,8 @@ static void add_bars(struct lay *L, struct ibuf *b, const float *bars,
 static struct lo_item *to_arena(struct lay *L, const struct ibuf *b)
 {
 	struct lo_item *v = arena_alloc(L->a, (b->n ? b->n : 1) * sizeof *v);
-	memcpy(v, b->v, b->n * sizeof *v);
+	if (b->n)
+		memcpy(v, b->v, b->n * sizeof *v);
 	return v;
 }
 
@@ -2106,7 +2110,8 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 			v->v[0].anchor = &L->note_at[fn->number - 1];
 		/* Copy into arena memory: the heap array lives no longer. */
 		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
-		memcpy(a, v->v, v->n * sizeof *a);
+		if (v->n)
+			memcpy(a, v->v, v->n * sizeof *a);
 		free(v->v);
 		v->v = a;
 		v->cap = v->n;
