@@ -384,7 +384,7 @@ SVG
 cat >"$h/img/evil.svg" <<'SVG'
 <svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>
 SVG
-printf '\n![gif](img/dot.gif) ![svg](img/shape.svg) ![evil](img/evil.svg)\n' >>"$h/part/one.md"
+printf '\n![gif](../img/dot.gif) ![svg](../img/shape.svg) ![evil](../img/evil.svg)\n' >>"$h/part/one.md"
 if build hostile "$h" "$TMP/hostile-out"; then
 	epub=$(epub_file "$TMP/hostile-out")
 	epubcheck hostile "$epub"
