@@ -206,6 +206,19 @@ def check_bbox(size, pages):
     result("bbox", not bad, "%d words outside the text block, first: %s" % (len(bad), bad[:3]))
 
 
+def check_lines(boxes):
+    """Every line of every paragraph and code block is placed exactly once
+    (nothing lost or repeated at a page break)."""
+    seen = {}
+    for page, kind, block, line, nlines in boxes:
+        if kind in ("line", "code", "heading", "note") and 1 <= line <= nlines:
+            seen.setdefault((kind, block), [nlines, []])[1].append(line)
+    for (kind, block), (n, lines) in seen.items():
+        if sorted(lines) != list(range(1, n + 1)):
+            return result("lines", False, "%s block %d: lines %s of %d" % (kind, block, sorted(lines)[:10], n))
+    result("lines", bool(seen), "no lines in the dump")
+
+
 def check_pages(boxes):
     body = [b for b in boxes if b[1] != "note"]
     widows = orphans = feet = 0
@@ -291,4 +304,5 @@ check_toc()
 check_links()
 check_text()
 check_bbox(size, pages)
+check_lines(boxes)
 check_pages(boxes)
