@@ -280,9 +280,9 @@ static HPDF_Destination dest_at(HPDF_Page *pages, const struct layout *lo,
 }
 
 /* Bookmarks: each chapter (nested as the contents nest them) with its
- * ## sections. */
+ * ## sections when the contents list them (contents.depth = 2). */
 static void add_outline(HPDF_Doc pdf, HPDF_Page *pages, const struct book *book,
-			const struct layout *lo)
+			const struct layout *lo, int depth)
 {
 	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
 	int n = book->nchapters;
@@ -305,7 +305,7 @@ static void add_outline(HPDF_Doc pdf, HPDF_Page *pages, const struct book *book,
 		HPDF_Destination d = dest_at(pages, lo, &lo->chapter_start[i]);
 		if (d)
 			HPDF_Outline_SetDestination(of[i], d);
-		for (int h = 0; h < ch->nheadings; h++) {
+		for (int h = 0; depth >= 2 && h < ch->nheadings; h++) {
 			const struct block *hb = ch->headings[h];
 			if (hb->level != 2 || !hb->plain)
 				continue;
@@ -420,7 +420,7 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 	}
 	add_links(pages, lo, &tmp);
 	add_labels(pdf, lo);
-	add_outline(pdf, pages, book, lo);
+	add_outline(pdf, pages, book, lo, st.contents_depth);
 	set_info(pdf, book, opts);
 
 	if (HPDF_SaveToFile(pdf, path) != HPDF_OK) {
