@@ -15,7 +15,7 @@ pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $2"; }
 skip() { echo "SKIP: $1: $2"; }
 
-for tool in qpdf pdffonts pdftotext pdfinfo cmark-gfm python3; do
+for tool in qpdf pdffonts pdftotext pdfinfo python3; do
 	if ! command -v "$tool" >/dev/null; then
 		skip pdf "$tool not installed"
 		exit 0

@@ -115,6 +115,10 @@ def pdf_stream(first=1, last=None, crop=None):
 
 
 def check_text():
+    import shutil
+    if not shutil.which("cmark-gfm"):
+        print("SKIP: %s-text: cmark-gfm (the reference parser) not installed" % NAME)
+        return
     # The body only: the contents list the same titles first.
     # Cropped to the text block: running heads and folios would split a
     # word that runs from one page to the next.
