@@ -387,6 +387,71 @@ static bool html_is_br(const char *s, size_t n)
 	return i + 1 == n && s[i] == '>';
 }
 
+/* Inline HTML that folio converts when the author's tags are simple (no
+ * attributes) and balanced among their siblings: formatting only, so
+ * nothing in it can run or load anything. */
+static const char *const simple_tags[] = {
+	"b", "i", "em", "strong", "code", "kbd", "samp", "var", "sup", "sub",
+	"u", "s", "mark", "small", "del", "ins", NULL
+};
+
+/* "<name>" or "</name>" for a simple tag: its index in simple_tags, or
+ * -1. */
+static int html_simple_tag(const char *s, size_t n, bool *close)
+{
+	size_t i = 1, start;
+	char name[8];
+
+	if (n < 3 || s[0] != '<')
+		return -1;
+	*close = s[1] == '/';
+	if (*close)
+		i++;
+	start = i;
+	while (i < n && i - start < sizeof name - 1 && ascii_alpha(s[i])) {
+		name[i - start] = (char)(s[i] | 0x20);
+		i++;
+	}
+	if (i == start || i - start >= sizeof name - 1)
+		return -1;
+	name[i - start] = '\0';
+	i = skip_ws(s, i, n);
+	if (i + 1 != n || s[i] != '>')
+		return -1;
+	for (int k = 0; simple_tags[k]; k++)
+		if (strcmp(simple_tags[k], name) == 0)
+			return k;
+	return -1;
+}
+
+/* Does the simple open tag n (tag) have its close tag among the siblings
+ * after it, with every simple tag in between balanced? */
+static bool html_tag_closed(const struct inline_node *n, int tag)
+{
+	int stack[32];
+	int depth = 0;
+
+	for (const struct inline_node *m = n->next; m; m = m->next) {
+		bool close;
+		int t;
+		if (m->type != INL_HTML ||
+		    (t = html_simple_tag(m->text, m->len, &close)) < 0)
+			continue;
+		if (!close) {
+			if (depth == 32)
+				return false;
+			stack[depth++] = t;
+		} else if (depth == 0) {
+			return t == tag;
+		} else if (stack[depth - 1] == t) {
+			depth--;
+		} else {
+			return false;
+		}
+	}
+	return false;
+}
+
 /* ---- The chapter writer ------------------------------------------------ */
 
 struct render {
@@ -398,6 +463,9 @@ struct render {
 	int link_depth;      /* open <a> elements */
 	enum task_state pending_task; /* checkbox owed to the next paragraph */
 	struct buf iflags;   /* per open inline: what its exit must close */
+	/* simple HTML tags converted and still open: tag, inline depth */
+	struct { int tag; size_t depth; } html_open[32];
+	int nhtml_open;
 	struct buf bflags;   /* per open block: same */
 };
 
@@ -468,7 +536,7 @@ static bool internal_href(struct render *r, const struct link *l)
 	const char *anchor = NULL;
 	char file[32];
 
-	if (!t)
+	if (!t || t->index < 0 || t->index >= r->env->book->nchapters)
 		return false;
 	if (l->heading && l->heading->slug) {
 		anchor = l->heading->slug;
@@ -592,6 +660,33 @@ static void footnote_ref(struct render *r, const struct inline_node *n)
 		   fn->number, fn->number, k, fn->number);
 }
 
+/* Writes a simple, balanced HTML tag as the element it is; false when
+ * the tag must be shown as text instead. */
+static bool raw_tag(struct render *r, const struct inline_node *n,
+		    size_t depth)
+{
+	bool close;
+	int t = html_simple_tag(n->text, n->len, &close);
+
+	if (t < 0)
+		return false;
+	if (!close) {
+		if (r->nhtml_open == 32 || !html_tag_closed(n, t))
+			return false;
+		r->html_open[r->nhtml_open].tag = t;
+		r->html_open[r->nhtml_open].depth = depth;
+		r->nhtml_open++;
+		buf_printf(r->b, "<%s>", simple_tags[t]);
+		return true;
+	}
+	if (r->nhtml_open == 0 || r->html_open[r->nhtml_open - 1].tag != t ||
+	    r->html_open[r->nhtml_open - 1].depth != depth)
+		return false;
+	r->nhtml_open--;
+	buf_printf(r->b, "</%s>", simple_tags[t]);
+	return true;
+}
+
 /* Enter an inline: write what comes before its children.  Returns true
  * when its children follow (its exit flags are then pushed). */
 static bool inline_enter(struct render *r, const struct inline_node *n,
@@ -623,6 +718,8 @@ static bool inline_enter(struct render *r, const struct inline_node *n,
 			buf_puts(b, "<br/>");
 			return false;
 		}
+		if (raw_tag(r, n, depth))
+			return false;
 		buf_puts(b, "<code class=\"raw-html\">");
 		xhtml_escape(b, n->text, n->len);
 		buf_puts(b, "</code>");

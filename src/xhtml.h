@@ -4,9 +4,13 @@
  * package files share.
  *
  * Whatever the Markdown, the output is well-formed XHTML: text is escaped
- * (characters XML forbids are dropped), raw HTML is shown as text (HTML
- * comments are dropped, <br> becomes <br/>), only http, https and mailto
- * URLs become links, ids are valid XML names.
+ * (characters XML forbids are dropped), raw HTML is shown as text, except
+ * that HTML comments are dropped, <br> becomes <br/>, and simple
+ * formatting tags without attributes (<kbd>, <sup>, <sub>, <b>, <i>, <em>,
+ * <strong>, <code>, <samp>, <var>, <u>, <s>, <mark>, <small>, <del>,
+ * <ins>) become elements when they are balanced within their paragraph;
+ * only http, https and mailto URLs become links; ids are valid XML
+ * names.
  *
  * Everything is appended to a struct buf the caller owns.
  */

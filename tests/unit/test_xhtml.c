@@ -282,6 +282,7 @@ static void test_chapter(void)
 	ch.index = 0;
 	ch.title = "Intro & <more>";
 	other.index = 4;
+	book.nchapters = 5;
 
 	/* heading with a digit-leading slug */
 	struct block *h1 = blk(BLK_HEADING);
@@ -481,6 +482,56 @@ static void test_chapter(void)
 	CHECK("chapter: notes written once", strstr(strstr(x, "Note one.") + 1, "Note one.") == NULL);
 }
 
+/* Raw inline HTML: simple balanced tags become elements, the rest text. */
+static void test_raw_html(void)
+{
+	static const struct {
+		const char *name;
+		const char *html[6];
+		const char *want;
+	} cases[] = {
+		{"raw: balanced kbd converted", {"<kbd>", "Ctrl", "</KBD >"},
+		 "<kbd>Ctrl</kbd>"},
+		{"raw: nested tags converted", {"<b>", "<i>", "x", "</i>", "</b>"},
+		 "<b><i>x</i></b>"},
+		{"raw: crossing tags shown as text", {"<b>", "<i>", "x", "</b>", "</i>"},
+		 "<code class=\"raw-html\">&lt;b&gt;</code><code class=\"raw-html\">&lt;i&gt;</code>x"
+		 "<code class=\"raw-html\">&lt;/b&gt;</code><code class=\"raw-html\">&lt;/i&gt;</code>"},
+		{"raw: unclosed tag shown as text", {"<sup>", "x"},
+		 "<code class=\"raw-html\">&lt;sup&gt;</code>x"},
+		{"raw: stray close shown as text", {"x", "</sup>"},
+		 "x<code class=\"raw-html\">&lt;/sup&gt;</code>"},
+		{"raw: attributes shown as text", {"<b class=\"x\">", "x", "</b>"},
+		 "<code class=\"raw-html\">&lt;b class=&quot;x&quot;&gt;</code>x"
+		 "<code class=\"raw-html\">&lt;/b&gt;</code>"},
+		{"raw: other tags shown as text", {"<span>", "x", "</span>"},
+		 "<code class=\"raw-html\">&lt;span&gt;</code>x"
+		 "<code class=\"raw-html\">&lt;/span&gt;</code>"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct book book;
+		struct chapter ch;
+		struct inline_node *v[6];
+		int n = 0;
+		char why[160] = "";
+
+		memset(&book, 0, sizeof book);
+		memset(&ch, 0, sizeof ch);
+		ch.title = "Raw";
+		for (; n < 6 && cases[c].html[n]; n++)
+			v[n] = inl(cases[c].html[n][0] == '<' ? INL_HTML : INL_TEXT,
+				   cases[c].html[n]);
+		ch.blocks = para(chain(v, n));
+		const char *x = render(&book, &ch, NULL, 0);
+		const char *p = strstr(x, "<p>");
+		int ok = p && strncmp(p + 3, cases[c].want, strlen(cases[c].want)) == 0 &&
+			 strncmp(p + 3 + strlen(cases[c].want), "</p>", 4) == 0;
+		if (!ok)
+			printf("# got %.200s\n", p ? p : x);
+		CHECK(cases[c].name, ok && well_formed(x, why, sizeof why));
+	}
+}
+
 /* Pathological nesting: no stack overflow, still well-formed, text kept. */
 static void test_deep(void)
 {
@@ -527,6 +578,7 @@ int main(void)
 	test_ids();
 	test_urls();
 	test_chapter();
+	test_raw_html();
 	test_deep();
 	arena_free(&A);
 	UNIT_END();
