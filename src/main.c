@@ -5,6 +5,7 @@
  * Exit status: 0 success; 1 content errors (or warnings under --strict);
  * 2 usage or environment errors.
  */
+#include "version.h"
 #include "book.h"
 #include "epub.h"
 #include "manifest.h"
@@ -24,9 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef FOLIO_VERSION
-#define FOLIO_VERSION "0.1.0"
-#endif
 
 /* Used for dates in outputs when neither SOURCE_DATE_EPOCH nor the book's
  * date is set: 2000-01-01T00:00:00Z, so builds stay reproducible. */
@@ -276,6 +274,19 @@ static const char *output_stem(struct arena *a, const char *id)
 	return arena_strdup(a, o ? out : "book");
 }
 
+/* An output file's path must not name a folder (or anything but a file):
+ * say so plainly rather than leave it to a writer's library. */
+static int check_output_file(const char *path, struct diag_list *d)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		diag_fatal(d, path, "cannot write here: %s", S_ISDIR(st.st_mode)
+				    ? "it is a folder" : "it is not a regular file");
+		return -1;
+	}
+	return 0;
+}
+
 static void human_size(long long bytes, char *out, size_t n)
 {
 	if (bytes >= 1024 * 1024)
@@ -315,7 +326,8 @@ static int run(struct cli *c)
 				const char *path = arena_printf(&arena, "%s/%s.pdf", c->out_dir, stem);
 				int pages = 0;
 				struct stat st;
-				if (pdf_write(book, &c->opts, path, &pages) == 0 && stat(path, &st) == 0) {
+				if (check_output_file(path, &diags) == 0 &&
+				    pdf_write(book, &c->opts, path, &pages) == 0 && stat(path, &st) == 0) {
 					char sz[32];
 					human_size((long long)st.st_size, sz, sizeof sz);
 					buf_printf(&summary, "%s (%d pages, %s)", path, pages, sz);
@@ -325,7 +337,8 @@ static int run(struct cli *c)
 			if (c->epub && !diags.nfatal) {
 				const char *path = arena_printf(&arena, "%s/%s.epub", c->out_dir, stem);
 				struct stat st;
-				if (epub_write(book, &c->opts, path) == 0 && stat(path, &st) == 0) {
+				if (check_output_file(path, &diags) == 0 &&
+				    epub_write(book, &c->opts, path) == 0 && stat(path, &st) == 0) {
 					char sz[32];
 					human_size((long long)st.st_size, sz, sizeof sz);
 					buf_printf(&summary, "%s%s (%s)", summary.len ? " and " : "", path, sz);

@@ -10,7 +10,7 @@
 /* Deepest block / inline nesting kept in the model.  Deeper containers are
  * flattened into their ancestor at this depth (their content is kept) and
  * a warning is recorded, so no writer recurses without bound. */
-#define PARSE_MAX_BLOCK_DEPTH 40
+#define PARSE_MAX_BLOCK_DEPTH 72 /* 32 nested lists (list + item each) */
 #define PARSE_MAX_INLINE_DEPTH 24
 
 /* Parses chapter->source into chapter->blocks, headings and footnotes.

@@ -6,6 +6,7 @@
  * layout dump (layout_dump()) there: the page tests read it to count
  * widows, orphans and headings at a page foot and to check geometry.
  */
+#include "version.h"
 #include "pdf.h"
 
 #include <errno.h>
@@ -22,9 +23,6 @@
 #include "style.h"
 #include "util.h"
 
-#ifndef FOLIO_VERSION
-#define FOLIO_VERSION "0.1.0" /* keep in step with main.c */
-#endif
 
 /* libharu reports errors here; they go into the diagnostics, once each
  * kind, and the document goes on (each call's result is checked too). */
