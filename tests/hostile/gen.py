@@ -43,6 +43,21 @@ def case(name, big=False):
     return add
 
 
+def parse_limit(name):
+    """A nesting limit from src/parse.h, so the expected positions follow it."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "src", "parse.h")) as f:
+        for line in f:
+            words = line.split()
+            if len(words) >= 3 and words[0] == "#define" and words[1] == name:
+                return int(words[2])
+    raise SystemExit("gen.py: %s not found in src/parse.h" % name)
+
+
+BLOCK_MAX = parse_limit("PARSE_MAX_BLOCK_DEPTH")
+INLINE_MAX = parse_limit("PARSE_MAX_INLINE_DEPTH")
+
+
 def scaled(n):
     return n // 10 if SMALL else n
 
@@ -219,15 +234,19 @@ def _():
         lines.append("  " * i + "- level %d" % i)
     for i in range(300):
         lines.append("   " * i + "1. ordered %d" % i)
+    # Level k's list is depth 2k+1 and needs room for its items.
+    k = (BLOCK_MAX - 2) // 2 + 1
     return {"index.md": ("\n".join(lines) + "\n").encode()}, [
-        "index.md:23:41: warning: nesting deeper than 40 levels is flattened (content kept)"]
+        "index.md:%d:%d: warning: nesting deeper than %d levels is flattened (content kept)"
+        % (3 + k, 2 * k + 1, BLOCK_MAX)]
 
 
 @case("deep-quote", big=True)
 def _():
     text = "# 1,000-deep block quotes\n\n" + "> " * 1000 + "deep\n\n" + ">" * 5000 + " deeper\n"
     return {"index.md": text.encode()}, [
-        "index.md:3:81: warning: nesting deeper than 40 levels is flattened (content kept)"]
+        "index.md:3:%d: warning: nesting deeper than %d levels is flattened (content kept)"
+        % (2 * BLOCK_MAX + 1, BLOCK_MAX)]
 
 
 @case("deep-inline", big=True)
@@ -238,7 +257,8 @@ def _():
             "**_" * 200 + "mixed" + "_**" * 200 + "\n\n" +
             "[" * n + "brackets" + "]" * n + "\n")
     return {"index.md": text.encode(), "pic.png": png(4, 4)}, [
-        "index.md:3:1: warning: inline markup nested deeper than 24 levels is flattened (text kept)"]
+        "index.md:3:1: warning: inline markup nested deeper than %d levels is flattened (text kept)"
+        % INLINE_MAX]
 
 
 @case("wide-table", big=True)
