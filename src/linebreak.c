@@ -715,9 +715,21 @@ out:
  * A loaded pattern dictionary.  utf8 is false for legacy 8-bit
  * dictionaries, which can only be given ASCII words.
  */
+/* A memo of hyph_word() results: prose repeats its words, and libhyphen's
+ * pattern walk is the costliest part of setting a paragraph. */
+struct hyph_memo {
+	char *word;            /* len bytes, then the len point bytes */
+	size_t len;
+	int npoints;
+};
+
+#define HYPH_MEMO_MAX (1u << 18) /* entries; past this, no more memoising */
+
 struct hyphenator {
 	HyphenDict *dict;
 	bool utf8;
+	struct hyph_memo *memo; /* open addressing, size a power of two */
+	size_t memo_size, memo_used;
 };
 
 /* Words longer than this are never hyphenated (no real word is, and it
@@ -740,7 +752,7 @@ static struct hyphenator *hyph_open(const char *path)
 	HyphenDict *dict = hnj_hyphen_load(path);
 	if (!dict)
 		return NULL;
-	struct hyphenator *h = malloc(sizeof *h);
+	struct hyphenator *h = calloc(1, sizeof *h);
 	if (!h) {
 		hnj_hyphen_free(dict);
 		return NULL;
@@ -871,6 +883,9 @@ void hyph_free(struct hyphenator *h)
 	if (!h)
 		return;
 	hnj_hyphen_free(h->dict);
+	for (size_t i = 0; i < h->memo_size; i++)
+		free(h->memo[i].word);
+	free(h->memo);
 	free(h);
 }
 
@@ -939,8 +954,72 @@ struct hyph_char {
 	bool mark;   /* a combining mark: no break before it */
 };
 
+static int hyph_word_uncached(struct hyphenator *h, const char *w, size_t len,
+			      unsigned char *points);
+
+static size_t memo_hash(const char *w, size_t len)
+{
+	size_t x = 1469598103934665603u;
+	for (size_t i = 0; i < len; i++)
+		x = (x ^ (unsigned char)w[i]) * 1099511628211u;
+	return x;
+}
+
+static void memo_grow(struct hyphenator *h)
+{
+	size_t size = h->memo_size ? h->memo_size * 2 : 4096;
+	struct hyph_memo *m = calloc(size, sizeof *m);
+	if (!m)
+		return; /* keep the old table; memoising is optional */
+	for (size_t i = 0; i < h->memo_size; i++) {
+		struct hyph_memo *e = &h->memo[i];
+		if (!e->word)
+			continue;
+		size_t k = memo_hash(e->word, e->len) & (size - 1);
+		while (m[k].word)
+			k = (k + 1) & (size - 1);
+		m[k] = *e;
+	}
+	free(h->memo);
+	h->memo = m;
+	h->memo_size = size;
+}
+
 int hyph_word(struct hyphenator *h, const char *w, size_t len,
 	      unsigned char *points)
+{
+	if (!h || !w || !points || len > HYPH_MAX_BYTES)
+		return hyph_word_uncached(h, w, len, points);
+	if (h->memo_size) {
+		size_t k = memo_hash(w, len) & (h->memo_size - 1);
+		for (struct hyph_memo *e; (e = &h->memo[k])->word; k = (k + 1) & (h->memo_size - 1))
+			if (e->len == len && memcmp(e->word, w, len) == 0) {
+				memcpy(points, e->word + len, len);
+				return e->npoints;
+			}
+	}
+	int np = hyph_word_uncached(h, w, len, points);
+	if (h->memo_used >= HYPH_MEMO_MAX)
+		return np;
+	if ((h->memo_used + 1) * 2 > h->memo_size)
+		memo_grow(h);
+	if (!h->memo_size)
+		return np;
+	char *copy = malloc(2 * len + 1);
+	if (!copy)
+		return np;
+	memcpy(copy, w, len);
+	memcpy(copy + len, points, len);
+	size_t k = memo_hash(w, len) & (h->memo_size - 1);
+	while (h->memo[k].word)
+		k = (k + 1) & (h->memo_size - 1);
+	h->memo[k] = (struct hyph_memo){copy, len, np};
+	h->memo_used++;
+	return np;
+}
+
+static int hyph_word_uncached(struct hyphenator *h, const char *w, size_t len,
+			      unsigned char *points)
 {
 	char low[HYPH_MAX_BYTES + 1];
 	char hyphens[HYPH_MAX_BYTES + 5];

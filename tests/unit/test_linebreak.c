@@ -990,8 +990,39 @@ static void test_hyph_load_missing(void)
 	hyph_free(NULL);
 }
 
+/* The memo must return what the patterns give, for every word, every
+ * time: hyphenate a word list twice and compare point by point. */
+static void test_hyph_memo(void)
+{
+	struct hyphenator *h = hyph_load("en");
+	if (!h) {
+		printf("SKIP: hyphenation memo: no English patterns\n");
+		return;
+	}
+	static const char *const words[] = {"hyphenation", "Hyphenation", "typesetting",
+					    "algorithm", "computer", "extraordinary", "a1b2c3",
+					    "r\xc3\xa9sum\xc3\xa9s", "documentation", "hyphenation"};
+	unsigned char first[10][64], again[64];
+	int n1[10];
+	bool same = true;
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 10; i++) {
+			size_t len = strlen(words[i]);
+			if (round == 0) {
+				n1[i] = hyph_word(h, words[i], len, first[i]);
+				continue;
+			}
+			int n = hyph_word(h, words[i], len, again);
+			same = same && n == n1[i] && memcmp(again, first[i], len) == 0;
+		}
+	CHECK("hyphenation memo: repeated words get the same points", same && n1[0] > 0 &&
+	      n1[6] == 0 && memcmp(first[0], first[9], 11) == 0);
+	hyph_free(h);
+}
+
 int main(void)
 {
+	test_hyph_memo();
 	test_hand_case();
 	test_against_brute_force();
 	test_against_dp();
