@@ -1,9 +1,12 @@
 /* test_xhtml.c - the XHTML writer: escaping, ids, URLs, and chapters built
  * from hand-made models (well-formed output, the right elements). */
 #include "xhtml.h"
+#include "epub.h"
 #include "unit.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static struct arena A;
 
@@ -570,6 +573,103 @@ static void test_deep(void)
 	CHECK("deep: text kept", strstr(x, "bottom") != NULL);
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	*len = 0;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	if (n >= 0 && (data = malloc((size_t)n + 1)) != NULL)
+		*len = fread(data, 1, (size_t)n, f);
+	fclose(f);
+	return data;
+}
+
+/* epub_write on a one-chapter book: the container layout, reproducible
+ * bytes, the temporary file gone, a fatal diagnostic naming the path on
+ * failure. */
+static void test_epub_write(void)
+{
+	struct diag_list diags;
+	struct book book;
+	struct chapter ch;
+	struct chapter *chs[1] = {&ch};
+	struct build_opts opts;
+	char dir[] = "/tmp/folio-test-epub-XXXXXX";
+	char p1[128], p2[128];
+
+	memset(&diags, 0, sizeof diags);
+	memset(&book, 0, sizeof book);
+	memset(&ch, 0, sizeof ch);
+	memset(&opts, 0, sizeof opts);
+	book.arena = &A;
+	book.diags = &diags;
+	book.meta.title = "T & T";
+	book.meta.language = "en";
+	book.meta.identifier = "test-book";
+	book.chapters = chs;
+	book.nchapters = 1;
+	ch.title = "One";
+	ch.path = "index.md";
+	struct block *h = blk(BLK_HEADING);
+	h->level = 1;
+	h->slug = "one";
+	h->plain = "One";
+	h->inlines = inl(INL_TEXT, "One");
+	struct block *hs[1] = {h};
+	ch.blocks = h;
+	ch.headings = hs;
+	ch.nheadings = 1;
+	opts.data_dir = ".";
+	opts.source_date = 1700000000;
+
+	if (!mkdtemp(dir)) {
+		CHECK("epub_write: temporary folder", 0);
+		return;
+	}
+	snprintf(p1, sizeof p1, "%s/a.epub", dir);
+	snprintf(p2, sizeof p2, "%s/b.epub", dir);
+	int rc1 = epub_write(&book, &opts, p1);
+	int rc2 = epub_write(&book, &opts, p2);
+	size_t n1, n2;
+	char *d1 = slurp(p1, &n1), *d2 = slurp(p2, &n2);
+	CHECK("epub_write: succeeds", rc1 == 0 && rc2 == 0 && d1 && d2 && diags.nfatal == 0);
+	CHECK("epub_write: mimetype first, stored, no extra field",
+	      d1 && n1 > 58 && memcmp(d1, "PK\3\4", 4) == 0 &&
+	      d1[8] == 0 && d1[9] == 0 &&          /* method 0 */
+	      d1[26] == 8 && d1[27] == 0 &&        /* name length 8 */
+	      d1[28] == 0 && d1[29] == 0 &&        /* no extra field */
+	      memcmp(d1 + 30, "mimetypeapplication/epub+zip", 28) == 0);
+	CHECK("epub_write: byte-identical twice", d1 && d2 && n1 == n2 && memcmp(d1, d2, n1) == 0);
+	free(d1);
+	free(d2);
+
+	int others = 0;
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	while (dp && (e = readdir(dp)) != NULL)
+		if (e->d_name[0] != '.' && strcmp(e->d_name, "a.epub") != 0 &&
+		    strcmp(e->d_name, "b.epub") != 0)
+			others++;
+	if (dp)
+		closedir(dp);
+	CHECK("epub_write: no temporary file left", others == 0);
+	unlink(p1);
+	unlink(p2);
+	rmdir(dir);
+
+	int rc = epub_write(&book, &opts, "/nonexistent-folio-dir/x.epub");
+	CHECK("epub_write: unwritable path fails with a fatal diagnostic",
+	      rc == -1 && diags.nfatal == 1 && diags.n > 0 &&
+	      diags.v[diags.n - 1].file &&
+	      strcmp(diags.v[diags.n - 1].file, "/nonexistent-folio-dir/x.epub") == 0);
+	diag_list_free(&diags);
+}
+
 int main(void)
 {
 	arena_init(&A);
@@ -580,6 +680,7 @@ int main(void)
 	test_chapter();
 	test_raw_html();
 	test_deep();
+	test_epub_write();
 	arena_free(&A);
 	UNIT_END();
 }
