@@ -434,7 +434,7 @@ done
 if build mdbook "$m" "$TMP/mdbook-out"; then
 	epub=$(epub_file "$TMP/mdbook-out")
 	epubcheck mdbook "$epub"
-	nav=$(unzip -p "$epub" OEBPS/nav.xhtml)
+	nav=$(python3 -c "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('OEBPS/nav.xhtml').decode())" "$epub")
 	if echo "$nav" | grep -q '<span>Part One</span>' &&
 	   echo "$nav" | grep -q '<span>Unwritten</span>' &&
 	   ! echo "$nav" | grep -q 'Empty Part' && ! echo "$nav" | grep -q 'Draft child'; then
