@@ -57,6 +57,10 @@ struct vitem {
 	int block, line, nlines;
 	const struct block *heading; /* box: the heading it starts */
 	struct lo_anchor *anchor;    /* box: filled with where it lands */
+	/* box: the leaf block whose words it shows and the first of them
+	 * (pagination.h), or NULL / -1 */
+	const struct block *src;
+	int word;
 };
 
 struct vlist {
@@ -76,7 +80,9 @@ struct istyle {
 	uint32_t color;
 	const struct link *link;
 	struct footnote *note; /* a footnote mark */
+	const struct lo_anchor *dest; /* a reference mark: where it leads */
 	int line;              /* source line, for warnings */
+	bool src;              /* source text: its words count (pagination.h) */
 };
 
 enum { FR_CODEBG = 1, FR_STRIKE = 2 };
@@ -91,6 +97,12 @@ struct frag {
 	unsigned flags;
 	const struct link *link;
 	struct footnote *note;
+	const struct lo_anchor *dest;
+	/* Pagination words: the word its first character belongs to (cont),
+	 * and the word that starts inside it (first, at byte first_at);
+	 * -1 when none. */
+	int cont, first;
+	size_t first_at;
 };
 
 /* A paragraph as the line breaker sees it, with each box's frag
@@ -110,6 +122,8 @@ struct wch {
 	int n;
 	int font; /* -1: no font has it */
 	int style;
+	int word;   /* pagination word it belongs to, or -1 */
+	bool start; /* the first character of that word */
 };
 
 /* A set line: items relative to the line's left edge and baseline
@@ -120,6 +134,8 @@ struct pline {
 	float asc, desc, width;
 	struct footnote **notes;
 	int nnotes;
+	int word; /* first pagination word starting on the line (else the one
+		     it continues), or -1 */
 };
 
 /* Where blocks go: a column of the text block. */
@@ -178,6 +194,15 @@ struct lay {
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
 
+	/* Pagination words (pagination.h) of the leaf block being set:
+	 * how many have started, whether the last source character was
+	 * inside one, and a start not yet given to a stored character. */
+	const struct block *pw_block;
+	int pw_count;
+	bool pw_inword;
+	int pw_pending;
+	int pw_off; /* > 0: setting text that holds no words (alt text) */
+
 	unsigned char *warned; /* bitset over code points */
 	bool warned_hyph;
 	int repl_font;         /* font drawing the replacement, or -1 for '?' */
@@ -206,6 +231,7 @@ static struct vitem *vpush(struct vlist *l)
 	struct vitem *v = &l->v[l->n++];
 	memset(v, 0, sizeof *v);
 	v->baseline = -1;
+	v->word = -1;
 	return v;
 }
 
@@ -428,7 +454,15 @@ static void flush_word(struct lay *L, struct toks *t)
 		const struct istyle *s = &L->styles[w[k].style];
 		struct frag f = {w[r].p, (size_t)(w[k].p + w[k].n - w[r].p),
 				 w[k].font, s->size, s->rise, ink_of(L, s),
-				 (unsigned)frag_flags(s), s->link, s->note};
+				 (unsigned)frag_flags(s), s->link, s->note, s->dest,
+				 w[r].word, -1, 0};
+		for (size_t j = r; j <= k; j++) {
+			if (w[j].start) {
+				f.first = w[j].word;
+				f.first_at = (size_t)(w[j].p - w[r].p);
+				break;
+			}
+		}
 		float width = 0;
 		if (w[k].font < 0) {
 			f.text = L->repl_text;
@@ -472,16 +506,46 @@ static void add_space(struct lay *L, struct toks *t, const struct istyle *s)
 	tok_add(t, LB_GLUE, sp, sp * 0.5f, sp * 0.33f, 0, false, -1);
 }
 
+/* Whitespace as pagination.h counts it: what separates words. */
+static bool pw_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	       cp == '\v' || cp == '\f';
+}
+
+/* Starts counting the words of leaf block b (NULL: stop counting). */
+static void pw_begin(struct lay *L, const struct block *b)
+{
+	L->pw_block = b;
+	L->pw_count = 0;
+	L->pw_inword = false;
+	L->pw_pending = -1;
+}
+
 /* Feeds text in style s (an index into L->styles). */
 static void tok_text(struct lay *L, struct toks *t, int style, const char *s,
 		     size_t n)
 {
 	const struct istyle *st = &L->styles[style];
 	int role = role_of(st->family, st->bold, st->italic);
+	bool count = st->src && L->pw_block && !L->pw_off;
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp;
 		int len = utf8_decode(s + i, n - i, &cp);
+		int word = -1;
+		if (count) {
+			if (pw_space(cp)) {
+				L->pw_inword = false;
+				L->pw_pending = -1;
+			} else {
+				if (!L->pw_inword) {
+					L->pw_inword = true;
+					L->pw_pending = L->pw_count++;
+				}
+				word = L->pw_count - 1;
+			}
+		}
 		if (cp == ' ' || cp == '\t' || cp == '\n') {
 			flush_word(L, t);
 			add_space(L, t, st);
@@ -498,9 +562,12 @@ static void tok_text(struct lay *L, struct toks *t, int style, const char *s,
 			/* soft hyphen: ignored (hyphenation finds the points) */
 		} else {
 			GROW(L->w, L->nw, L->wcap);
+			bool start = word >= 0 && L->pw_pending == word;
+			if (start)
+				L->pw_pending = -1;
 			L->w[L->nw++] = (struct wch){s + i, cp, len,
 						     pick_font(L, role, cp, st->line),
-						     style};
+						     style, word, start};
 		}
 		i += (size_t)len;
 	}
@@ -554,17 +621,21 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			c.line = in->line;
 		switch (in->type) {
 		case INL_TEXT:
+			c.src = true;
 			tok_text(L, t, push_style(L, &c), in->text, in->len);
 			break;
 		case INL_SOFTBREAK:
+			L->pw_inword = false;
 			flush_word(L, t);
 			add_space(L, t, &c);
 			break;
 		case INL_LINEBREAK:
+			L->pw_inword = false;
 			tok_forced_break(L, t);
 			break;
 		case INL_CODE:
 		case INL_HTML:
+			c.src = true;
 			c.family = FAM_MONO;
 			c.size = s.size * (float)L->st->code_inline_scale;
 			c.codebg = in->type == INL_CODE;
@@ -623,9 +694,11 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			/* An image inside running text: its alt text. */
 			c.italic = !s.italic;
 			int si = push_style(L, &c);
+			L->pw_off++; /* alt text is no words (pagination.h) */
 			tok_text(L, t, si, "[", 1);
 			tok_plain_children(L, t, in->children, c);
 			tok_text(L, t, si, "]", 1);
+			L->pw_off--;
 			break;
 		}
 		case INL_FOOTNOTE_REF: {
@@ -714,6 +787,10 @@ static bool split_wide(struct lay *L, struct toks *t, float width)
 				struct frag g = f;
 				g.text = f.text + p;
 				g.len = (size_t)n;
+				g.first = f.first >= 0 && p == f.first_at ? f.first : -1;
+				g.first_at = 0;
+				if (f.first >= 0 && p >= f.first_at)
+					g.cont = f.first;
 				float cw = f.len == (size_t)n ? (float)it->width
 							       : adv(L, f.font, cp, f.size);
 				tok_add(&o, LB_BOX, cw, 0, 0, 0, false, frag_add(&o, &g));
@@ -803,7 +880,7 @@ static bool same_look(const struct frag *a, const struct frag *b)
 {
 	return a->font == b->font && a->size == b->size && a->rise == b->rise &&
 	       a->color == b->color && a->flags == b->flags &&
-	       a->link == b->link && a->note == b->note;
+	       a->link == b->link && a->note == b->note && a->dest == b->dest;
 }
 
 /* Sets the lines of t, broken at br[0..nbr), into out[0..nbr). */
@@ -858,6 +935,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		float desc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
 		struct pline *pl = &out[k];
 		memset(pl, 0, sizeof *pl);
+		int first_word = -1, cont_word = -1;
 		const struct frag *prev = NULL;
 		const struct frag *lastf = NULL;
 		struct footnote *notes[8];
@@ -880,6 +958,10 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				continue;
 			}
 			const struct frag *f = &t->frags[t->fr[i]];
+			if (first_word < 0 && f->first >= 0)
+				first_word = f->first;
+			if (cont_word < 0)
+				cont_word = f->cont >= 0 ? f->cont : f->first;
 			float fa = f->rise + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
 			float fd = (float)fonts_descent(L->fonts, f->font) * f->size / 1000 - f->rise;
 			if (fa > asc)
@@ -912,6 +994,8 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				if (f->note && f->note->number > 0 &&
 				    f->note->number <= L->nnotes && L->note_at)
 					ti->dest = &L->note_at[f->note->number - 1];
+				else if (f->dest)
+					ti->dest = f->dest;
 			}
 			if (f->flags & FR_CODEBG) {
 				struct lo_item *fi = fills.n ? &fills.v[fills.n - 1] : NULL;
@@ -988,6 +1072,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		pl->asc = asc;
 		pl->desc = desc;
 		pl->width = (float)x;
+		pl->word = first_word >= 0 ? first_word : cont_word;
 		if (nnotes) {
 			pl->notes = arena_alloc(L->a, (size_t)nnotes * sizeof *pl->notes);
 			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
@@ -1189,6 +1274,10 @@ static void emit_lines(struct lay *L, const struct bctx *c,
 		v->line = k + 1;
 		v->nlines = n;
 		v->notes = notes_for(L, &pl[k]);
+		if (L->pw_block && pl[k].word >= 0) {
+			v->src = L->pw_block;
+			v->word = pl[k].word;
+		}
 	}
 }
 
@@ -1318,6 +1407,7 @@ static void layout_paragraph(struct lay *L, const struct bctx *c,
 	s.line = b->line;
 	float indent = L->after_para && !c->note ? (float)L->st->par_indent : 0;
 	const struct inline_node *seg = b->inlines;
+	pw_begin(L, b);
 	for (const struct inline_node *in = b->inlines;; in = in->next) {
 		if (in && !inline_image(in))
 			continue;
@@ -1328,9 +1418,12 @@ static void layout_paragraph(struct lay *L, const struct bctx *c,
 		}
 		if (!in)
 			break;
+		L->pw_off++; /* a figure's caption is its alt text: no words */
 		layout_figure(L, c, in);
+		L->pw_off--;
 		seg = in->next;
 	}
+	pw_begin(L, NULL);
 	want_space(L, c->tight ? 0 : (float)L->st->par_spacing);
 	L->after_para = true;
 }
@@ -1347,8 +1440,10 @@ static void layout_heading(struct lay *L, const struct bctx *c,
 	s.color = h->color;
 	s.line = b->line;
 	L->pending_heading = b;
+	pw_begin(L, b);
 	layout_text(L, c, b->inlines, NULL, s, (float)h->leading, false,
 		    ALIGN_LEFT, BOX_HEADING, 0, true);
+	pw_begin(L, NULL);
 	add_penalty(L, INF); /* keep with what follows */
 	L->pending_space = 0;
 	want_space(L, (float)h->space_after);
@@ -1411,7 +1506,8 @@ static void code_put(struct lay *L, struct codeline *cl, float x0, int font,
 }
 
 static void layout_code(struct lay *L, const struct bctx *c, const char *text,
-			size_t len, const char *lang, int line0)
+			size_t len, const char *lang, int line0,
+			const struct block *src)
 {
 	const struct print_style *st = L->st;
 	float size = c->note ? c->size * 0.9f : (float)st->code.size;
@@ -1453,6 +1549,10 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	int src_line = line0 + 1;
 	int col = 0;
 	bool cont = false;
+	/* Pagination words: counted over the text, and for each visual line
+	 * the first that starts on it (else the one it continues). */
+	int nwords = 0, line_first = -1, line_cont = -1;
+	bool inword = false;
 	L->out = &lines;
 	float save_pending = L->pending_space;
 	L->pending_space = 0;
@@ -1485,7 +1585,15 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 			m->len = strlen(mark);                                 \
 			m->w = markw;                                          \
 		}                                                              \
-		emit_box(L, c, BOX_CODE, h, bl, cl.items.v, (int)cl.items.n);  \
+		struct vitem *lv = emit_box(L, c, BOX_CODE, h, bl, cl.items.v, \
+					    (int)cl.items.n);                  \
+		int lw = line_first >= 0 ? line_first : line_cont;             \
+		if (src && lw >= 0) {                                          \
+			lv->src = src;                                         \
+			lv->word = lw;                                         \
+		}                                                              \
+		line_first = -1;                                               \
+		line_cont = inword ? nwords - 1 : -1;                          \
 		cl.items.n = 0;                                                \
 		cl.x = 0;                                                      \
 	} while (0)
@@ -1498,6 +1606,13 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 		while (i < n) {
 			uint32_t cp;
 			int cl_len = utf8_decode(p + i, n - i, &cp);
+			bool start = false;
+			if (pw_space(cp)) {
+				inword = false;
+			} else if (!inword) {
+				inword = start = true;
+				nwords++;
+			}
 			if (cp == '\n') {
 				FLUSH_LINE(false);
 				src_line++;
@@ -1533,6 +1648,8 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 				FLUSH_LINE(true);
 				cont = true;
 			}
+			if (start && line_first < 0)
+				line_first = nwords - 1;
 			code_put(L, &cl, x0, font, size, color, gp, gn, w);
 			i += (size_t)cl_len;
 		}
@@ -1616,9 +1733,11 @@ static void cell_tokens(struct lay *L, struct cell *cell, float scale,
 	s.size = (float)st->table.size * scale;
 	s.color = st->table.color;
 	s.line = cell->b ? cell->b->line : 0;
+	pw_begin(L, cell->b);
 	if (cell->b)
 		tok_inlines(L, &cell->t, cell->b->inlines, NULL, s);
 	tok_finish(L, &cell->t);
+	pw_begin(L, NULL);
 	/* Natural width: everything on one line; minimum: the widest run
 	 * between legal breaks. */
 	float nat = 0, run = 0, minw = 0;
@@ -1829,6 +1948,14 @@ static void layout_table(struct lay *L, const struct bctx *c,
 			v->block = block;
 			v->line = r + 1;
 			v->nlines = nrows;
+			for (int i = 0; i < ncols; i++) {
+				const struct cell *ce = &cells[r * ncols + i];
+				if (k < ce->nlines && ce->lines[k].word >= 0) {
+					v->src = ce->b;
+					v->word = ce->lines[k].word;
+					break;
+				}
+			}
 			struct pline notes = {0};
 			struct footnote *fl[8];
 			for (int i = 0; i < ncols && notes.nnotes < 8; i++) {
@@ -2005,10 +2132,10 @@ static void layout_blocks(struct lay *L, const struct bctx *c,
 			layout_heading(L, c, b);
 			break;
 		case BLK_CODE:
-			layout_code(L, c, b->text, b->len, b->lang, b->line);
+			layout_code(L, c, b->text, b->len, b->lang, b->line, b);
 			break;
 		case BLK_HTML:
-			layout_code(L, c, b->text, b->len, "", b->line - 1);
+			layout_code(L, c, b->text, b->len, "", b->line - 1, b);
 			break;
 		case BLK_QUOTE:
 			layout_quote(L, c, b);
@@ -2193,6 +2320,17 @@ static void place_items(struct pager *P, const struct vitem *v, float top,
 			(struct lo_anchor){P->page, top};
 }
 
+/* The first words set on a page open it (pagination.h); a repeated
+ * table header is no new text and does not count. */
+static void page_mark(struct pager *P, const struct vitem *v)
+{
+	struct lo_page *pg = &P->L->lo->pages[P->page];
+	if (!pg->mark && v->kind == V_BOX && v->src) {
+		pg->mark = v->src;
+		pg->mark_word = v->word;
+	}
+}
+
 static float notes_height(const struct vitem *v)
 {
 	float h = 0;
@@ -2212,6 +2350,7 @@ static void commit(struct pager *P, const struct vlist *V, size_t i,
 		if (v->kind == V_PENALTY)
 			continue;
 		place_items(P, v, lo->top - P->used, true);
+		page_mark(P, v);
 		P->used += v->height;
 		if (v->kind == V_BOX && v->notes) {
 			for (size_t q = 0; q < v->notes->n; q++) {
@@ -2250,6 +2389,7 @@ static void finish_page(struct pager *P)
 	page_push(pg, &rule);
 	for (size_t k = 0; k < m; k++) {
 		place_items(P, P->fn[k], top, true);
+		page_mark(P, P->fn[k]);
 		top -= P->fn[k]->height;
 	}
 	memmove(P->fn, P->fn + m, (P->nfn - m) * sizeof *P->fn);
@@ -2382,6 +2522,7 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 		if (P->nfn == before) {
 			/* A note line taller than a page: place it anyway. */
 			place_items(P, P->fn[0], lo->top, true);
+			page_mark(P, P->fn[0]);
 			memmove(P->fn, P->fn + 1, (P->nfn - 1) * sizeof *P->fn);
 			P->nfn--;
 		}

@@ -77,6 +77,10 @@ struct lo_page {
 	bool blank;         /* left empty so a chapter opens on a right page */
 	int folio;          /* printed page number (roman if front) */
 	float left, right;  /* text block edges on this page */
+	/* The first source words set on the page (pagination.h): the leaf
+	 * block and the index of its word; NULL if the page sets none. */
+	const struct block *mark;
+	int mark_word;
 };
 
 /* A contents entry, for the dump and the tests. */
@@ -133,5 +137,16 @@ void layout_folio(const struct lo_page *pg, char out[16]);
  * contents entries ("toc PAGE FOLIO TITLE") and the counts of widows,
  * orphans and headings at a page foot. */
 void layout_dump(const struct layout *lo, FILE *out);
+
+/* ---- Pagination (pagination.c) ----------------------------------------
+ * Fills *out with one page_mark per page of lo (caller frees with
+ * pagination_free).  Returns 0, or -1 if out of memory. */
+struct pagination;
+int layout_pagination(const struct layout *lo, const struct book *book,
+		      struct pagination *out);
+/* Writes "mark PAGE LABEL front|body CHAPTER KIND LINE:COL WORD TEXT" per
+ * page (KIND the leaf block's type, TEXT its word WORD taken from the
+ * model; " -" instead when the page opens no block), for the tests. */
+void pagination_dump(const struct pagination *p, FILE *out);
 
 #endif

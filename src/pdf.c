@@ -20,6 +20,7 @@
 
 #include "fonts.h"
 #include "layout.h"
+#include "pagination.h"
 #include "style.h"
 #include "util.h"
 
@@ -348,53 +349,188 @@ static void set_info(HPDF_Doc pdf, const struct book *book,
 	HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
 }
 
-int pdf_write(const struct book *book, const struct build_opts *opts,
-	      const char *path, int *npages)
-{
-	int rc = -1;
+/* What pdf_write() and pdf_paginate() set up alike: the style, the
+ * libharu document with the fonts and images loaded (the images' pixel
+ * sizes, and whether they can be drawn at all, shape the layout). */
+struct setup {
 	struct print_style st;
-	struct fonts *fonts = NULL;
-	struct layout *lo = NULL;
-	HPDF_Image *images = NULL;
-	struct lo_image_info *info = NULL;
-	HPDF_Page *pages = NULL;
-	struct buf tmp = BUF_INIT;
-	struct hpdf_ctx ctx = {book->diags, path, 0};
+	HPDF_Doc pdf;
+	struct fonts *fonts;
+	HPDF_Image *images;
+	struct lo_image_info *info;
+	struct hpdf_ctx ctx;
+};
+
+static void setup_close(struct setup *S)
+{
+	free(S->images);
+	free(S->info);
+	fonts_free(S->fonts);
+	if (S->pdf)
+		HPDF_Free(S->pdf);
+	memset(S, 0, sizeof *S);
+}
+
+/* Returns 0, or -1 (with diagnostics; S is closed). */
+static int setup_open(struct setup *S, const struct book *book,
+		      const struct build_opts *opts, const char *path)
+{
 	char style_path[4096], font_dir[4096];
 	const char *data = opts->data_dir ? opts->data_dir : ".";
 
-	if (npages)
-		*npages = 0;
-	style_defaults(&st);
+	memset(S, 0, sizeof *S);
+	S->ctx = (struct hpdf_ctx){book->diags, path, 0};
+	style_defaults(&S->st);
 	if (opts->style_file)
 		snprintf(style_path, sizeof style_path, "%s", opts->style_file);
 	else
 		snprintf(style_path, sizeof style_path, "%s/styles/print.ini", data);
-	if (style_load(&st, style_path, opts->paper, book->diags) != 0 &&
+	if (style_load(&S->st, style_path, opts->paper, book->diags) != 0 &&
 	    book->diags->nfatal)
 		return -1;
 	snprintf(font_dir, sizeof font_dir, "%s/fonts", data);
 
-	HPDF_Doc pdf = HPDF_New(hpdf_error, &ctx);
-	if (!pdf) {
+	S->pdf = HPDF_New(hpdf_error, &S->ctx);
+	if (!S->pdf) {
 		diag_fatal(book->diags, path, "cannot start the PDF library");
 		return -1;
 	}
-	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(pdf);
-	fonts = fonts_open(pdf, font_dir, &st, book->diags);
-	if (!fonts)
-		goto out;
+	HPDF_SetCompressionMode(S->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(S->pdf);
+	S->fonts = fonts_open(S->pdf, font_dir, &S->st, book->diags);
+	S->images = calloc((size_t)book->nimages + 1, sizeof *S->images);
+	S->info = calloc((size_t)book->nimages + 1, sizeof *S->info);
+	if (!S->fonts || !S->images || !S->info) {
+		setup_close(S);
+		return -1;
+	}
+	load_images(S->pdf, book, S->images, S->info);
+	return 0;
+}
 
-	images = calloc((size_t)book->nimages + 1, sizeof *images);
-	info = calloc((size_t)book->nimages + 1, sizeof *info);
-	if (!images || !info)
-		goto out;
-	load_images(pdf, book, images, info);
+/* pdf_paginate() lays the book out once per build: the result of the last
+ * layout is kept for the same book and options (pdf_write's too, so a
+ * build of both formats lays the book out once). */
+static struct {
+	const struct book *book;
+	struct build_opts opts;
+	struct pagination p;
+} memo;
 
-	lo = layout_book(book, &st, fonts, info, opts->duplex);
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool memo_matches(const struct book *book, const struct build_opts *opts)
+{
+	return memo.book == book && memo.p.marks &&
+	       same_str(memo.opts.data_dir, opts->data_dir) &&
+	       same_str(memo.opts.style_file, opts->style_file) &&
+	       same_str(memo.opts.paper, opts->paper) &&
+	       memo.opts.duplex == opts->duplex;
+}
+
+static void memo_keep(const struct book *book, const struct build_opts *opts,
+		      const struct layout *lo)
+{
+	pagination_free(&memo.p);
+	memo.book = NULL;
+	if (layout_pagination(lo, book, &memo.p) == 0) {
+		memo.book = book;
+		memo.opts = *opts;
+	}
+}
+
+static int copy_pagination(const struct pagination *from, struct pagination *to)
+{
+	to->marks = malloc(((size_t)from->nmarks + 1) * sizeof *to->marks);
+	to->nmarks = 0;
+	if (!to->marks)
+		return -1;
+	memcpy(to->marks, from->marks, (size_t)from->nmarks * sizeof *to->marks);
+	to->nmarks = from->nmarks;
+	return 0;
+}
+
+/* Lays the book out without writing anything. */
+static int paginate(const struct book *book, const struct build_opts *opts,
+		    struct pagination *out)
+{
+	struct setup S;
+	out->marks = NULL;
+	out->nmarks = 0;
+	if (setup_open(&S, book, opts, NULL) != 0)
+		return -1;
+	struct layout *lo = layout_book(book, &S.st, S.fonts, S.info, opts->duplex);
+	int rc = -1;
+	if (lo && layout_pagination(lo, book, out) == 0) {
+		memo_keep(book, opts, lo);
+		rc = 0;
+	}
+	layout_free(lo);
+	setup_close(&S);
+	return rc;
+}
+
+int pdf_paginate(const struct book *book, const struct build_opts *opts,
+		 struct pagination *out)
+{
+	if (memo_matches(book, opts))
+		return copy_pagination(&memo.p, out);
+	return paginate(book, opts, out);
+}
+
+/* FOLIO_PAGINATION_DUMP=path: the pages of the layout being written go to
+ * path, and those of a separate pdf_paginate() run to path.paginate, so
+ * the tests can see that both agree and that each mark opens its page. */
+static void dump_pagination(const struct book *book,
+			    const struct build_opts *opts,
+			    const struct layout *lo, const char *path)
+{
+	struct pagination a = {0}, b = {0};
+	struct buf name = BUF_INIT;
+	buf_printf(&name, "%s.paginate", path);
+	FILE *f = fopen(path, "w");
+	FILE *g = fopen(name.data, "w");
+	if (f && g && layout_pagination(lo, book, &a) == 0 &&
+	    paginate(book, opts, &b) == 0) {
+		pagination_dump(&a, f);
+		pagination_dump(&b, g);
+	} else {
+		diag_warn(book->diags, path, 0, 0, "cannot write the pagination dump");
+	}
+	if (f)
+		fclose(f);
+	if (g)
+		fclose(g);
+	pagination_free(&a);
+	pagination_free(&b);
+	buf_free(&name);
+}
+
+int pdf_write(const struct book *book, const struct build_opts *opts,
+	      const char *path, int *npages)
+{
+	int rc = -1;
+	struct setup S;
+	struct layout *lo = NULL;
+	HPDF_Page *pages = NULL;
+	struct buf tmp = BUF_INIT;
+
+	if (npages)
+		*npages = 0;
+	if (setup_open(&S, book, opts, path) != 0) {
+		if (!book->diags->nfatal)
+			diag_fatal(book->diags, path, "PDF not written");
+		return -1;
+	}
+	HPDF_Doc pdf = S.pdf;
+
+	lo = layout_book(book, &S.st, S.fonts, S.info, opts->duplex);
 	if (!lo)
 		goto out;
+	memo_keep(book, opts, lo);
 	const char *dump = getenv("FOLIO_LAYOUT_DUMP");
 	if (dump && *dump) {
 		FILE *f = fopen(dump, "w");
@@ -406,6 +542,9 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 				  "cannot write the layout dump: %s", strerror(errno));
 		}
 	}
+	dump = getenv("FOLIO_PAGINATION_DUMP");
+	if (dump && *dump)
+		dump_pagination(book, opts, lo, dump);
 
 	pages = calloc((size_t)lo->npages + 1, sizeof *pages);
 	if (!pages)
@@ -414,11 +553,11 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 		pages[i] = HPDF_AddPage(pdf);
 		HPDF_Page_SetWidth(pages[i], lo->page_width);
 		HPDF_Page_SetHeight(pages[i], lo->page_height);
-		draw_page(pages[i], &lo->pages[i], fonts, images, &tmp);
+		draw_page(pages[i], &lo->pages[i], S.fonts, S.images, &tmp);
 	}
 	add_links(pages, lo, &tmp);
 	add_labels(pdf, lo);
-	add_outline(pdf, pages, book, lo, st.contents_depth);
+	add_outline(pdf, pages, book, lo, S.st.contents_depth);
 	set_info(pdf, book, opts);
 
 	if (HPDF_SaveToFile(pdf, path) != HPDF_OK) {
@@ -434,9 +573,6 @@ out:
 	buf_free(&tmp);
 	free(pages);
 	layout_free(lo);
-	free(images);
-	free(info);
-	fonts_free(fonts);
-	HPDF_Free(pdf);
+	setup_close(&S);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "fonts.h"
 #include "layout.h"
+#include "pagination.h"
 #include "style.h"
 #include "unit.h"
 
@@ -178,6 +179,37 @@ int main(void)
 		if (strstr(d.v[i].msg, "U+1F600"))
 			warned++;
 	CHECK("one warning per missing character", warned == 1);
+
+	/* Pagination (pagination.h): the word rule, and every body page
+	 * opens at a later word of the book than the page before. */
+	CHECK("words: none in blanks", pagination_words(" \t\n ", 4) == 0);
+	CHECK("words: runs of non-blanks", pagination_words("a  bc\td\n", 8) == 3);
+	CHECK("words: a no-break space joins", pagination_words("a\xc2\xa0" "b c", 6) == 2);
+	struct pagination pg = {0};
+	CHECK("pagination from the layout", layout_pagination(lo, &b, &pg) == 0 &&
+						    pg.nmarks == lo->npages);
+	int marked = 0, forward = 1, front_clean = 1;
+	long prev = -1;
+	for (int p = 0; p < pg.nmarks; p++) {
+		const struct page_mark *m = &pg.marks[p];
+		if (m->front) {
+			front_clean &= m->block == NULL && m->chapter == NULL;
+			continue;
+		}
+		if (!m->block)
+			continue;
+		marked++;
+		long ord = 0;
+		for (const struct block *x = m->chapter->blocks; x && x != m->block; x = x->next)
+			ord++;
+		long at = ((long)m->chapter->index * 1000 + ord) * 100000 + m->word;
+		forward &= at > prev;
+		prev = at;
+	}
+	CHECK("front matter opens no block", front_clean);
+	CHECK("every body page opens a block", marked == lo->npages - lo->nfront);
+	CHECK("marks move forward", forward);
+	pagination_free(&pg);
 
 	/* Same input, same layout. */
 	struct layout *lo2 = layout_book(&b, &st, f, NULL, false);
