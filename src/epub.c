@@ -12,6 +12,7 @@
  *   OEBPS/css/epub.css           styles/epub.css from the data folder
  *   OEBPS/titlepage.xhtml
  *   OEBPS/chapter001.xhtml ...   one per chapter, in reading order
+ *   OEBPS/resources.xhtml        the Resources appendix (books with links)
  *   OEBPS/images/image001.png ...
  *
  * The chapters themselves come from xhtml.c; the archive from zipw.c.
@@ -33,6 +34,8 @@
 #include "zipw.h"
 
 #define CSS_HREF "css/epub.css"
+#define RESOURCES_FILE "resources.xhtml"
+#define RESOURCES_TITLE "Resources"
 
 /* Used when styles/epub.css cannot be read: enough to be readable. */
 static const char builtin_css[] =
@@ -560,7 +563,7 @@ static void nav_list(struct buf *b, const struct toc *first, int depth)
 }
 
 static void write_nav(struct buf *b, const struct book *book, const char *lang,
-		      const struct toc *root)
+		      const struct toc *root, bool appendix)
 {
 	xhtml_begin(b, lang, "Contents", CSS_HREF);
 	buf_puts(b, "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n"
@@ -584,6 +587,9 @@ static void write_nav(struct buf *b, const struct book *book, const char *lang,
 		buf_printf(b, " <li><a epub:type=\"bodymatter\" href=\"%s\">Start of content</a></li>\n",
 			   file);
 	}
+	if (appendix)
+		buf_puts(b, " <li><a epub:type=\"backmatter\" href=\"" RESOURCES_FILE "\">"
+			    RESOURCES_TITLE "</a></li>\n");
 	buf_puts(b, "</ol>\n</nav>\n");
 	xhtml_end(b);
 }
@@ -659,7 +665,8 @@ static void opf_meta(struct buf *b, const char *property, const char *value)
 static void write_opf(struct buf *b, const struct book *book,
 		      const struct build_opts *opts, const char *lang,
 		      const char *uuid, const char *title,
-		      const struct epub_res *css, const struct epub_res *img)
+		      const struct epub_res *css, const struct epub_res *img,
+		      bool appendix)
 {
 	const struct metadata *m = &book->meta;
 	char modified[21];
@@ -771,6 +778,9 @@ static void write_opf(struct buf *b, const struct book *book,
 		buf_printf(b, "    <item id=\"ch%03d\" href=\"%s\" media-type=\"application/xhtml+xml\"/>\n",
 			   i + 1, file);
 	}
+	if (appendix)
+		buf_puts(b, "    <item id=\"resources\" href=\"" RESOURCES_FILE "\" "
+			    "media-type=\"application/xhtml+xml\"/>\n");
 	for (int i = 0; i < book->nimages; i++)
 		if (img[i].href)
 			buf_printf(b, "    <item id=\"img%03d\" href=\"%s\" media-type=\"%s\"/>\n",
@@ -780,6 +790,8 @@ static void write_opf(struct buf *b, const struct book *book,
 		    "    <itemref idref=\"nav\"/>\n");
 	for (int i = 0; i < book->nchapters; i++)
 		buf_printf(b, "    <itemref idref=\"ch%03d\"/>\n", i + 1);
+	if (appendix)
+		buf_puts(b, "    <itemref idref=\"resources\"/>\n");
 	buf_puts(b, "  </spine>\n</package>\n");
 }
 
@@ -877,21 +889,33 @@ static int write_archive(struct zipw *z, const struct book *book,
 		toc_build(book, a, &root);
 	else
 		toc_build_chapters(book, a, &root);
+	/* the Resources appendix closes the book when it has web links */
+	bool appendix = book->nresources > 0;
+	if (appendix)
+		toc_add(a, &root, RESOURCES_TITLE, RESOURCES_FILE);
 
 	/* the chapters need each image's place in the EPUB */
 	const char **hrefs = arena_calloc(a, (size_t)book->nimages + 1, sizeof *hrefs);
 	for (int i = 0; i < book->nimages; i++)
 		hrefs[i] = img[i].href;
-	struct xhtml_env env = {book, lang, CSS_HREF, hrefs, book->nimages};
+	struct xhtml_env env = {book, lang, CSS_HREF, hrefs, book->nimages,
+				NULL, false, NULL, 0, NULL};
+	if (appendix) {
+		env.resources_href = RESOURCES_FILE;
+		env.resource_numbers = true;
+		env.refs = xhtml_refs(book, a, &env.nrefs);
+		env.ref_written = arena_calloc(a, (size_t)book->nextrefs + 1,
+					       sizeof *env.ref_written);
+	}
 
 	rc |= zipw_add(z, "mimetype", "application/epub+zip", 20, false);
 	rc |= zipw_add(z, "META-INF/container.xml", container_xml,
 		       sizeof container_xml - 1, true);
-	write_opf(&b, book, opts, lang, uuid, title, &css, img);
+	write_opf(&b, book, opts, lang, uuid, title, &css, img, appendix);
 	rc |= add_doc(z, "content.opf", &b);
 	write_ncx(&b, book, lang, uuid, title, &root);
 	rc |= add_doc(z, "toc.ncx", &b);
-	write_nav(&b, book, lang, &root);
+	write_nav(&b, book, lang, &root, appendix);
 	rc |= add_doc(z, "nav.xhtml", &b);
 	rc |= zipw_add(z, "OEBPS/" CSS_HREF, css.data, css.len, true);
 	write_titlepage(&b, book, lang, title);
@@ -901,6 +925,11 @@ static int write_archive(struct zipw *z, const struct book *book,
 		xhtml_chapter_file(file, book->chapters[i]);
 		xhtml_chapter(&b, &env, book->chapters[i]);
 		rc |= add_doc(z, file, &b);
+	}
+	if (appendix && rc == 0) {
+		/* after the chapters: it links back only to ids they wrote */
+		xhtml_resources(&b, &env, RESOURCES_TITLE);
+		rc |= add_doc(z, RESOURCES_FILE, &b);
 	}
 	for (int i = 0; i < book->nimages && rc == 0; i++) {
 		if (!img[i].href)

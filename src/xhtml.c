@@ -472,7 +472,9 @@ struct render {
 enum {
 	F_TAG = 1,  /* a tag was opened and must be closed */
 	F_A = 2,    /* an <a> was opened */
-	F_NOTE = 4  /* a known-target note follows the text */
+	F_NOTE = 4, /* a known-target note follows the text */
+	F_SPAN = 8, /* a <span> holding a citation's id was opened */
+	F_REF = 16  /* a citation: its resource number follows */
 };
 
 static void push_flag(struct buf *stack, int f)
@@ -565,6 +567,84 @@ static void put_title_attr(struct render *r, const struct link *l)
 	}
 }
 
+/* The citation of the external link n, or NULL (no appendix, or a link
+ * that is not one of book->extrefs). */
+static const struct xhtml_ref *find_ref(const struct xhtml_env *env,
+					const struct inline_node *n)
+{
+	size_t count = env->resources_href && env->refs && env->nrefs > 0 ?
+			       (size_t)env->nrefs : 0;
+	size_t lo = 0, hi = count;
+	uintptr_t key = (uintptr_t)n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)env->refs[mid].node < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < count && env->refs[lo].node == n)
+		return &env->refs[lo];
+	return NULL;
+}
+
+/* Writes the citation's id attribute and records that it exists. */
+static void ref_id(struct render *r, const struct xhtml_ref *ref)
+{
+	buf_printf(r->b, " id=\"ref.%d.%d\"", ref->number, ref->k);
+	if (r->env->ref_written && ref->extref >= 0 &&
+	    ref->extref < r->env->book->nextrefs)
+		r->env->ref_written[ref->extref] = true;
+}
+
+/* An external link: <a> when it may be one, else its text in a <span>
+ * that holds its citation id (the appendix links back to it). */
+static int external_enter(struct render *r, const struct inline_node *n)
+{
+	struct buf *b = r->b;
+	const struct xhtml_ref *ref = find_ref(r->env, n);
+
+	if (r->link_depth == 0) {
+		size_t mark = b->len;
+		buf_puts(b, "<a class=\"ext\" href=\"");
+		if (xhtml_url(b, n->link->url)) {
+			buf_putc(b, '"');
+			if (ref)
+				ref_id(r, ref);
+			put_title_attr(r, n->link);
+			buf_putc(b, '>');
+			r->link_depth++;
+			return F_A | (ref ? F_REF : 0);
+		}
+		b->len = mark;
+		b->data[mark] = '\0';
+	}
+	if (!ref)
+		return 0;
+	buf_puts(b, "<span class=\"ext-text\"");
+	ref_id(r, ref);
+	buf_putc(b, '>');
+	return F_SPAN | F_REF;
+}
+
+/* After a citation: its resource number, linking to the entry. */
+static void ref_number(struct render *r, const struct inline_node *n)
+{
+	const struct xhtml_ref *ref = find_ref(r->env, n);
+
+	if (!ref || !r->env->resource_numbers)
+		return;
+	if (r->link_depth > 0) {
+		buf_printf(r->b, "<sup class=\"rref\">%d</sup>", ref->number);
+		return;
+	}
+	buf_puts(r->b, "<sup class=\"rref\"><a href=\"");
+	xhtml_escape_str(r->b, r->env->resources_href);
+	buf_printf(r->b, "#res.%d\" aria-label=\"Resource %d\">%d</a></sup>",
+		   ref->number, ref->number, ref->number);
+}
+
 /* Opens <a ...> for a link when it gets one; returns the exit flags. */
 static int link_enter(struct render *r, const struct inline_node *n)
 {
@@ -575,18 +655,11 @@ static int link_enter(struct render *r, const struct inline_node *n)
 		return 0;
 	if (l->kind == LINK_KNOWN)
 		return F_NOTE;
+	if (l->kind == LINK_EXTERNAL)
+		return external_enter(r, n);
 	if (r->link_depth > 0)
 		return 0; /* XHTML forbids <a> inside <a> */
-	if (l->kind == LINK_EXTERNAL) {
-		size_t mark = b->len;
-		buf_puts(b, "<a class=\"ext\" href=\"");
-		if (!xhtml_url(b, l->url)) {
-			b->len = mark;
-			b->data[mark] = '\0';
-			return 0;
-		}
-		buf_putc(b, '"');
-	} else if (l->kind == LINK_INTERNAL) {
+	if (l->kind == LINK_INTERNAL) {
 		size_t mark = b->len;
 		buf_puts(b, "<a href=\"");
 		if (!internal_href(r, l)) {
@@ -783,6 +856,10 @@ static void inline_exit(struct render *r, const struct inline_node *n)
 			buf_puts(b, "</a>");
 			r->link_depth--;
 		}
+		if (f & F_SPAN)
+			buf_puts(b, "</span>");
+		if (f & F_REF)
+			ref_number(r, n);
 		if ((f & F_NOTE) && n->link && n->link->note) {
 			buf_puts(b, " <span class=\"known-note\">(");
 			xhtml_escape_str(b, n->link->note);
@@ -1187,4 +1264,189 @@ void xhtml_chapter(struct buf *b, const struct xhtml_env *env,
 	free(r.fn_refs);
 	buf_free(&r.iflags);
 	buf_free(&r.bflags);
+}
+
+/* ---- The Resources appendix -------------------------------------------- */
+
+static int ref_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct xhtml_ref *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct xhtml_ref *)b)->node;
+	return x < y ? -1 : x > y;
+}
+
+struct xhtml_ref *xhtml_refs(const struct book *book, struct arena *a, int *n)
+{
+	size_t total = 0;
+	for (int i = 0; i < book->nresources; i++)
+		total += (size_t)book->resources[i].nrefs;
+	struct xhtml_ref *refs = arena_calloc(a, total + 1, sizeof *refs);
+	size_t m = 0;
+	for (int i = 0; i < book->nresources; i++) {
+		const struct resource *res = &book->resources[i];
+		for (int k = 0; k < res->nrefs; k++) {
+			int e = res->refs[k];
+			if (e < 0 || e >= book->nextrefs || !book->extrefs[e].node)
+				continue;
+			refs[m].node = book->extrefs[e].node;
+			refs[m].extref = e;
+			refs[m].number = res->number;
+			refs[m].k = k + 1;
+			m++;
+		}
+	}
+	qsort(refs, m, sizeof *refs, ref_cmp);
+	*n = (int)m;
+	return refs;
+}
+
+/* "1.2. Title" for a chapter, as the contents name it. */
+static void chapter_name(struct buf *b, const struct chapter *ch)
+{
+	if (ch->number && *ch->number) {
+		xhtml_label(b, ch->number, NULL);
+		buf_putc(b, ' ');
+	}
+	if (!xhtml_label(b, ch->title, NULL))
+		xhtml_label(b, ch->path, "Chapter");
+}
+
+/* The URL as text that may break after each '/' (not inside "//") and
+ * before '?', '#' and '&', where a reader would expect it to. */
+static void url_text(struct buf *b, const char *url)
+{
+	const char *p = url, *run = url;
+
+	for (; *p; p++) {
+		bool before = (*p == '?' || *p == '#' || *p == '&') && p > url;
+		bool after = *p == '/' && p[1] && p[1] != '/' && p > url && p[-1] != '/';
+		if (before) {
+			xhtml_escape(b, run, (size_t)(p - run));
+			buf_puts(b, "<wbr/>");
+			run = p;
+		}
+		if (after) {
+			xhtml_escape(b, run, (size_t)(p + 1 - run));
+			buf_puts(b, "<wbr/>");
+			run = p + 1;
+		}
+	}
+	xhtml_escape(b, run, (size_t)(p - run));
+}
+
+/* "Cited in": a link back to each citation whose id exists; several in
+ * one chapter are told apart by a count. */
+static void cited_in(struct buf *b, const struct xhtml_env *env,
+		     const struct resource *res)
+{
+	const struct book *book = env->book;
+	const struct chapter *prev = NULL;
+	int nth = 0, shown = 0;
+
+	for (int k = 0; k < res->nrefs; k++) {
+		int e = res->refs[k];
+		if (e < 0 || e >= book->nextrefs)
+			continue;
+		const struct extref *x = &book->extrefs[e];
+		const struct chapter *ch = x->chapter;
+		if (!ch || ch->index < 0 || ch->index >= book->nchapters)
+			continue;
+		nth = ch == prev ? nth + 1 : 1;
+		prev = ch;
+		buf_puts(b, shown++ ? ", " : "<p class=\"res-cited\">Cited in: ");
+		bool linked = env->ref_written && env->ref_written[e];
+		if (linked) {
+			char file[32];
+			xhtml_chapter_file(file, ch);
+			buf_printf(b, "<a role=\"doc-backlink\" href=\"%s#ref.%d.%d\">",
+				   file, res->number, k + 1);
+		}
+		chapter_name(b, ch);
+		if (x->in_resources && book->resources_section) {
+			buf_puts(b, " \xE2\x80\x93 ");
+			xhtml_label(b, book->resources_section->plain, "Resources");
+		}
+		if (nth > 1)
+			buf_printf(b, " (%d)", nth);
+		if (linked)
+			buf_puts(b, "</a>");
+	}
+	if (shown)
+		buf_puts(b, "</p>\n");
+}
+
+static void resource_entry(struct buf *b, const struct xhtml_env *env,
+			   const struct resource *res)
+{
+	bool titled = res->title && strcmp(res->title, res->url) != 0;
+
+	buf_printf(b, "<li class=\"resource\" id=\"res.%d\">\n"
+		      "<p class=\"res-title\"><span class=\"res-num\">%d.</span> ",
+		   res->number, res->number);
+	if (titled)
+		xhtml_label(b, res->title, "");
+	else
+		url_text(b, res->url);
+	buf_puts(b, "</p>\n<p class=\"res-url\">");
+	size_t mark = b->len;
+	buf_puts(b, "<a class=\"ext\" href=\"");
+	bool link = xhtml_url(b, res->url);
+	if (link) {
+		buf_puts(b, "\">");
+	} else {
+		/* not a URL a reader may follow: shown, not linked */
+		b->len = mark;
+		b->data[mark] = '\0';
+	}
+	url_text(b, res->url);
+	buf_puts(b, link ? "</a></p>\n" : "</p>\n");
+	if (res->description && *res->description) {
+		buf_puts(b, "<p class=\"res-desc\">");
+		xhtml_label(b, res->description, "");
+		buf_puts(b, "</p>\n");
+	}
+	cited_in(b, env, res);
+	buf_puts(b, "</li>\n");
+}
+
+void xhtml_resources(struct buf *b, const struct xhtml_env *env,
+		     const char *title)
+{
+	const struct book *book = env->book;
+	int group = 0;
+
+	xhtml_begin(b, env->lang, title, env->css_href);
+	buf_puts(b, "<section class=\"resources\" epub:type=\"appendix\" "
+		    "role=\"doc-appendix\" aria-labelledby=\"resources\">\n"
+		    "<h1 id=\"resources\">");
+	xhtml_label(b, title, "Resources");
+	buf_puts(b, "</h1>\n<p class=\"res-intro\">Every web address this book "
+		    "links to, numbered as in the text. Each entry links to the "
+		    "resource and back to the places that cite it.</p>\n");
+	for (int i = 0; i < book->nresources; i++) {
+		const struct resource *res = &book->resources[i];
+		const struct resource *prev = i > 0 ? &book->resources[i - 1] : NULL;
+		bool opens = !prev || prev->author_listed != res->author_listed ||
+			     (!res->author_listed && prev->chapter != res->chapter);
+		if (opens) {
+			if (prev)
+				buf_puts(b, "</ol>\n</section>\n");
+			group++;
+			buf_printf(b, "<section class=\"res-group\" aria-labelledby=\"group.%d\">\n"
+				      "<h2 id=\"group.%d\">", group, group);
+			if (res->author_listed)
+				buf_puts(b, "Listed by the author");
+			else if (res->chapter)
+				chapter_name(b, res->chapter);
+			else
+				buf_puts(b, "Other");
+			buf_printf(b, "</h2>\n<ol class=\"resources\" start=\"%d\">\n",
+				   res->number);
+		}
+		resource_entry(b, env, res);
+	}
+	if (book->nresources > 0)
+		buf_puts(b, "</ol>\n</section>\n");
+	buf_puts(b, "</section>\n");
+	xhtml_end(b);
 }

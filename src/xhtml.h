@@ -23,6 +23,16 @@
 #include "arena.h"
 #include "model.h"
 
+/* One citation of an external link (one of book->extrefs) as the chapter
+ * writer needs it: the appendix entry it belongs to and its place among
+ * that entry's citations.  Its XML id is "ref.NUMBER.K". */
+struct xhtml_ref {
+	const struct inline_node *node; /* the INL_LINK (extref->node) */
+	int extref;                     /* index into book->extrefs */
+	int number;                     /* the resource's number (1-based) */
+	int k;                          /* 1-based among the resource's refs */
+};
+
 /* What the chapter writer needs to know about the rest of the EPUB. */
 struct xhtml_env {
 	const struct book *book;
@@ -33,6 +43,18 @@ struct xhtml_env {
 	 * then rendered as its alt text). */
 	const char *const *image_href;
 	int nimage_href;
+
+	/* The Resources appendix, or resources_href NULL when the book has
+	 * none.  Every citing external link then gets the id of its
+	 * xhtml_ref and, with resource_numbers, a superscript number linking
+	 * to its entry ("resources_href#res.NUMBER").  refs come from
+	 * xhtml_refs(); ref_written[extref] is set when the citation's id was
+	 * written (the appendix links back only to those). */
+	const char *resources_href;
+	bool resource_numbers;
+	const struct xhtml_ref *refs;
+	int nrefs;
+	bool *ref_written;
 };
 
 /* Appends s[0..len) escaped for XML text and double-quoted attribute
@@ -75,6 +97,19 @@ void xhtml_end(struct buf *b);
 /* Appends the whole XHTML document for chapter ch. */
 void xhtml_chapter(struct buf *b, const struct xhtml_env *env,
 		   const struct chapter *ch);
+
+/* Every citation of book->resources, in the order xhtml_chapter() looks
+ * them up (by node address).  Allocated in a; *n gets the count. */
+struct xhtml_ref *xhtml_refs(const struct book *book, struct arena *a, int *n);
+
+/* Appends the Resources appendix: every entry of book->resources, in
+ * groups ("Listed by the author", then one per chapter that first cites
+ * its entries), each with its number (id "res.NUMBER"), title, full URL
+ * as a link that may break after '/', the author's description, and
+ * links back to every citation whose id the chapters wrote.  Call after
+ * the chapters (env->ref_written). */
+void xhtml_resources(struct buf *b, const struct xhtml_env *env,
+		     const char *title);
 
 /* Appends the plain text of an inline list (alt text, labels): text and
  * code as they are, breaks as spaces, markup dropped.  Not escaped. */

@@ -265,7 +265,8 @@ static const char *render(const struct book *book, const struct chapter *ch,
 			  const char *const *hrefs, int nhrefs)
 {
 	static struct buf b;
-	struct xhtml_env env = {book, "en", "css/epub.css", hrefs, nhrefs};
+	struct xhtml_env env = {.book = book, .lang = "en", .css_href = "css/epub.css",
+				.image_href = hrefs, .nimage_href = nhrefs};
 	buf_reset(&b);
 	xhtml_chapter(&b, &env, ch);
 	return b.data ? b.data : "";
@@ -573,6 +574,104 @@ static void test_deep(void)
 	CHECK("deep: text kept", strstr(x, "bottom") != NULL);
 }
 
+/* The Resources appendix and the citations in a chapter: ids on the
+ * links, numbers leading to the entries, back links only to ids that
+ * were written, URLs that may break. */
+static void test_resources(void)
+{
+	struct book book;
+	struct chapter ch;
+	struct chapter *chs[1] = {&ch};
+	char why[160] = "";
+
+	memset(&book, 0, sizeof book);
+	memset(&ch, 0, sizeof ch);
+	ch.title = "Links";
+	ch.path = "index.md";
+	book.chapters = chs;
+	book.nchapters = 1;
+
+	/* three citations of two URLs; the third is refused as a link */
+	struct inline_node *l1 = link_node(lnk(LINK_EXTERNAL, "https://e.org/a/b?x=1&y=2"), "first");
+	struct inline_node *l2 = link_node(lnk(LINK_EXTERNAL, "https://e.org/a/b?x=1&y=2"), "again");
+	struct inline_node *l3 = link_node(lnk(LINK_EXTERNAL, "https://../"), "refused");
+	struct inline_node *v[] = {l1, inl(INL_TEXT, " and "), l2, inl(INL_TEXT, " and "), l3};
+	struct block *p = para(chain(v, 5));
+	ch.blocks = p;
+
+	struct extref ex[3];
+	memset(ex, 0, sizeof ex);
+	struct inline_node *nodes[3] = {l1, l2, l3};
+	for (int i = 0; i < 3; i++) {
+		ex[i].url = nodes[i]->link->url;
+		ex[i].chapter = &ch;
+		ex[i].node = nodes[i];
+		ex[i].owner = p;
+		ex[i].distinct = i < 2 ? 0 : 1;
+	}
+	int refs0[2] = {0, 1}, refs1[1] = {2};
+	struct resource res[2];
+	memset(res, 0, sizeof res);
+	res[0] = (struct resource){.number = 1, .url = ex[0].url, .title = "First <site>",
+				   .description = "The author's words", .author_listed = true,
+				   .chapter = &ch, .refs = refs0, .nrefs = 2};
+	res[1] = (struct resource){.number = 2, .url = ex[2].url, .title = ex[2].url,
+				   .chapter = &ch, .refs = refs1, .nrefs = 1};
+	book.extrefs = ex;
+	book.nextrefs = 3;
+	book.resources = res;
+	book.nresources = 2;
+
+	int nrefs = 0;
+	struct xhtml_ref *refs = xhtml_refs(&book, &A, &nrefs);
+	bool written[3] = {false, false, false};
+	struct xhtml_env env = {.book = &book, .lang = "en", .css_href = "css/epub.css",
+				.resources_href = "resources.xhtml", .resource_numbers = true,
+				.refs = refs, .nrefs = nrefs, .ref_written = written};
+	struct buf b = BUF_INIT;
+	xhtml_chapter(&b, &env, &ch);
+	const char *x = b.data;
+	CHECK("resources: chapter well-formed", well_formed(x, why, sizeof why));
+	CHECK("resources: citation id on the link, number after it",
+	      strstr(x, "<a class=\"ext\" href=\"https://e.org/a/b?x=1&amp;y=2\" id=\"ref.1.1\">first</a>"
+			"<sup class=\"rref\"><a href=\"resources.xhtml#res.1\" aria-label=\"Resource 1\">1</a></sup>") != NULL);
+	CHECK("resources: second citation of the same URL", strstr(x, "id=\"ref.1.2\">again</a>") != NULL);
+	CHECK("resources: refused URL keeps its id on a span",
+	      strstr(x, "<span class=\"ext-text\" id=\"ref.2.1\">refused</span><sup class=\"rref\">"
+			"<a href=\"resources.xhtml#res.2\"") != NULL && strstr(x, "href=\"https://..") == NULL);
+	CHECK("resources: written ids recorded", written[0] && written[1] && written[2]);
+
+	/* the appendix: the second citation's id is taken as never written */
+	written[1] = false;
+	buf_reset(&b);
+	xhtml_resources(&b, &env, "Resources");
+	x = b.data;
+	int wf = well_formed(x, why, sizeof why);
+	if (!wf)
+		printf("# %s\n", why);
+	CHECK("resources: appendix well-formed", wf);
+	CHECK("resources: appendix is an appendix section",
+	      strstr(x, "<section class=\"resources\" epub:type=\"appendix\" role=\"doc-appendix\"") != NULL);
+	CHECK("resources: author's group first",
+	      strstr(x, "<h2 id=\"group.1\">Listed by the author</h2>\n<ol class=\"resources\" start=\"1\">") != NULL);
+	CHECK("resources: second group named by its chapter",
+	      strstr(x, "<h2 id=\"group.2\">Links</h2>\n<ol class=\"resources\" start=\"2\">") != NULL);
+	CHECK("resources: entry number, id and escaped title",
+	      strstr(x, "<li class=\"resource\" id=\"res.1\">\n<p class=\"res-title\"><span class=\"res-num\">1.</span> "
+			"First &lt;site&gt;</p>") != NULL);
+	CHECK("resources: full URL linked, breakable after '/' and before '?' and '&'",
+	      strstr(x, "<a class=\"ext\" href=\"https://e.org/a/b?x=1&amp;y=2\">https://e.org/<wbr/>a/<wbr/>b"
+			"<wbr/>?x=1<wbr/>&amp;y=2</a>") != NULL);
+	CHECK("resources: description", strstr(x, "<p class=\"res-desc\">The author's words</p>") != NULL);
+	CHECK("resources: back link to a written id",
+	      strstr(x, "Cited in: <a role=\"doc-backlink\" href=\"chapter001.xhtml#ref.1.1\">Links</a>") != NULL);
+	CHECK("resources: no back link to an id never written",
+	      strstr(x, "#ref.1.2") == NULL && strstr(x, ", Links (2)</p>") != NULL);
+	CHECK("resources: a URL that may not be a link is shown, not linked",
+	      strstr(x, "<p class=\"res-url\">https://../</p>") != NULL);
+	buf_free(&b);
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -680,6 +779,7 @@ int main(void)
 	test_chapter();
 	test_raw_html();
 	test_deep();
+	test_resources();
 	test_epub_write();
 	arena_free(&A);
 	UNIT_END();
