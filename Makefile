@@ -65,8 +65,8 @@ install: $(BUILD)/folio
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/fonts \
 		$(DESTDIR)$(PREFIX)/share/folio/styles $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
-	install -m 644 fonts/* $(DESTDIR)$(PREFIX)/share/folio/fonts/
-	install -m 644 styles/* $(DESTDIR)$(PREFIX)/share/folio/styles/
+	install -m 644 fonts/*.ttf fonts/LICENSE* fonts/README $(DESTDIR)$(PREFIX)/share/folio/fonts/
+	install -m 644 styles/*.ini styles/*.css $(DESTDIR)$(PREFIX)/share/folio/styles/
 	install -m 644 src/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 uninstall:
