@@ -218,6 +218,8 @@ psafe "whole book" "$pdf"
 # output folder is opened: every open() of a whole build, read from strace.
 if command -v strace >/dev/null && strace -f -qq -e trace=none true 2>/dev/null; then
 	rm -rf "$T/sec"
+	# (LeakSanitizer cannot run under ptrace: off for this one run.)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	strace -f -qq -e trace=open,openat,openat2,creat,execve,execveat -o "$T/trace" \
 		"$F" build "$B" -o "$T/sec" -q >/dev/null 2>&1
 	real_b=$(cd "$B" && pwd -P)

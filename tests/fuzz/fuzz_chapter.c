@@ -1,7 +1,7 @@
 /*
  * fuzz_chapter.c - arbitrary bytes through folio's whole pipeline, as
  * `folio build` runs it: book_load -> resolve -> resources_collect ->
- * pdf_write and epub_write.
+ * pdf_write, pdf_paginate and epub_write (with the print pagination).
  *
  * The input becomes a small book in a private temporary folder.  Plain
  * input is the root page, index.md, beside fixed neighbours to link to
@@ -26,6 +26,7 @@
 #include "epub.h"
 #include "model.h"
 #include "options.h"
+#include "pagination.h"
 #include "pdf.h"
 #include "resolve.h"
 #include "resources.h"
@@ -233,9 +234,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opts.data_dir = data_dir && *data_dir ? data_dir : ".";
 		opts.style_file = style_path;
 		opts.source_date = 946684800LL;
-		int pages = 0;
-		pdf_write(book, &opts, pdf, &pages);
-		epub_write(book, &opts, epub);
+		int npages = 0;
+		pdf_write(book, &opts, pdf, &npages);
+		struct pagination pages = {0};
+		bool paged = pdf_paginate(book, &opts, &pages) == 0;
+		epub_write(book, &opts, paged ? &pages : NULL, epub);
+		pagination_free(&pages);
 	}
 	if (getenv("FUZZ_VERBOSE"))
 		diag_print(&diags, stderr);
