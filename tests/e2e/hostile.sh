@@ -106,6 +106,11 @@ if [ $rc = 0 ] && [ -s "$pdf" ] && [ -s "$epub" ]; then
 else
 	no "whole book build" "status $rc: $(grep -v warning: "$T/build.err" | tail -3)"
 fi
+# folio.ini's identifier is ../../hostile-book: the files are named after
+# it, inside the output folder.
+[ ! -e "$T/hostile-book.pdf" ] && [ ! -e "$T/full/hostile-book.pdf" ] && [ -s "$pdf" ] &&
+	ok "identifier ../../hostile-book names files inside the output folder" ||
+	no "identifier climbing out" "$(ls "$T" "$T/out" | head)"
 grep -q "runtime error\|AddressSanitizer\|Segmentation" "$T/build.err" &&
 	no "whole book build" "sanitizer or crash output: $(grep -m1 'runtime error\|Sanitizer' "$T/build.err")"
 

@@ -523,9 +523,15 @@ def write(out):
                     f.write(content)
     with open(os.path.join(book, "index.md"), "w") as f:
         f.write("\n".join(index) + "\n")
-    with open(os.path.join(book, "folio.ini"), "w") as f:
-        f.write("[book]\ntitle = A Hostile Book\nauthors = Folio Tests\nlanguage = en\n"
-                "identifier = hostile-book\ndate = 2024-02-29\n")
+    # Metadata is hostile too: markup, invalid UTF-8, controls, and an
+    # identifier (it names the output files) that climbs out of the
+    # output folder.
+    with open(os.path.join(book, "folio.ini"), "wb") as f:
+        f.write(b"[book]\ntitle = A Hostile Book <&> \"\xff\" ]]> \x01\xef\xbf\xbf\n"
+                b"authors = Folio Tests, <script>alert(1)</script>, \xc3\n"
+                b"language = en\nidentifier = ../../hostile-book\ndate = 2024-02-29\n"
+                b"description = ]]></dc:description><script>alert(1)</script>\n"
+                b"keywords = a, b, c\x1b[31m\n")
     with open(os.path.join(out, "expect.tsv"), "w") as f:
         f.write("\n".join(expect) + "\n")
     with open(os.path.join(out, "cases.txt"), "w") as f:
