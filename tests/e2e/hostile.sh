@@ -245,6 +245,15 @@ if command -v strace >/dev/null && strace -f -qq -e trace=none true 2>/dev/null;
 	done | sort -u | head -5)
 	[ -z "$outside" ] && ok "a whole build opens nothing outside the book, the data folder and the output folder" ||
 		no "files opened outside the book" "$(echo $outside)"
+	# and everything opened for writing is in the output folder
+	written=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|creat\(' "$T/trace" |
+		sed -n 's/^[0-9]* *[a-z0-9]*([^"]*"\([^"]*\)".*/\1/p' | sort -u |
+		while read -r p; do
+			case "$p" in /*) ;; *) p="$(pwd -P)/$p" ;; esac
+			case "$p" in "$real_o"/* | "$T/sec"/* | "$top"/build/asan/log/*) ;; *) echo "$p" ;; esac
+		done | head -5)
+	[ -z "$written" ] && ok "a whole build writes only inside the output folder" ||
+		no "files written outside the output folder" "$(echo $written)"
 	grep -q -E '"/etc/(passwd|shadow|hostname)"|/usr/share/pixmaps' "$T/trace" &&
 		no "symlink and ../ targets" "opened: $(grep -m2 -o -E '"/(etc|usr/share/pixmaps)/[^"]*"' "$T/trace")" ||
 		ok "no link, image or symlink target outside the book is even tried"
