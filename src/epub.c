@@ -562,10 +562,196 @@ static void nav_list(struct buf *b, const struct toc *first, int depth)
 	buf_printf(b, "%*s</ol>\n", depth * 2, "");
 }
 
+/* ---- Print page numbers -------------------------------------------------- */
+
+static bool chapter_of_book(const struct book *book, const struct chapter *ch)
+{
+	return ch && ch->index >= 0 && ch->index < book->nchapters &&
+	       book->chapters[ch->index] == ch;
+}
+
+/* "page." and the label's letters and digits (any other byte as "_XX"),
+ * with the page's number after it should two labels make one id. */
+static const char *page_id(struct arena *a, const struct xhtml_pagebreak *done,
+			   int ndone, const char *label, int page)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "page.");
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++) {
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z'))
+			buf_putc(&b, *p);
+		else
+			buf_printf(&b, "_%02x", *p);
+	}
+	for (int i = 0; i < ndone; i++)
+		if (strcmp(done[i].id, b.data) == 0) {
+			buf_printf(&b, ".p%d", page + 1);
+			break;
+		}
+	const char *id = buf_to_arena(&b, a);
+	buf_free(&b);
+	return id;
+}
+
+/*
+ * One marker per printed page, placed where the page's text begins:
+ * - a page that opens on text of a chapter: before that word;
+ * - a page that opens on no text (a figure, a rule, a blank verso):
+ *   together with the next page that does, when that is in the same
+ *   chapter; else where its chapter's text ends;
+ * - front matter: the first page (the title page) at the start of the
+ *   title page, the others (the contents) at the start of nav.xhtml;
+ * - pages of no chapter after the last text (the print Resources
+ *   appendix): in the appendix, before entry mark->word (0: its start),
+ *   or at the end of the last chapter when the EPUB has no appendix.
+ */
+static struct xhtml_pagebreak *page_breaks(const struct book *book,
+					   const struct pagination *pages,
+					   bool appendix, struct arena *a,
+					   int *count)
+{
+	int n = pages && pages->marks ? pages->nmarks : 0;
+	struct xhtml_pagebreak *v = arena_calloc(a, (size_t)n + 1, sizeof *v);
+	bool title_seen = false;
+
+	for (int i = 0; i < n; i++) {
+		const struct page_mark *m = &pages->marks[i];
+		struct xhtml_pagebreak *pb = &v[i];
+		size_t len = strnlen(m->label, sizeof m->label);
+
+		pb->label = len ? arena_strndup(a, m->label, len) :
+				  arena_printf(a, "%d", m->page + 1);
+		pb->id = page_id(a, v, i, pb->label, m->page);
+		if (m->front) {
+			pb->place = title_seen ? PB_NAV : PB_TITLEPAGE;
+			title_seen = true;
+			continue;
+		}
+		const struct chapter *ch = chapter_of_book(book, m->chapter) ?
+						   m->chapter : NULL;
+		pb->place = PB_CHAPTER;
+		if (ch && m->block) {
+			pb->chapter = ch;
+			pb->block = m->block;
+			pb->word = m->word;
+			continue;
+		}
+		const struct page_mark *next = NULL;
+		for (int j = i + 1; j < n && !next; j++)
+			if (!pages->marks[j].front && pages->marks[j].block &&
+			    chapter_of_book(book, pages->marks[j].chapter))
+				next = &pages->marks[j];
+		if (next && (!ch || next->chapter == ch)) {
+			pb->chapter = next->chapter;
+			pb->block = next->block;
+			pb->word = next->word;
+		} else if (ch) {
+			pb->chapter = ch;
+		} else if (appendix) {
+			pb->place = PB_APPENDIX;
+			pb->word = m->word;
+		} else if (book->nchapters > 0) {
+			pb->chapter = book->chapters[book->nchapters - 1];
+		} else {
+			pb->place = PB_NAV;
+		}
+	}
+	*count = n;
+	return v;
+}
+
+/* The document a marker is in, relative to OEBPS/. */
+static void pagebreak_file(const struct xhtml_pagebreak *pb, char out[32])
+{
+	switch (pb->place) {
+	case PB_CHAPTER:
+		xhtml_chapter_file(out, pb->chapter);
+		return;
+	case PB_TITLEPAGE:
+		snprintf(out, 32, "titlepage.xhtml");
+		return;
+	case PB_NAV:
+		snprintf(out, 32, "nav.xhtml");
+		return;
+	case PB_APPENDIX:
+		snprintf(out, 32, RESOURCES_FILE);
+		return;
+	}
+	snprintf(out, 32, "nav.xhtml");
+}
+
+/* The page-list nav: every printed page, in order. */
+static void nav_pages(struct buf *b, const struct xhtml_env *env)
+{
+	if (env->nbreaks == 0)
+		return;
+	buf_puts(b, "<nav epub:type=\"page-list\" id=\"page-list\" role=\"doc-pagelist\" "
+		    "hidden=\"hidden\">\n<h2>Pages</h2>\n<ol>\n");
+	for (int i = 0; i < env->nbreaks; i++) {
+		const struct xhtml_pagebreak *pb = &env->breaks[i];
+		char file[32];
+		pagebreak_file(pb, file);
+		buf_printf(b, " <li><a href=\"%s#", file);
+		xhtml_escape_str(b, pb->id);
+		buf_puts(b, "\">");
+		xhtml_label(b, pb->label, "?");
+		buf_puts(b, "</a></li>\n");
+	}
+	buf_puts(b, "</ol>\n</nav>\n");
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* The NCX pageList; *max gets the highest page number. */
+static void ncx_pages(struct buf *b, const struct xhtml_env *env, int *max)
+{
+	*max = 0;
+	if (env->nbreaks == 0)
+		return;
+	buf_puts(b, "<pageList>\n  <navLabel><text>Pages</text></navLabel>\n");
+	for (int i = 0; i < env->nbreaks; i++) {
+		const struct xhtml_pagebreak *pb = &env->breaks[i];
+		bool front = pb->place == PB_TITLEPAGE || pb->place == PB_NAV;
+		char file[32];
+		pagebreak_file(pb, file);
+		buf_printf(b, "  <pageTarget id=\"pt%d\" type=\"%s\"", i + 1,
+			   front ? "front" : "normal");
+		/* value: the page's number, when it is one and no other page
+		 * of its type has it (the NCX wants them unique) */
+		bool unique = all_digits(pb->label);
+		for (int j = 0; j < i && unique; j++)
+			if (strcmp(env->breaks[j].label, pb->label) == 0)
+				unique = false;
+		if (unique && strlen(pb->label) < 9) {
+			buf_printf(b, " value=\"%s\"", pb->label);
+			if (atoi(pb->label) > *max)
+				*max = atoi(pb->label);
+		}
+		buf_puts(b, "><navLabel><text>");
+		xhtml_label(b, pb->label, "?");
+		buf_printf(b, "</text></navLabel><content src=\"%s#", file);
+		xhtml_escape_str(b, pb->id);
+		buf_puts(b, "\"/></pageTarget>\n");
+	}
+	buf_puts(b, "</pageList>\n");
+}
+
+/* ---- Contents and landmarks ---------------------------------------------- */
+
 static void write_nav(struct buf *b, const struct book *book, const char *lang,
-		      const struct toc *root, bool appendix)
+		      const struct toc *root, const struct xhtml_env *env)
 {
 	xhtml_begin(b, lang, "Contents", CSS_HREF);
+	xhtml_pagebreaks_at(b, env, PB_NAV);
 	buf_puts(b, "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n"
 		    "<h1>Contents</h1>\n");
 	if (toc_has_shown(root)) {
@@ -587,10 +773,11 @@ static void write_nav(struct buf *b, const struct book *book, const char *lang,
 		buf_printf(b, " <li><a epub:type=\"bodymatter\" href=\"%s\">Start of content</a></li>\n",
 			   file);
 	}
-	if (appendix)
+	if (env->resources_href)
 		buf_puts(b, " <li><a epub:type=\"backmatter\" href=\"" RESOURCES_FILE "\">"
 			    RESOURCES_TITLE "</a></li>\n");
 	buf_puts(b, "</ol>\n</nav>\n");
+	nav_pages(b, env);
 	xhtml_end(b);
 }
 
@@ -625,11 +812,13 @@ static void ncx_points(struct buf *b, const struct toc *first, int depth,
 }
 
 static void write_ncx(struct buf *b, const struct book *book, const char *lang,
-		      const char *uuid, const char *title, const struct toc *root)
+		      const char *uuid, const char *title, const struct toc *root,
+		      const struct xhtml_env *env)
 {
-	struct buf points = BUF_INIT;
-	int order = 0, maxdepth = 1;
+	struct buf points = BUF_INIT, pagelist = BUF_INIT;
+	int order = 0, maxdepth = 1, maxpage = 0;
 
+	ncx_pages(&pagelist, env, &maxpage);
 	ncx_points(&points, root->first, 0, &order, &maxdepth);
 	if (order == 0) {
 		buf_puts(&points, "  <navPoint id=\"np1\" playOrder=\"1\"><navLabel><text>");
@@ -642,15 +831,18 @@ static void write_ncx(struct buf *b, const struct book *book, const char *lang,
 	buf_printf(b, "\">\n<head>\n"
 		      "  <meta name=\"dtb:uid\" content=\"%s\"/>\n"
 		      "  <meta name=\"dtb:depth\" content=\"%d\"/>\n"
-		      "  <meta name=\"dtb:totalPageCount\" content=\"0\"/>\n"
-		      "  <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n"
+		      "  <meta name=\"dtb:totalPageCount\" content=\"%d\"/>\n"
+		      "  <meta name=\"dtb:maxPageNumber\" content=\"%d\"/>\n"
 		      "</head>\n<docTitle><text>",
-		   uuid, maxdepth);
+		   uuid, maxdepth, env->nbreaks, maxpage);
 	xhtml_label(b, title, "Untitled");
 	buf_puts(b, "</text></docTitle>\n<navMap>\n");
 	buf_put(b, points.data ? points.data : "", points.len);
-	buf_puts(b, "</navMap>\n</ncx>\n");
+	buf_puts(b, "</navMap>\n");
+	buf_put(b, pagelist.data ? pagelist.data : "", pagelist.len);
+	buf_puts(b, "</ncx>\n");
 	buf_free(&points);
+	buf_free(&pagelist);
 }
 
 /* ---- Package document and title page ------------------------------------ */
@@ -666,7 +858,7 @@ static void write_opf(struct buf *b, const struct book *book,
 		      const struct build_opts *opts, const char *lang,
 		      const char *uuid, const char *title,
 		      const struct epub_res *css, const struct epub_res *img,
-		      bool appendix)
+		      const struct xhtml_env *env, const char *print_uuid)
 {
 	const struct metadata *m = &book->meta;
 	char modified[21];
@@ -741,6 +933,17 @@ static void write_opf(struct buf *b, const struct book *book,
 				p++;
 		}
 	}
+	bool paged = env->nbreaks > 0;
+	if (paged) {
+		/* the print edition the page numbers come from: the PDF.  (EPUB
+		 * Accessibility 1.1 prefers a11y:pageBreakSource, which
+		 * EPUBCheck 4 rejects as undefined; dc:source with source-of
+		 * is the EPUB 3.2 way and still valid.) */
+		buf_printf(b, "    <dc:source id=\"print-source\">%s</dc:source>\n"
+			      "    <meta refines=\"#print-source\" property=\"source-of\">"
+			      "pagination</meta>\n",
+			   print_uuid);
+	}
 	opf_meta(b, "dcterms:modified", modified);
 
 	/* accessibility (schema.org, as EPUB Accessibility 1.0 asks) */
@@ -756,16 +959,27 @@ static void write_opf(struct buf *b, const struct book *book,
 	opf_meta(b, "schema:accessibilityFeature", "displayTransformability");
 	if (images)
 		opf_meta(b, "schema:accessibilityFeature", "alternativeText");
+	if (paged) {
+		/* printPageNumbers is the older name of pageBreakMarkers */
+		opf_meta(b, "schema:accessibilityFeature", "pageBreakMarkers");
+		opf_meta(b, "schema:accessibilityFeature", "pageNavigation");
+		opf_meta(b, "schema:accessibilityFeature", "printPageNumbers");
+	}
 	opf_meta(b, "schema:accessibilityHazard", "none");
-	opf_meta(b, "schema:accessibilitySummary",
-		 images ?
-		 "Reflowable text in reading order with a navigable table of "
-		 "contents and structured headings. Images carry the alternative "
-		 "text their authors wrote. Code is real text, not pictures. No "
-		 "known hazards." :
-		 "Reflowable text in reading order with a navigable table of "
-		 "contents and structured headings. Code is real text, not "
-		 "pictures. There are no images. No known hazards.");
+	struct buf summary = BUF_INIT;
+	buf_puts(&summary, "Reflowable text in reading order with a navigable table of "
+			   "contents and structured headings.");
+	if (images)
+		buf_puts(&summary, " Images carry the alternative text their authors wrote.");
+	buf_puts(&summary, " Code is real text, not pictures.");
+	if (!images)
+		buf_puts(&summary, " There are no images.");
+	if (paged)
+		buf_puts(&summary, " Page-break markers and a page list give the page "
+				   "numbers of the PDF edition made from the same source.");
+	buf_puts(&summary, " No known hazards.");
+	opf_meta(b, "schema:accessibilitySummary", summary.data);
+	buf_free(&summary);
 	buf_puts(b, "  </metadata>\n  <manifest>\n"
 		    "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
 		    "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n");
@@ -778,7 +992,7 @@ static void write_opf(struct buf *b, const struct book *book,
 		buf_printf(b, "    <item id=\"ch%03d\" href=\"%s\" media-type=\"application/xhtml+xml\"/>\n",
 			   i + 1, file);
 	}
-	if (appendix)
+	if (env->resources_href)
 		buf_puts(b, "    <item id=\"resources\" href=\"" RESOURCES_FILE "\" "
 			    "media-type=\"application/xhtml+xml\"/>\n");
 	for (int i = 0; i < book->nimages; i++)
@@ -790,17 +1004,19 @@ static void write_opf(struct buf *b, const struct book *book,
 		    "    <itemref idref=\"nav\"/>\n");
 	for (int i = 0; i < book->nchapters; i++)
 		buf_printf(b, "    <itemref idref=\"ch%03d\"/>\n", i + 1);
-	if (appendix)
+	if (env->resources_href)
 		buf_puts(b, "    <itemref idref=\"resources\"/>\n");
 	buf_puts(b, "  </spine>\n</package>\n");
 }
 
 static void write_titlepage(struct buf *b, const struct book *book,
-			    const char *lang, const char *title)
+			    const char *lang, const char *title,
+			    const struct xhtml_env *env)
 {
 	const struct metadata *m = &book->meta;
 
 	xhtml_begin(b, lang, title, CSS_HREF);
+	xhtml_pagebreaks_at(b, env, PB_TITLEPAGE);
 	buf_puts(b, "<section class=\"titlepage\" epub:type=\"titlepage\">\n"
 		    "<h1 class=\"title\">");
 	xhtml_label(b, title, "Untitled");
@@ -859,7 +1075,8 @@ static int add_doc(struct zipw *z, const char *name, struct buf *b)
 }
 
 static int write_archive(struct zipw *z, const struct book *book,
-			 const struct build_opts *opts, struct arena *a)
+			 const struct build_opts *opts,
+			 const struct pagination *pages, struct arena *a)
 {
 	const char *lang = book->meta.language;
 	const char *title = book->meta.title;
@@ -867,7 +1084,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	struct epub_res *img = NULL;
 	struct toc root = {0};
 	struct buf b = BUF_INIT;
-	char uuid[46];
+	char uuid[46], print_uuid[46];
 	int rc = 0;
 
 	if (!lang_ok(lang)) {
@@ -878,7 +1095,11 @@ static int write_archive(struct zipw *z, const struct book *book,
 	}
 	if (!title || !*title)
 		title = book->nchapters > 0 ? chapter_label(book->chapters[0]) : "Untitled";
-	book_uuid(book->meta.identifier ? book->meta.identifier : title, uuid);
+	const char *ident = book->meta.identifier ? book->meta.identifier : title;
+	book_uuid(ident, uuid);
+	/* the PDF edition's identifier: the same derivation from the
+	 * identifier followed by ".pdf" */
+	book_uuid(arena_printf(a, "%s.pdf", ident), print_uuid);
 
 	load_css(book, opts, a, &css);
 	img = calloc((size_t)book->nimages + 1, sizeof *img);
@@ -898,8 +1119,8 @@ static int write_archive(struct zipw *z, const struct book *book,
 	const char **hrefs = arena_calloc(a, (size_t)book->nimages + 1, sizeof *hrefs);
 	for (int i = 0; i < book->nimages; i++)
 		hrefs[i] = img[i].href;
-	struct xhtml_env env = {book, lang, CSS_HREF, hrefs, book->nimages,
-				NULL, false, NULL, 0, NULL};
+	struct xhtml_env env = {.book = book, .lang = lang, .css_href = CSS_HREF,
+				.image_href = hrefs, .nimage_href = book->nimages};
 	if (appendix) {
 		env.resources_href = RESOURCES_FILE;
 		env.resource_numbers = true;
@@ -907,18 +1128,19 @@ static int write_archive(struct zipw *z, const struct book *book,
 		env.ref_written = arena_calloc(a, (size_t)book->nextrefs + 1,
 					       sizeof *env.ref_written);
 	}
+	env.breaks = page_breaks(book, pages, appendix, a, &env.nbreaks);
 
 	rc |= zipw_add(z, "mimetype", "application/epub+zip", 20, false);
 	rc |= zipw_add(z, "META-INF/container.xml", container_xml,
 		       sizeof container_xml - 1, true);
-	write_opf(&b, book, opts, lang, uuid, title, &css, img, appendix);
+	write_opf(&b, book, opts, lang, uuid, title, &css, img, &env, print_uuid);
 	rc |= add_doc(z, "content.opf", &b);
-	write_ncx(&b, book, lang, uuid, title, &root);
+	write_ncx(&b, book, lang, uuid, title, &root, &env);
 	rc |= add_doc(z, "toc.ncx", &b);
-	write_nav(&b, book, lang, &root, appendix);
+	write_nav(&b, book, lang, &root, &env);
 	rc |= add_doc(z, "nav.xhtml", &b);
 	rc |= zipw_add(z, "OEBPS/" CSS_HREF, css.data, css.len, true);
-	write_titlepage(&b, book, lang, title);
+	write_titlepage(&b, book, lang, title, &env);
 	rc |= add_doc(z, "titlepage.xhtml", &b);
 	for (int i = 0; i < book->nchapters && rc == 0; i++) {
 		char file[32];
@@ -950,7 +1172,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 }
 
 int epub_write(const struct book *book, const struct build_opts *opts,
-	       const char *path)
+	       const struct pagination *pages, const char *path)
 {
 	struct arena a;
 	struct zipw *z = NULL;
@@ -978,7 +1200,7 @@ int epub_write(const struct book *book, const struct build_opts *opts,
 		goto out_unlink;
 	}
 	errno = 0;
-	int wrc = write_archive(z, book, opts, &a);
+	int wrc = write_archive(z, book, opts, pages, &a);
 	if (wrc != 0)
 		err = errno ? errno : EIO;
 	if (zipw_close(z) != 0 && !err)

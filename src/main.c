@@ -11,6 +11,7 @@
 #include "manifest.h"
 #include "model.h"
 #include "options.h"
+#include "pagination.h"
 #include "pdf.h"
 #include "resolve.h"
 #include "resources.h"
@@ -337,13 +338,19 @@ static int run(struct cli *c)
 			if (c->epub && !diags.nfatal) {
 				const char *path = arena_printf(&arena, "%s/%s.epub", c->out_dir, stem);
 				struct stat st;
+				/* the print edition's pages for the EPUB's page-list,
+				 * the same whether or not the PDF is written */
+				struct pagination pages = {0};
+				bool paged = pdf_paginate(book, &c->opts, &pages) == 0;
 				if (check_output_file(path, &diags) == 0 &&
-				    epub_write(book, &c->opts, path) == 0 && stat(path, &st) == 0) {
+				    epub_write(book, &c->opts, paged ? &pages : NULL, path) == 0 &&
+				    stat(path, &st) == 0) {
 					char sz[32];
 					human_size((long long)st.st_size, sz, sizeof sz);
 					buf_printf(&summary, "%s%s (%s)", summary.len ? " and " : "", path, sz);
 					arts[nart++] = (struct artifact){path, "epub", 0};
 				}
+				pagination_free(&pages);
 			}
 			if (nart && !diags.nfatal)
 				manifest_write(book, &c->opts, c->out_dir, arts, nart, FOLIO_VERSION);

@@ -467,6 +467,15 @@ struct render {
 	struct { int tag; size_t depth; } html_open[32];
 	int nhtml_open;
 	struct buf bflags;   /* per open block: same */
+
+	/* Page breaks of the print edition: this chapter's, in page order,
+	 * and those due in the leaf block being written, whose words are
+	 * counted by the rule of pagination.h as its text goes out. */
+	struct vec pb;       /* struct xhtml_pagebreak * */
+	struct vec due;      /* of pb: in the current leaf block */
+	int word;            /* words begun so far in the leaf block */
+	bool in_word;        /* the last counted character was not blank */
+	int quiet;           /* > 0: inside image alt text, which is no words */
 };
 
 enum {
@@ -474,7 +483,8 @@ enum {
 	F_A = 2,    /* an <a> was opened */
 	F_NOTE = 4, /* a known-target note follows the text */
 	F_SPAN = 8, /* a <span> holding a citation's id was opened */
-	F_REF = 16  /* a citation: its resource number follows */
+	F_REF = 16, /* a citation: its resource number follows */
+	F_QUIET = 32 /* image alt text shown as text: not words */
 };
 
 static void push_flag(struct buf *stack, int f)
@@ -490,6 +500,115 @@ static int pop_flag(struct buf *stack)
 }
 
 static void render_blocks(struct render *r, const struct block *first);
+
+/* ---- Page breaks --------------------------------------------------------- */
+
+void xhtml_pagebreak(struct buf *b, struct xhtml_pagebreak *pb)
+{
+	buf_puts(b, "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"");
+	xhtml_escape_str(b, pb->id);
+	buf_puts(b, "\" aria-label=\"");
+	xhtml_escape_str(b, pb->label);
+	buf_puts(b, "\"/>");
+	pb->written = true;
+}
+
+void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
+			 enum xhtml_place place)
+{
+	for (int i = 0; i < env->nbreaks; i++)
+		if (env->breaks[i].place == place && !env->breaks[i].written)
+			xhtml_pagebreak(b, &env->breaks[i]);
+}
+
+/* White space between words, exactly as pagination_words() counts. */
+static bool word_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* Writes the markers due at or before word n of the leaf block. */
+static void breaks_due(struct render *r, int n)
+{
+	for (size_t i = 0; i < r->due.n; i++) {
+		struct xhtml_pagebreak *pb = r->due.v[i];
+		if (!pb->written && pb->word <= n)
+			xhtml_pagebreak(r->b, pb);
+	}
+}
+
+/* A leaf block begins (paragraph, heading, cell, code or HTML block):
+ * its markers become due, those before its first word go out here,
+ * before the block's own element. */
+static void breaks_open(struct render *r, const struct block *blk)
+{
+	r->due.n = 0;
+	r->word = 0;
+	r->in_word = false;
+	for (size_t i = 0; i < r->pb.n; i++) {
+		struct xhtml_pagebreak *pb = r->pb.v[i];
+		if (pb->block == blk && !pb->written)
+			vec_push(&r->due, pb);
+	}
+	breaks_due(r, 0);
+}
+
+/* The leaf block ends: markers past its last word go out here, inside
+ * its element. */
+static void breaks_close(struct render *r)
+{
+	breaks_due(r, INT32_MAX);
+	r->due.n = 0;
+}
+
+/* Counts the words of s without writing it (raw HTML shown otherwise or
+ * not at all): markers due inside it go out before it. */
+static void skip_words(struct render *r, const char *s, size_t len)
+{
+	if (r->due.n == 0 || r->quiet)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (word_space((unsigned char)s[i])) {
+			r->in_word = false;
+		} else if (!r->in_word) {
+			r->in_word = true;
+			breaks_due(r, r->word);
+			r->word++;
+		}
+	}
+}
+
+/* Writes text escaped, with the markers due right before the words they
+ * name. */
+static void put_text(struct render *r, const char *s, size_t len)
+{
+	size_t run = 0;
+
+	if (r->due.n == 0 || r->quiet) {
+		xhtml_escape(r->b, s, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (word_space((unsigned char)s[i])) {
+			r->in_word = false;
+		} else if (!r->in_word) {
+			r->in_word = true;
+			xhtml_escape(r->b, s + run, i - run);
+			run = i;
+			breaks_due(r, r->word);
+			r->word++;
+		}
+	}
+	xhtml_escape(r->b, s + run, len - run);
+}
+
+/* Soft and hard breaks separate words. */
+static void word_break(struct render *r)
+{
+	if (!r->quiet)
+		r->in_word = false;
+}
 
 void xhtml_inline_text(struct buf *b, const struct inline_node *first)
 {
@@ -771,26 +890,34 @@ static bool inline_enter(struct render *r, const struct inline_node *n,
 
 	switch (n->type) {
 	case INL_TEXT:
-		xhtml_escape(b, n->text, n->len);
+		put_text(r, n->text, n->len);
 		return false;
 	case INL_SOFTBREAK:
+		word_break(r);
 		buf_putc(b, '\n');
 		return false;
 	case INL_LINEBREAK:
+		word_break(r);
 		buf_puts(b, "<br/>\n");
 		return false;
 	case INL_CODE:
 		buf_puts(b, "<code>");
-		xhtml_escape(b, n->text, n->len);
+		put_text(r, n->text, n->len);
 		buf_puts(b, "</code>");
 		return false;
 	case INL_HTML:
-		if (html_is_comment(n->text, n->len))
+		/* its words count as written, whatever is shown: a marker
+		 * due inside goes before it */
+		if (html_is_comment(n->text, n->len)) {
+			skip_words(r, n->text, n->len);
 			return false;
+		}
 		if (html_is_br(n->text, n->len)) {
+			skip_words(r, n->text, n->len);
 			buf_puts(b, "<br/>");
 			return false;
 		}
+		skip_words(r, n->text, n->len);
 		if (raw_tag(r, n, depth))
 			return false;
 		buf_puts(b, "<code class=\"raw-html\">");
@@ -823,8 +950,10 @@ static bool inline_enter(struct render *r, const struct inline_node *n,
 			image_put(r, n, href);
 			return false;
 		}
-		/* missing or refused image: its alt text, as text */
-		push_flag(&r->iflags, 0);
+		/* missing or refused image: its alt text, as text (not
+		 * words: the print edition shows the image or nothing) */
+		push_flag(&r->iflags, F_QUIET);
+		r->quiet++;
 		return true;
 	case INL_FOOTNOTE_REF:
 		footnote_ref(r, n);
@@ -838,6 +967,8 @@ static void inline_exit(struct render *r, const struct inline_node *n)
 	struct buf *b = r->b;
 	int f = pop_flag(&r->iflags);
 
+	if (f & F_QUIET)
+		r->quiet--;
 	switch (n->type) {
 	case INL_EMPH:
 		if (f & F_TAG)
@@ -899,14 +1030,14 @@ static void render_inlines(struct render *r, const struct inline_node *first)
 static void code_span(void *ctx, enum hl_class cls, const char *text,
 		      size_t len)
 {
-	struct buf *b = ctx;
+	struct render *r = ctx;
 	if (cls == HL_PLAIN) {
-		xhtml_escape(b, text, len);
+		put_text(r, text, len);
 		return;
 	}
-	buf_printf(b, "<span class=\"%s\">", hl_class_name(cls));
-	xhtml_escape(b, text, len);
-	buf_puts(b, "</span>");
+	buf_printf(r->b, "<span class=\"%s\">", hl_class_name(cls));
+	put_text(r, text, len);
+	buf_puts(r->b, "</span>");
 }
 
 static void code_block(struct render *r, const struct block *blk)
@@ -918,6 +1049,7 @@ static void code_block(struct render *r, const struct block *blk)
 	/* the final newline would show as an empty last line */
 	if (len > 0 && blk->text[len - 1] == '\n')
 		len--;
+	breaks_open(r, blk);
 	buf_puts(b, "<pre class=\"code\"><code");
 	if (*lang) {
 		buf_puts(b, " class=\"language-");
@@ -933,7 +1065,8 @@ static void code_block(struct render *r, const struct block *blk)
 		buf_putc(b, '"');
 	}
 	buf_putc(b, '>');
-	highlight(lang, blk->text ? blk->text : "", len, code_span, b);
+	highlight(lang, blk->text ? blk->text : "", len, code_span, r);
+	breaks_close(r);
 	buf_puts(b, "</code></pre>\n");
 }
 
@@ -982,10 +1115,14 @@ static void table_block(struct render *r, const struct block *t)
 			if (al)
 				buf_printf(b, " class=\"%s\"", al);
 			buf_putc(b, '>');
-			if (c->type == BLK_TABLE_CELL)
+			if (c->type == BLK_TABLE_CELL) {
+				/* a cell's markers stay inside it */
+				breaks_open(r, c);
 				render_inlines(r, c->inlines);
-			else
+				breaks_close(r);
+			} else {
 				render_blocks(r, c);
+			}
 			buf_printf(b, "</%s>", cell_tag);
 		}
 		buf_puts(b, "</tr>\n");
@@ -1027,6 +1164,7 @@ static bool block_enter(struct render *r, const struct block *blk,
 		bool tight = parent && parent->type == BLK_ITEM && grand &&
 			     grand->type == BLK_LIST && grand->tight &&
 			     depth <= MAX_NEST;
+		breaks_open(r, blk);
 		if (!tight)
 			buf_puts(b, "<p>");
 		if (r->pending_task != TASK_NONE) {
@@ -1034,11 +1172,13 @@ static bool block_enter(struct render *r, const struct block *blk,
 			r->pending_task = TASK_NONE;
 		}
 		render_inlines(r, blk->inlines);
+		breaks_close(r);
 		buf_puts(b, tight ? "\n" : "</p>\n");
 		return false;
 	}
 	case BLK_HEADING:
 		level = blk->level < 1 ? 1 : blk->level > 6 ? 6 : blk->level;
+		breaks_open(r, blk);
 		buf_printf(b, "<h%d", level);
 		if (blk->slug && *blk->slug) {
 			buf_puts(b, " id=\"");
@@ -1047,6 +1187,7 @@ static bool block_enter(struct render *r, const struct block *blk,
 		}
 		buf_putc(b, '>');
 		render_inlines(r, blk->inlines);
+		breaks_close(r);
 		buf_printf(b, "</h%d>\n", level);
 		return false;
 	case BLK_CODE:
@@ -1054,12 +1195,17 @@ static bool block_enter(struct render *r, const struct block *blk,
 		return false;
 	case BLK_HTML: {
 		size_t len = blk->text ? blk->len : 0;
-		if (len == 0 || html_is_comment(blk->text, len))
+		breaks_open(r, blk);
+		if (len == 0 || html_is_comment(blk->text, len)) {
+			/* nothing shown: its markers go where it stands */
+			breaks_close(r);
 			return false;
+		}
 		while (len > 0 && blk->text[len - 1] == '\n')
 			len--;
 		buf_puts(b, "<pre class=\"raw-html\">");
-		xhtml_escape(b, blk->text, len);
+		put_text(r, blk->text, len);
+		breaks_close(r);
 		buf_puts(b, "</pre>\n");
 		return false;
 	}
@@ -1102,8 +1248,10 @@ static bool block_enter(struct render *r, const struct block *blk,
 		push_flag(&r->bflags, 0);
 		return true;
 	case BLK_TABLE_CELL:
+		breaks_open(r, blk);
 		buf_puts(b, "<p>");
 		render_inlines(r, blk->inlines);
+		breaks_close(r);
 		buf_puts(b, "</p>\n");
 		return false;
 	case BLK_THEMATIC:
@@ -1200,10 +1348,12 @@ static void render_footnotes(struct render *r)
 
 		const struct block *first = fn->def->children;
 		if (first && first->type == BLK_PARAGRAPH) {
+			breaks_open(r, first);
 			buf_puts(b, "<p>");
 			if (label.len)
 				buf_put(b, label.data, label.len);
 			render_inlines(r, first->inlines);
+			breaks_close(r);
 			buf_puts(b, "</p>\n");
 			render_blocks(r, first->next);
 		} else {
@@ -1251,19 +1401,38 @@ void xhtml_chapter(struct buf *b, const struct xhtml_env *env,
 	if (!r.fn_refs)
 		abort();
 
+	for (int i = 0; i < env->nbreaks; i++)
+		if (env->breaks[i].place == PB_CHAPTER && env->breaks[i].chapter == ch)
+			vec_push(&r.pb, &env->breaks[i]);
+
 	snprintf(fallback, sizeof fallback, "Chapter %d", ch->index + 1);
 	xhtml_begin(b, env->lang, ch->title && *ch->title ? ch->title : fallback,
 		    env->css_href);
 	buf_puts(b, "<section class=\"chapter\" epub:type=\"chapter\" "
 		    "role=\"doc-chapter\">\n");
 	render_blocks(&r, ch->blocks);
+	/* pages that open on no text of the chapter (a figure, a blank
+	 * verso) after its last text: where the text ends */
+	for (size_t i = 0; i < r.pb.n; i++) {
+		struct xhtml_pagebreak *pb = r.pb.v[i];
+		if (!pb->block && !pb->written)
+			xhtml_pagebreak(b, pb);
+	}
 	render_footnotes(&r);
+	/* any block the chapter did not write: still one marker per page */
+	for (size_t i = 0; i < r.pb.n; i++) {
+		struct xhtml_pagebreak *pb = r.pb.v[i];
+		if (!pb->written)
+			xhtml_pagebreak(b, pb);
+	}
 	buf_puts(b, "</section>\n");
 	xhtml_end(b);
 
 	free(r.fn_refs);
 	buf_free(&r.iflags);
 	buf_free(&r.bflags);
+	vec_free(&r.pb);
+	vec_free(&r.due);
 }
 
 /* ---- The Resources appendix -------------------------------------------- */
@@ -1375,14 +1544,17 @@ static void cited_in(struct buf *b, const struct xhtml_env *env,
 		buf_puts(b, "</p>\n");
 }
 
+static void appendix_breaks(struct buf *b, const struct xhtml_env *env, int i);
+
 static void resource_entry(struct buf *b, const struct xhtml_env *env,
-			   const struct resource *res)
+			   const struct resource *res, int i)
 {
 	bool titled = res->title && strcmp(res->title, res->url) != 0;
 
-	buf_printf(b, "<li class=\"resource\" id=\"res.%d\">\n"
-		      "<p class=\"res-title\"><span class=\"res-num\">%d.</span> ",
-		   res->number, res->number);
+	buf_printf(b, "<li class=\"resource\" id=\"res.%d\">", res->number);
+	appendix_breaks(b, env, i);
+	buf_printf(b, "\n<p class=\"res-title\"><span class=\"res-num\">%d.</span> ",
+		   res->number);
 	if (titled)
 		xhtml_label(b, res->title, "");
 	else
@@ -1409,6 +1581,17 @@ static void resource_entry(struct buf *b, const struct xhtml_env *env,
 	buf_puts(b, "</li>\n");
 }
 
+/* The appendix's page breaks due at entry i (0-based): at the
+ * appendix's start for 0, else at the start of the entry. */
+static void appendix_breaks(struct buf *b, const struct xhtml_env *env, int i)
+{
+	for (int k = 0; k < env->nbreaks; k++) {
+		struct xhtml_pagebreak *pb = &env->breaks[k];
+		if (pb->place == PB_APPENDIX && !pb->written && pb->word <= i)
+			xhtml_pagebreak(b, pb);
+	}
+}
+
 void xhtml_resources(struct buf *b, const struct xhtml_env *env,
 		     const char *title)
 {
@@ -1417,8 +1600,9 @@ void xhtml_resources(struct buf *b, const struct xhtml_env *env,
 
 	xhtml_begin(b, env->lang, title, env->css_href);
 	buf_puts(b, "<section class=\"resources\" epub:type=\"appendix\" "
-		    "role=\"doc-appendix\" aria-labelledby=\"resources\">\n"
-		    "<h1 id=\"resources\">");
+		    "role=\"doc-appendix\" aria-labelledby=\"resources\">\n");
+	appendix_breaks(b, env, 0);
+	buf_puts(b, "<h1 id=\"resources\">");
 	xhtml_label(b, title, "Resources");
 	buf_puts(b, "</h1>\n<p class=\"res-intro\">Every web address this book "
 		    "links to, numbered as in the text. Each entry links to the "
@@ -1443,10 +1627,12 @@ void xhtml_resources(struct buf *b, const struct xhtml_env *env,
 			buf_printf(b, "</h2>\n<ol class=\"resources\" start=\"%d\">\n",
 				   res->number);
 		}
-		resource_entry(b, env, res);
+		resource_entry(b, env, res, i);
 	}
 	if (book->nresources > 0)
 		buf_puts(b, "</ol>\n</section>\n");
+	/* the print edition's last appendix pages, if it has more entries */
+	appendix_breaks(b, env, INT32_MAX);
 	buf_puts(b, "</section>\n");
 	xhtml_end(b);
 }

@@ -33,6 +33,31 @@ struct xhtml_ref {
 	int k;                          /* 1-based among the resource's refs */
 };
 
+/* Where a page-break marker of the print edition goes (epub.c decides
+ * from the PDF's pagination, pagination.h). */
+enum xhtml_place {
+	PB_CHAPTER,   /* in chapter: before word `word` of leaf block `block`
+			 (the word rule of pagination.h), or where the
+			 chapter's text ends when block is NULL or never met */
+	PB_TITLEPAGE, /* at the start of the title page */
+	PB_NAV,       /* at the start of the contents (nav.xhtml) */
+	PB_APPENDIX   /* in the Resources appendix, before entry `word`
+			 (0-based; 0 is the appendix's start) */
+};
+
+/* One page-break marker: <span epub:type="pagebreak" role="doc-pagebreak"
+ * id="ID" aria-label="LABEL"/>.  The writers set written once it is out,
+ * so each is written exactly once. */
+struct xhtml_pagebreak {
+	enum xhtml_place place;
+	const struct chapter *chapter; /* PB_CHAPTER */
+	const struct block *block;     /* PB_CHAPTER, or NULL */
+	int word;
+	const char *id;    /* XML id, e.g. "page.42" */
+	const char *label; /* the printed page label, e.g. "42" or "iii" */
+	bool written;
+};
+
 /* What the chapter writer needs to know about the rest of the EPUB. */
 struct xhtml_env {
 	const struct book *book;
@@ -55,6 +80,10 @@ struct xhtml_env {
 	const struct xhtml_ref *refs;
 	int nrefs;
 	bool *ref_written;
+
+	/* The print edition's page breaks, in page order (none: NULL). */
+	struct xhtml_pagebreak *breaks;
+	int nbreaks;
 };
 
 /* Appends s[0..len) escaped for XML text and double-quoted attribute
@@ -110,6 +139,14 @@ struct xhtml_ref *xhtml_refs(const struct book *book, struct arena *a, int *n);
  * the chapters (env->ref_written). */
 void xhtml_resources(struct buf *b, const struct xhtml_env *env,
 		     const char *title);
+
+/* Appends the marker of page break pb and marks it written. */
+void xhtml_pagebreak(struct buf *b, struct xhtml_pagebreak *pb);
+
+/* Appends the markers of env->breaks at place that are not written yet
+ * (for PB_TITLEPAGE and PB_NAV, whose documents epub.c writes). */
+void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
+			 enum xhtml_place place);
 
 /* Appends the plain text of an inline list (alt text, labels): text and
  * code as they are, breaks as spaces, markup dropped.  Not escaped. */

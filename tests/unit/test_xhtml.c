@@ -672,6 +672,208 @@ static void test_resources(void)
 	buf_free(&b);
 }
 
+/* Page-break markers: before the named word by the rule of pagination.h,
+ * inside code, cells, tight items and footnotes; never inside a tag or
+ * an attribute; each exactly once. */
+static struct xhtml_pagebreak pbk(const struct chapter *ch, const struct block *b,
+				  int word, const char *label)
+{
+	struct xhtml_pagebreak pb;
+	memset(&pb, 0, sizeof pb);
+	pb.place = PB_CHAPTER;
+	pb.chapter = ch;
+	pb.block = b;
+	pb.word = word;
+	pb.label = label;
+	pb.id = arena_printf(&A, "page.%s", label);
+	return pb;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+#define PB(label) "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page." label \
+	"\" aria-label=\"" label "\"/>"
+
+static void test_pagebreaks(void)
+{
+	struct book book;
+	struct chapter ch, other;
+	struct footnote fn;
+	char why[160] = "";
+
+	memset(&book, 0, sizeof book);
+	memset(&ch, 0, sizeof ch);
+	memset(&other, 0, sizeof other);
+	ch.title = "Pages";
+	other.index = 1;
+
+	struct block *h = blk(BLK_HEADING);
+	h->level = 1;
+	h->slug = "pages";
+	h->inlines = inl(INL_TEXT, "Pages");
+
+	/* words: alpha(0) be|ta(1) gamma(2) delta(3) epsilon(4)
+	 * <kbd>zeta</kbd>(5) [alt text: no words] eta(6) theta(7) */
+	struct inline_node *em = inl(INL_EMPH, NULL);
+	em->children = inl(INL_TEXT, "ta gamma");
+	struct inline_node *img = inl(INL_IMAGE, NULL);
+	img->link = lnk(LINK_BROKEN, "gone.png");
+	img->children = inl(INL_TEXT, "alt words");
+	struct inline_node *v[] = {
+		inl(INL_TEXT, "alpha be"), em, inl(INL_SOFTBREAK, NULL),
+		inl(INL_CODE, "delta epsilon"), inl(INL_TEXT, " "), inl(INL_HTML, "<kbd>"),
+		inl(INL_TEXT, "zeta"), inl(INL_HTML, "</kbd>"), img, inl(INL_TEXT, " eta "),
+		link_node(lnk(LINK_EXTERNAL, "https://e.org/"), "theta"),
+	};
+	struct block *p = para(chain(v, (int)(sizeof v / sizeof *v)));
+
+	struct block *code = blk(BLK_CODE);
+	code->text = "fn main() {\n    let x = 1;\n}\n";
+	code->len = strlen(code->text);
+	code->lang = "rust";
+
+	struct block *table = blk(BLK_TABLE);
+	table->ncols = 1;
+	struct block *row = blk(BLK_TABLE_ROW);
+	struct block *cell = blk(BLK_TABLE_CELL);
+	cell->inlines = inl(INL_TEXT, "one two");
+	row->children = cell;
+	table->children = row;
+
+	struct block *list = blk(BLK_LIST);
+	list->tight = true;
+	struct block *item = blk(BLK_ITEM);
+	struct block *ip = para(inl(INL_TEXT, "item words"));
+	item->children = ip;
+	list->children = item;
+
+	struct block *comment = blk(BLK_HTML);
+	comment->text = "<!-- hidden -->\n";
+	comment->len = strlen(comment->text);
+
+	memset(&fn, 0, sizeof fn);
+	fn.label = "n";
+	fn.number = 1;
+	struct block *def = blk(BLK_FOOTNOTE_DEF);
+	def->footnote = &fn;
+	struct block *fp = para(inl(INL_TEXT, "Note text here"));
+	def->children = fp;
+	fn.def = def;
+	struct footnote *fns[1] = {&fn};
+	ch.footnotes = fns;
+	ch.nfootnotes = 1;
+
+	struct block *seq[] = {h, p, code, table, list, comment, def};
+	for (size_t i = 0; i + 1 < sizeof seq / sizeof *seq; i++)
+		seq[i]->next = seq[i + 1];
+	ch.blocks = h;
+
+	struct block *elsewhere = blk(BLK_PARAGRAPH);
+	struct xhtml_pagebreak pbs[] = {
+		pbk(&ch, h, 0, "1"), pbk(&ch, p, 1, "2"), pbk(&ch, p, 2, "3"),
+		pbk(&ch, p, 4, "4"), pbk(&ch, p, 5, "5"), pbk(&ch, p, 6, "6"),
+		pbk(&ch, p, 7, "7"), pbk(&ch, p, 99, "8"), pbk(&ch, code, 3, "9"),
+		pbk(&ch, cell, 1, "10"), pbk(&ch, ip, 0, "11"), pbk(&ch, comment, 0, "12"),
+		pbk(&ch, fp, 2, "13"), pbk(&ch, NULL, 0, "14"), pbk(&ch, elsewhere, 0, "15"),
+		pbk(&other, p, 0, "16"),
+	};
+	int npbs = (int)(sizeof pbs / sizeof *pbs);
+	struct xhtml_env env = {.book = &book, .lang = "en", .css_href = "css/epub.css",
+				.breaks = pbs, .nbreaks = npbs};
+	struct buf b = BUF_INIT;
+	xhtml_chapter(&b, &env, &ch);
+	const char *x = b.data;
+
+	int wf = well_formed(x, why, sizeof why);
+	if (!wf)
+		printf("# %s\n", why);
+	CHECK("pagebreak: chapter well-formed", wf);
+	int once = 1;
+	for (int i = 0; i < npbs - 1; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "id=\"page.%s\"", pbs[i].label);
+		if (count_of(x, id) != 1 || !pbs[i].written)
+			once = 0;
+	}
+	CHECK("pagebreak: each of the chapter's markers exactly once", once);
+	CHECK("pagebreak: another chapter's marker left alone",
+	      strstr(x, "page.16") == NULL && !pbs[npbs - 1].written);
+	CHECK("pagebreak: word 0 of a heading goes before its element",
+	      strstr(x, PB("1") "<h1 id=\"pages\">Pages</h1>") != NULL);
+	CHECK("pagebreak: inside a word run split over emphasis, before its start",
+	      strstr(x, "<p>alpha " PB("2") "be<em>ta " PB("3") "gamma</em>") != NULL);
+	CHECK("pagebreak: inside inline code", strstr(x, "<code>delta " PB("4") "epsilon</code>") != NULL);
+	CHECK("pagebreak: before raw HTML made an element, not inside its tag",
+	      strstr(x, " " PB("5") "<kbd>zeta</kbd>") != NULL);
+	CHECK("pagebreak: alt text shown for a missing image is not words",
+	      strstr(x, "alt words " PB("6") "eta ") != NULL);
+	CHECK("pagebreak: inside a link's text, not in its attributes",
+	      strstr(x, "href=\"https://e.org/\">" PB("7") "theta</a>") != NULL);
+	CHECK("pagebreak: past the last word: at the end of the block, inside it",
+	      strstr(x, "theta</a>" PB("8") "</p>") != NULL);
+	CHECK("pagebreak: inside a highlighted code block",
+	      strstr(x, "{\n    " PB("9") "<span class=\"kw\">let</span>") != NULL ||
+	      strstr(x, "{\n    <span class=\"kw\">" PB("9") "let</span>") != NULL);
+	CHECK("pagebreak: inside a table cell, never between rows",
+	      strstr(x, "<td>one " PB("10") "two</td>") != NULL);
+	CHECK("pagebreak: a tight item's first word: inside the <li>",
+	      strstr(x, "<li>" PB("11") "item words") != NULL);
+	CHECK("pagebreak: an HTML comment block: where it stands",
+	      strstr(x, "</ul>\n" PB("12")) != NULL);
+	CHECK("pagebreak: inside a footnote", strstr(x, "Note text " PB("13") "here") != NULL);
+	CHECK("pagebreak: a page without text: where the chapter's text ends, before the notes",
+	      strstr(x, PB("14") "<section class=\"footnotes\"") != NULL);
+	CHECK("pagebreak: a block never met: at the chapter's end",
+	      strstr(x, PB("15") "</section>\n</body>") != NULL);
+
+	/* without markers the output is what it always was */
+	struct buf plain = BUF_INIT;
+	struct xhtml_env env0 = {.book = &book, .lang = "en", .css_href = "css/epub.css"};
+	xhtml_chapter(&plain, &env0, &ch);
+	CHECK("pagebreak: none asked, none written", strstr(plain.data, "pagebreak") == NULL);
+	buf_free(&plain);
+
+	/* the Resources appendix: at its start, and at the entry opening a page */
+	int refs0[1] = {0};
+	struct extref ex;
+	memset(&ex, 0, sizeof ex);
+	ex.url = "https://e.org/";
+	ex.chapter = &ch;
+	ex.node = v[10];
+	struct resource res[2];
+	memset(res, 0, sizeof res);
+	res[0] = (struct resource){.number = 1, .url = "https://e.org/", .title = "E",
+				   .chapter = &ch, .refs = refs0, .nrefs = 1};
+	res[1] = (struct resource){.number = 2, .url = "https://f.org/", .title = "F",
+				   .chapter = &ch, .refs = refs0, .nrefs = 0};
+	book.extrefs = &ex;
+	book.nextrefs = 1;
+	book.resources = res;
+	book.nresources = 2;
+	struct xhtml_pagebreak apb[3] = {pbk(NULL, NULL, 0, "20"), pbk(NULL, NULL, 1, "21"),
+					 pbk(NULL, NULL, 7, "22")};
+	for (int i = 0; i < 3; i++)
+		apb[i].place = PB_APPENDIX;
+	struct xhtml_env aenv = {.book = &book, .lang = "en", .css_href = "css/epub.css",
+				 .resources_href = "resources.xhtml", .breaks = apb, .nbreaks = 3};
+	buf_reset(&b);
+	xhtml_resources(&b, &aenv, "Resources");
+	x = b.data;
+	CHECK("pagebreak: appendix well-formed", well_formed(x, why, sizeof why));
+	CHECK("pagebreak: appendix start", strstr(x, PB("20") "<h1 id=\"resources\">") != NULL);
+	CHECK("pagebreak: appendix entry that opens a page",
+	      strstr(x, "<li class=\"resource\" id=\"res.2\">" PB("21") "\n<p") != NULL);
+	CHECK("pagebreak: appendix pages past its entries at its end",
+	      strstr(x, PB("22") "</section>\n</body>") != NULL);
+	buf_free(&b);
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -732,8 +934,8 @@ static void test_epub_write(void)
 	}
 	snprintf(p1, sizeof p1, "%s/a.epub", dir);
 	snprintf(p2, sizeof p2, "%s/b.epub", dir);
-	int rc1 = epub_write(&book, &opts, p1);
-	int rc2 = epub_write(&book, &opts, p2);
+	int rc1 = epub_write(&book, &opts, NULL, p1);
+	int rc2 = epub_write(&book, &opts, NULL, p2);
 	size_t n1, n2;
 	char *d1 = slurp(p1, &n1), *d2 = slurp(p2, &n2);
 	CHECK("epub_write: succeeds", rc1 == 0 && rc2 == 0 && d1 && d2 && diags.nfatal == 0);
@@ -761,7 +963,7 @@ static void test_epub_write(void)
 	unlink(p2);
 	rmdir(dir);
 
-	int rc = epub_write(&book, &opts, "/nonexistent-folio-dir/x.epub");
+	int rc = epub_write(&book, &opts, NULL, "/nonexistent-folio-dir/x.epub");
 	CHECK("epub_write: unwritable path fails with a fatal diagnostic",
 	      rc == -1 && diags.nfatal == 1 && diags.n > 0 &&
 	      diags.v[diags.n - 1].file &&
@@ -780,6 +982,7 @@ int main(void)
 	test_raw_html();
 	test_deep();
 	test_resources();
+	test_pagebreaks();
 	test_epub_write();
 	arena_free(&A);
 	UNIT_END();
