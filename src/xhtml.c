@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "highlight.h"
+#include "pagination.h"
 
 #define MAX_NEST 64
 
@@ -521,11 +522,11 @@ void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
 			xhtml_pagebreak(b, &env->breaks[i]);
 }
 
-/* White space between words, exactly as pagination_words() counts. */
-static bool word_space(unsigned char c)
+/* White space between words: a byte in which pagination_words() finds
+ * no word, so the EPUB counts words exactly as the print layout does. */
+static bool word_space(const char *c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
+	return pagination_words(c, 1) == 0;
 }
 
 /* Writes the markers due at or before word n of the leaf block. */
@@ -569,7 +570,7 @@ static void skip_words(struct render *r, const char *s, size_t len)
 	if (r->due.n == 0 || r->quiet)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		if (word_space((unsigned char)s[i])) {
+		if (word_space(s + i)) {
 			r->in_word = false;
 		} else if (!r->in_word) {
 			r->in_word = true;
@@ -590,7 +591,7 @@ static void put_text(struct render *r, const char *s, size_t len)
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (word_space((unsigned char)s[i])) {
+		if (word_space(s + i)) {
 			r->in_word = false;
 		} else if (!r->in_word) {
 			r->in_word = true;

@@ -2,6 +2,7 @@
  * from hand-made models (well-formed output, the right elements). */
 #include "xhtml.h"
 #include "epub.h"
+#include "pagination.h"
 #include "unit.h"
 
 #include <dirent.h>
@@ -831,6 +832,38 @@ static void test_pagebreaks(void)
 	      strstr(x, PB("14") "<section class=\"footnotes\"") != NULL);
 	CHECK("pagebreak: a block never met: at the chapter's end",
 	      strstr(x, PB("15") "</section>\n</body>") != NULL);
+
+	/* the writer counts words as pagination_words() does: a marker at
+	 * the last word stands before it, one past it at the block's end */
+	static const char *const texts[] = {
+		"a b", " lead and trail ", "tab\tsep\nline", "no\xc2\xa0" "break space",
+		"em\xe2\x80\x83space", "cr\rsep", "one", "   ", "x\vy\fz",
+	};
+	int agree = 1;
+	for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+		int n = pagination_words(texts[t], strlen(texts[t]));
+		struct block *tp = para(inl(INL_TEXT, texts[t]));
+		struct chapter tc;
+		memset(&tc, 0, sizeof tc);
+		tc.title = "W";
+		tc.blocks = tp;
+		struct xhtml_pagebreak tb[2] = {pbk(&tc, tp, n - 1, "last"), pbk(&tc, tp, n, "end")};
+		struct xhtml_env tenv = {.book = &book, .lang = "en", .breaks = tb, .nbreaks = 2};
+		struct buf tbuf = BUF_INIT;
+		xhtml_chapter(&tbuf, &tenv, &tc);
+		const char *last = strstr(tbuf.data, "id=\"page.last\"");
+		const char *end = strstr(tbuf.data, PB("end") "</p>");
+		/* after the "last" marker: one word, then only blanks */
+		const char *q = last ? strstr(last, "/>") + 2 : NULL;
+		int words_after = q && end ? pagination_words(q, (size_t)(end - q)) : -1;
+		bool ok = n > 0 ? end && words_after == 1 : last != NULL;
+		if (!ok) {
+			printf("# words of \"%s\": %d; got %s\n", texts[t], n, tbuf.data);
+			agree = 0;
+		}
+		buf_free(&tbuf);
+	}
+	CHECK("pagebreak: words counted as pagination_words() counts them", agree);
 
 	/* without markers the output is what it always was */
 	struct buf plain = BUF_INIT;
