@@ -264,6 +264,51 @@ else
 	skip "files opened outside the book" "strace is missing or cannot trace here"
 fi
 
+# ---- 4b. fonts and styles ---------------------------------------------------------
+# A bad print style or font is an error naming the style file, the line and
+# the key (issue 10); never a crash, never a PDF built from a value that
+# was refused.  The data folder (FOLIO_DATA_DIR) is a copy with a hostile
+# styles/print.ini and a fake font.
+sd=$T/styledata
+mkdir -p "$sd/styles" "$sd/fonts" "$T/stylebook"
+for f in "${FOLIO_DATA_DIR:-$top}"/fonts/*.ttf; do ln -sf "$f" "$sd/fonts/"; done
+echo "not a font" >"$sd/fonts/Fake.ttf"
+printf '# Style\n\nA page with a [link](two.md).\n' >"$T/stylebook/index.md"
+printf '# Two\n\nMore text.\n' >"$T/stylebook/two.md"
+printf '[book]\ntitle = Style\nauthors = T\n' >"$T/stylebook/folio.ini"
+# style NAME OWNER SECTION LINE KEY [crashes]: "crashes" marks a known
+# crash, whose sanitizer report (make asan) goes to stderr, not the log.
+style() {
+	local name=$1 owner=$2 key=$5 log=
+	[ "$6" = crashes ] && log=:log_path=stderr
+	printf '; hostile style\n[%s]\n%s\n' "$3" "$4" >"$sd/styles/print.ini"
+	rm -rf "$T/styleout"
+	ASAN_OPTIONS="$ASAN_OPTIONS$log" UBSAN_OPTIONS="$UBSAN_OPTIONS$log" FOLIO_DATA_DIR=$sd \
+		"$F" build "$T/stylebook" -o "$T/styleout" --pdf -q >/dev/null 2>"$T/err"
+	local rc=$?
+	if [ $rc -ge 128 ] && [ "$6" = crashes ]; then
+		known "style: $name: crash" "$owner" "killed by signal $((rc - 128)) (tests/fuzz/known/pdf-style-size-zero.md)"
+	elif [ $rc -ge 128 ]; then
+		no "style: $name" "killed by signal $((rc - 128)): $(head -3 "$T/err" | tr '\n' ' ')"
+	elif [ $rc = 0 ]; then
+		no "style: $name" "exit status 0: $(head -2 "$T/err" | tr '\n' ' ')"
+	elif grep -q "print.ini:3:[0-9]*: error: .*$key" "$T/err"; then
+		ok "style: $name: exit $rc, error names print.ini:3 and $key"
+	else
+		known "style: $name: error without print.ini's line and key" "$owner" \
+			"exit $rc: $(head -2 "$T/err" | tr '\n' ' ')"
+	fi
+}
+style "unknown key" src/style.c nosuch "key = 1" nosuch.key
+style "wrong type" src/style.c body "leading = huge" body.leading
+style "bad colour" src/style.c body "color = red" body.color
+style "out of range" src/style.c body "size = 500pt" body.size
+style "zero font size" "src/style.c, src/pdf.c" body "size = 0pt" body.size crashes
+style "margins larger than the page" "src/style.c, src/pdf.c" page "margin-top = 400mm" page.margin-top
+style "missing font file" "src/fonts.c" fonts "serif = NoSuch.ttf" fonts.serif
+style "font that is not TrueType" "src/fonts.c" fonts "serif = Fake.ttf" fonts.serif
+style "font outside the fonts folder" "src/style.c" fonts "serif = ../../../etc/passwd" fonts.serif
+
 # ---- 5. environment faults ------------------------------------------------------
 tiny=$T/tiny
 mkdir -p "$tiny"
