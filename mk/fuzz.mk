@@ -5,10 +5,11 @@
 #   make fuzz FUZZ_SECONDS=600   fuzz for ten minutes (default 60 s); new
 #                                inputs go to build/fuzz/corpus, crashes to
 #                                build/fuzz/crashes/
-#   make fuzz-merge              fold what a run found that adds coverage
-#                                into tests/fuzz/corpus (kept small)
-#   make fuzz-corpus             rebuild tests/fuzz/corpus's seeds (tests,
-#                                CommonMark spec examples)
+#   make fuzz-merge              replace tests/fuzz/corpus by the smallest
+#                                set of it and build/fuzz/corpus that
+#                                covers as much (keeps make check quick)
+#   make fuzz-corpus             add the seeds (tests, CommonMark spec
+#                                examples) to tests/fuzz/corpus again
 #
 # `make check` needs none of this: tests/unit/test_hostile.c includes the
 # same target with a plain main() and runs every corpus file through it.
@@ -35,8 +36,10 @@ fuzz: fuzz-deps
 		$(FUZZ_DIR)/corpus tests/fuzz/corpus
 
 fuzz-merge: $(FUZZ_DIR)/fuzz_chapter
-	$(FUZZ_DIR)/fuzz_chapter -merge=1 $(FUZZ_ARGS) tests/fuzz/corpus $(FUZZ_DIR)/corpus
-	@du -sh tests/fuzz/corpus
+	rm -rf $(FUZZ_DIR)/merged && mkdir -p $(FUZZ_DIR)/merged $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/fuzz_chapter -merge=1 $(FUZZ_ARGS) $(FUZZ_DIR)/merged tests/fuzz/corpus $(FUZZ_DIR)/corpus
+	rm -rf tests/fuzz/corpus && mv $(FUZZ_DIR)/merged tests/fuzz/corpus
+	@echo "tests/fuzz/corpus: $$(ls tests/fuzz/corpus | wc -l) files, $$(du -sh --apparent-size tests/fuzz/corpus | cut -f1)"
 
 fuzz-corpus:
 	python3 tests/fuzz/seed.py tests/fuzz/corpus
