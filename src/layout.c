@@ -81,6 +81,8 @@ struct istyle {
 	const struct link *link;
 	struct footnote *note; /* a footnote mark */
 	const struct lo_anchor *dest; /* a reference mark: where it leads */
+	struct lo_anchor *land;       /* a citing link: where it lands */
+	int unote;             /* footnoted URL: its entry's index + 1 */
 	int line;              /* source line, for warnings */
 	bool src;              /* source text: its words count (pagination.h) */
 };
@@ -98,6 +100,8 @@ struct frag {
 	const struct link *link;
 	struct footnote *note;
 	const struct lo_anchor *dest;
+	struct lo_anchor *land;
+	int unote;
 	/* Pagination words: the word its first character belongs to (cont),
 	 * and the word that starts inside it (first, at byte first_at);
 	 * -1 when none. */
@@ -134,6 +138,8 @@ struct pline {
 	float asc, desc, width;
 	struct footnote **notes;
 	int nnotes;
+	int *unotes; /* footnoted URLs first cited here (entry indexes) */
+	int nunotes;
 	int word; /* first pagination word starting on the line (else the one
 		     it continues), or -1 */
 };
@@ -202,6 +208,32 @@ struct lay {
 	bool pw_inword;
 	int pw_pending;
 	int pw_off; /* > 0: setting text that holds no words (alt text) */
+
+	/* The Resources appendix (issue 7): the entries this layout lists,
+	 * in order (entry i prints number i + 1), the entry of each distinct
+	 * URL (-1: none), a link to each entry's URL, where each entry and
+	 * each citing link (book->extrefs) landed, and the extref of each
+	 * link node (open addressing). */
+	const struct resource **res;
+	int nres;
+	int *res_index;
+	struct link *res_link;
+	const struct chapter **res_group; /* NULL: the author's own list */
+	struct lo_anchor *res_at;
+	struct lo_anchor *ref_at;
+	const struct inline_node **ref_key;
+	int *ref_val;
+	size_t ref_cap;
+	/* Footnoted URLs (links.references = footnotes), per chapter: each
+	 * entry's note, where it landed, and the chapter run (useq) that
+	 * laid it out and cited it. */
+	struct vlist **unote;
+	struct lo_anchor **unote_at;
+	int *unote_seq, *ucited_seq;
+	int useq;
+	bool in_notes; /* laying out footnotes: links there get numbers */
+	int *ref_lo, *ref_hi; /* per chapter: its range of book->extrefs */
+	struct chapter *appendix;
 
 	unsigned char *warned; /* bitset over code points */
 	bool warned_hyph;
@@ -455,7 +487,7 @@ static void flush_word(struct lay *L, struct toks *t)
 		struct frag f = {w[r].p, (size_t)(w[k].p + w[k].n - w[r].p),
 				 w[k].font, s->size, s->rise, ink_of(L, s),
 				 (unsigned)frag_flags(s), s->link, s->note, s->dest,
-				 w[r].word, -1, 0};
+				 s->land, s->unote, w[r].word, -1, 0};
 		for (size_t j = r; j <= k; j++) {
 			if (w[j].start) {
 				f.first = w[j].word;
@@ -605,6 +637,68 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			const struct inline_node *in,
 			const struct inline_node *stop, struct istyle s);
 
+/* ---- External links: reference numbers -------------------------------- */
+
+/* The appendix entry (index into L->res) of an external link, or -1. */
+static int link_entry(const struct lay *L, const struct link *l)
+{
+	if (!l || l->kind != LINK_EXTERNAL || !L->res_index || l->ext_index < 0 ||
+	    l->ext_index >= L->book->next_distinct)
+		return -1;
+	return L->res_index[l->ext_index];
+}
+
+static size_t ptr_hash(const void *p, size_t cap)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= (uintptr_t)0x9E3779B97F4A7C15u;
+	return (size_t)(x ^ (x >> 29)) & (cap - 1);
+}
+
+/* Where the citing link node in lands (book->extrefs' anchor), or NULL. */
+static struct lo_anchor *cite_anchor(const struct lay *L,
+				     const struct inline_node *in)
+{
+	if (!L->ref_cap)
+		return NULL;
+	for (size_t h = ptr_hash(in, L->ref_cap);; h = (h + 1) & (L->ref_cap - 1)) {
+		if (!L->ref_key[h])
+			return NULL;
+		if (L->ref_key[h] == in)
+			return &L->ref_at[L->ref_val[h]];
+	}
+}
+
+/* The small raised number after an external link: it leads to the
+ * link's appendix entry, or with footnoted URLs to the URL at the foot
+ * of the page (in the chapter's first citation's note). */
+static void tok_reference(struct lay *L, struct toks *t,
+			  const struct istyle *s, int entry)
+{
+	if (L->st->link_refs == REFS_NONE)
+		return;
+	struct istyle c = *s;
+	c.size = s->size * 0.68f;
+	c.rise = s->size * 0.36f;
+	c.family = FAM_SERIF;
+	c.bold = c.italic = c.strike = c.codebg = false;
+	c.color = L->st->link_color;
+	c.link = NULL;
+	c.note = NULL;
+	c.land = NULL;
+	c.src = false;
+	c.unote = 0;
+	c.dest = &L->res_at[entry];
+	if (L->st->link_refs == REFS_FOOTNOTES && L->unote && !L->in_notes &&
+	    L->unote_seq[entry] == L->useq) {
+		c.dest = L->unote_at[entry];
+		c.unote = entry + 1;
+	}
+	const char *num = arena_printf(L->a, "%d", entry + 1);
+	tok_text(L, t, push_style(L, &c), num, strlen(num));
+}
+
 static void tok_plain_children(struct lay *L, struct toks *t,
 			       const struct inline_node *in, struct istyle s)
 {
@@ -655,11 +749,16 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			c.strike = true;
 			tok_plain_children(L, t, in->children, c);
 			break;
-		case INL_LINK:
+		case INL_LINK: {
 			if (in->link && (in->link->kind == LINK_EXTERNAL ||
 					 in->link->kind == LINK_INTERNAL))
 				c.link = in->link;
+			int entry = link_entry(L, in->link);
+			if (entry >= 0)
+				c.land = cite_anchor(L, in);
 			tok_plain_children(L, t, in->children, c);
+			if (entry >= 0)
+				tok_reference(L, t, &s, entry);
 			if (in->link && in->link->kind == LINK_INTERNAL &&
 			    in->link->chapter && L->ref_starts && L->ch) {
 				const struct lo_anchor *a =
@@ -690,6 +789,7 @@ static void tok_inlines(struct lay *L, struct toks *t,
 				tok_text(L, t, si, ")", 1);
 			}
 			break;
+		}
 		case INL_IMAGE: {
 			/* An image inside running text: its alt text. */
 			c.italic = !s.italic;
@@ -940,6 +1040,8 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		const struct frag *lastf = NULL;
 		struct footnote *notes[8];
 		int nnotes = 0;
+		int unotes[8];
+		int nunotes = 0;
 		for (size_t i = start; i < end; i++) {
 			const struct lb_item *it = &t->it[i];
 			xs[i] = (float)x;
@@ -974,6 +1076,11 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				L->note_cited[f->note->number - 1] = true;
 				notes[nnotes++] = f->note;
 			}
+			if (f->unote > 0 && f->unote <= L->nres && L->unote &&
+			    L->ucited_seq[f->unote - 1] != L->useq && nunotes < 8) {
+				L->ucited_seq[f->unote - 1] = L->useq;
+				unotes[nunotes++] = f->unote - 1;
+			}
 			struct lo_item *last = texts.n ? &texts.v[texts.n - 1] : NULL;
 			if (prev && last && same_look(prev, f) &&
 			    last->text + last->len == f->text) {
@@ -996,6 +1103,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 					ti->dest = &L->note_at[f->note->number - 1];
 				else if (f->dest)
 					ti->dest = f->dest;
+				ti->land = f->land;
 			}
 			if (f->flags & FR_CODEBG) {
 				struct lo_item *fi = fills.n ? &fills.v[fills.n - 1] : NULL;
@@ -1077,6 +1185,11 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			pl->notes = arena_alloc(L->a, (size_t)nnotes * sizeof *pl->notes);
 			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
 			pl->nnotes = nnotes;
+		}
+		if (nunotes) {
+			pl->unotes = arena_alloc(L->a, (size_t)nunotes * sizeof *pl->unotes);
+			memcpy(pl->unotes, unotes, (size_t)nunotes * sizeof *unotes);
+			pl->nunotes = nunotes;
 		}
 		start = end + 1;
 	}
@@ -1203,23 +1316,33 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 	return v;
 }
 
-/* The footnotes first cited in a line, as one list for its box. */
+/* The footnotes (and footnoted URLs) first cited in a line, as one list
+ * for its box. */
 static struct vlist *notes_for(struct lay *L, const struct pline *pl)
 {
-	if (!pl->nnotes)
+	if (!pl->nnotes && !pl->nunotes)
 		return NULL;
-	struct vlist *v = arena_alloc(L->a, sizeof *v);
 	size_t n = 0;
 	for (int i = 0; i < pl->nnotes; i++) {
 		struct vlist *src = L->notes[pl->notes[i]->number - 1];
 		if (src)
 			n += src->n;
 	}
+	for (int i = 0; i < pl->nunotes; i++)
+		if (L->unote[pl->unotes[i]])
+			n += L->unote[pl->unotes[i]]->n;
 	if (!n)
 		return NULL;
+	struct vlist *v = arena_calloc(L->a, 1, sizeof *v);
 	v->v = arena_alloc(L->a, n * sizeof *v->v);
-	for (int i = 0; i < pl->nnotes; i++) {
-		struct vlist *src = L->notes[pl->notes[i]->number - 1];
+	/* In the order the text cites them. */
+	int a = 0, b = 0;
+	while (a < pl->nnotes || b < pl->nunotes) {
+		const struct vlist *src;
+		if (a < pl->nnotes)
+			src = L->notes[pl->notes[a++]->number - 1];
+		else
+			src = L->unote[pl->unotes[b++]];
 		if (!src)
 			continue;
 		memcpy(v->v + v->n, src->v, src->n * sizeof *v->v);
@@ -1958,13 +2081,18 @@ static void layout_table(struct lay *L, const struct bctx *c,
 			}
 			struct pline notes = {0};
 			struct footnote *fl[8];
-			for (int i = 0; i < ncols && notes.nnotes < 8; i++) {
+			int ul[8];
+			for (int i = 0; i < ncols; i++) {
 				struct cell *ce = &cells[r * ncols + i];
-				if (k < ce->nlines)
-					for (int q = 0; q < ce->lines[k].nnotes && notes.nnotes < 8; q++)
-						fl[notes.nnotes++] = ce->lines[k].notes[q];
+				if (k >= ce->nlines)
+					continue;
+				for (int q = 0; q < ce->lines[k].nnotes && notes.nnotes < 8; q++)
+					fl[notes.nnotes++] = ce->lines[k].notes[q];
+				for (int q = 0; q < ce->lines[k].nunotes && notes.nunotes < 8; q++)
+					ul[notes.nunotes++] = ce->lines[k].unotes[q];
 			}
 			notes.notes = fl;
+			notes.unotes = ul;
 			v->notes = notes_for(L, &notes);
 		}
 		if (hdr[r] && (r == 0 || hdr[r - 1] || header)) {
@@ -2190,6 +2318,8 @@ static struct bctx note_ctx(const struct lay *L)
 	return c;
 }
 
+static void url_notes(struct lay *L, const struct chapter *ch);
+
 /* Lays out every cited footnote of the chapter into its own list, ready
  * to be attached to the line that first cites it. */
 static void layout_notes(struct lay *L, const struct chapter *ch)
@@ -2212,6 +2342,7 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		L->note_cited[i] = true;
 	struct vlist *saved = L->out;
 	struct bctx c = note_ctx(L);
+	L->in_notes = true;
 	for (int i = 0; i < ch->nfootnotes; i++) {
 		struct footnote *fn = ch->footnotes[i];
 		if (fn->number <= 0 || !fn->def)
@@ -2244,10 +2375,14 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		v->cap = v->n;
 		L->notes[fn->number - 1] = v;
 	}
+	L->in_notes = false;
 	L->out = saved;
 	L->pending_space = 0;
 	for (int i = 0; i < L->nnotes; i++)
 		L->note_cited[i] = false;
+	L->useq++;
+	if (L->unote)
+		url_notes(L, ch);
 }
 
 /* ---- Pages ------------------------------------------------------------ */
@@ -2302,6 +2437,11 @@ static void place_items(struct pager *P, const struct vitem *v, float top,
 		struct lo_item it = v->items[i];
 		it.x += pg->left;
 		it.y = top - it.y;
+		if (it.land) {
+			if (it.land->page < 0)
+				*it.land = (struct lo_anchor){P->page, top};
+			it.land = NULL;
+		}
 		page_push(pg, &it);
 	}
 	if (v->kind != V_BOX || !record)
@@ -2870,6 +3010,12 @@ static void layout_front(struct lay *L, struct vlist *V)
 		for (int i = 0; i < book->nchapters; i++)
 			toc_chapter(L, &tc, book->chapters[i], NULL, NULL, 0);
 	}
+	if (L->appendix) {
+		want_space(L, 3);
+		toc_line(L, &tc, L->appendix->title, 0, true,
+			 L->lo->chapter_start[L->appendix->index].page,
+			 internal_link(L, L->appendix, NULL));
+	}
 }
 
 /* Lays out and places every chapter. */
@@ -2879,6 +3025,8 @@ static void layout_body(struct lay *L, struct pager *P)
 	const struct print_style *st = L->st;
 	const struct fonts *fonts = L->fonts;
 	struct layout *lo = L->lo;
+	for (int e = 0; L->ref_at && e < book->nextrefs; e++)
+		L->ref_at[e].page = -1;
 	for (int ci = 0; ci < book->nchapters; ci++) {
 		const struct chapter *ch = book->chapters[ci];
 		L->ch = ch;
@@ -2952,6 +3100,359 @@ static bool refs_stable(const struct lay *L)
 	return true;
 }
 
+/* ---- External links: URLs, footnoted URLs, the Resources appendix --- */
+
+/* Advance of cp as flush_word() measures it in role. */
+static float char_width(struct lay *L, int role, uint32_t cp, float size)
+{
+	int f = pick_font(L, role, cp, 0);
+	if (f < 0)
+		return text_width(L, L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK,
+				  size, L->repl_text, strlen(L->repl_text));
+	return adv(L, f, cp, size);
+}
+
+/* Sets url in style s as lines of column c: broken after a '/' or before
+ * '.', '?', '&', '-', '#' or '=' (never with a hyphen added), and inside a
+ * part too long for a line after its last character that fits.  Pieces
+ * are measured as flush_word() measures them and separated by forced
+ * breaks, so the line breaker keeps each on its line. */
+static void layout_url(struct lay *L, const struct bctx *c, const char *url,
+		       struct istyle s, float leading, enum lo_box_kind kind)
+{
+	struct toks *t = &L->para;
+	toks_reset(t);
+	L->nstyles = 0;
+	int si = push_style(L, &s);
+	int role = role_of(s.family, s.bold, s.italic);
+	size_t n = strlen(url), ls = 0, best = 0, i = 0;
+	float w = 0, width = c->w - 0.02f;
+	uint32_t prev = 0;
+	while (i < n) {
+		uint32_t cp;
+		int len = utf8_decode(url + i, n - i, &cp);
+		if (i > ls && prev != '/' && strchr(".?&-#=", (int)cp) && cp)
+			best = i;
+		float cw = char_width(L, role, cp, s.size);
+		while (w + cw > width && i > ls) {
+			size_t brk = best > ls ? best : i;
+			tok_text(L, t, si, url + ls, brk - ls);
+			tok_forced_break(L, t);
+			w = 0;
+			for (size_t j = brk; j < i;) {
+				uint32_t q;
+				j += (size_t)utf8_decode(url + j, i - j, &q);
+				w += char_width(L, role, q, s.size);
+			}
+			ls = best = brk;
+		}
+		w += cw;
+		i += (size_t)len;
+		if (cp == '/' && (i >= n || url[i] != '/'))
+			best = i;
+		prev = cp;
+	}
+	if (n > ls)
+		tok_text(L, t, si, url + ls, n - ls);
+	tok_finish(L, t);
+	struct pline *pl;
+	int font = role_of(s.family, s.bold, s.italic);
+	int nl = break_lines(L, t, c->w, false, ALIGN_LEFT, font, s.size, &pl);
+	emit_lines(L, c, pl, nl, kind, leading, font, s.size, true);
+}
+
+/* Footnoted URLs: the note for each entry the chapter cites, laid out
+ * before its text as layout_notes() does for the author's notes. */
+static void url_notes(struct lay *L, const struct chapter *ch)
+{
+	const struct book *book = L->book;
+	struct vlist *saved = L->out;
+	struct bctx c = note_ctx(L);
+	for (int e = L->ref_lo[ch->index]; e < L->ref_hi[ch->index]; e++) {
+		int entry = L->res_index[book->extrefs[e].distinct];
+		if (entry < 0 || L->unote_seq[entry] == L->useq)
+			continue;
+		struct vlist *v = arena_calloc(L->a, 1, sizeof *v);
+		L->out = v;
+		L->pending_space = 0;
+		L->last_nbars = 0;
+		set_marker(L, &c, arena_printf(L->a, "%d", entry + 1),
+			   c.x - c.size * 0.4f, 0);
+		L->marker[0].color = L->st->link_color;
+		struct istyle u = base_style(&c);
+		u.family = FAM_MONO;
+		u.link = &L->res_link[entry];
+		layout_url(L, &c, L->res[entry]->url, u, c.leading, BOX_NOTE);
+		L->nmarker = 0;
+		for (size_t k = 0; k < v->n; k++) {
+			if (v->v[k].kind == V_PENALTY)
+				v->v[k].height = 0;
+			v->v[k].kind = V_BOX;
+			v->v[k].box = BOX_NOTE;
+			v->v[k].notes = NULL;
+		}
+		struct lo_anchor *at = arena_calloc(L->a, 1, sizeof *at);
+		at->page = -1;
+		struct layout *lo = L->lo;
+		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
+		lo->notes[lo->nnotes++] = at;
+		if (v->n)
+			v->v[0].anchor = at;
+		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
+		if (v->n)
+			memcpy(a, v->v, v->n * sizeof *a);
+		free(v->v);
+		v->v = a;
+		v->cap = v->n;
+		L->unote[entry] = v;
+		L->unote_at[entry] = at;
+		L->unote_seq[entry] = L->useq;
+	}
+	L->out = saved;
+	L->pending_space = 0;
+}
+
+/* Which entries this layout lists and in what order: the book's
+ * Resources (resources.c) as they are. */
+static void res_setup(struct lay *L)
+{
+	const struct book *book = L->book;
+	int nd = book->next_distinct;
+	if (book->nresources <= 0 || !book->resource_of || nd <= 0)
+		return;
+	struct arena *a = L->a;
+	L->nres = book->nresources;
+	L->res = arena_calloc(a, (size_t)L->nres, sizeof *L->res);
+	L->res_group = arena_calloc(a, (size_t)L->nres, sizeof *L->res_group);
+	L->res_index = arena_alloc(a, (size_t)nd * sizeof *L->res_index);
+	for (int d = 0; d < nd; d++) {
+		const struct resource *r = book->resource_of[d];
+		L->res_index[d] = r && r->number >= 1 && r->number <= L->nres ? r->number - 1 : -1;
+	}
+	for (int i = 0; i < L->nres; i++) {
+		const struct resource *r = &book->resources[i];
+		L->res[i] = r;
+		L->res_group[i] = r->author_listed ? NULL : r->chapter;
+	}
+	L->res_link = arena_calloc(a, (size_t)L->nres, sizeof *L->res_link);
+	L->res_at = arena_calloc(a, (size_t)L->nres, sizeof *L->res_at);
+	for (int i = 0; i < L->nres; i++) {
+		L->res_link[i].kind = LINK_EXTERNAL;
+		L->res_link[i].url = L->res[i]->url;
+		L->res_link[i].ext_index = -1; /* no reference number of its own */
+		L->res_at[i].page = -1;
+	}
+	/* Where each citing link lands, found by its node. */
+	int ne = book->nextrefs;
+	L->ref_at = arena_calloc(a, (size_t)ne + 1, sizeof *L->ref_at);
+	L->ref_cap = 16;
+	while (L->ref_cap < (size_t)ne * 2)
+		L->ref_cap *= 2;
+	L->ref_key = arena_calloc(a, L->ref_cap, sizeof *L->ref_key);
+	L->ref_val = arena_calloc(a, L->ref_cap, sizeof *L->ref_val);
+	int nch = book->nchapters;
+	L->ref_lo = arena_calloc(a, (size_t)nch + 1, sizeof *L->ref_lo);
+	L->ref_hi = arena_calloc(a, (size_t)nch + 1, sizeof *L->ref_hi);
+	for (int e = ne - 1; e >= 0; e--) {
+		const struct extref *x = &book->extrefs[e];
+		size_t h = ptr_hash(x->node, L->ref_cap);
+		while (L->ref_key[h] && L->ref_key[h] != x->node)
+			h = (h + 1) & (L->ref_cap - 1);
+		L->ref_key[h] = x->node;
+		L->ref_val[h] = e;
+		if (x->chapter && x->chapter->index >= 0 && x->chapter->index < nch) {
+			int ci = x->chapter->index;
+			if (L->ref_hi[ci] == 0)
+				L->ref_hi[ci] = e + 1;
+			L->ref_lo[ci] = e;
+		}
+	}
+	if (L->st->link_refs == REFS_FOOTNOTES) {
+		L->unote = arena_calloc(a, (size_t)L->nres, sizeof *L->unote);
+		L->unote_at = arena_calloc(a, (size_t)L->nres, sizeof *L->unote_at);
+		L->unote_seq = arena_calloc(a, (size_t)L->nres, sizeof *L->unote_seq);
+		L->ucited_seq = arena_calloc(a, (size_t)L->nres, sizeof *L->ucited_seq);
+	}
+}
+
+/* A heading the layout makes (the appendix's title, its groups). */
+static void heading_text(struct lay *L, const struct bctx *c, const char *text,
+			 int level)
+{
+	const struct style_heading *h = &L->st->h[level - 1];
+	want_space(L, (float)h->space_before);
+	struct istyle s = {0};
+	s.family = h->font == FONT_SANS || h->font == FONT_SANS_BOLD ? FAM_SANS : FAM_SERIF;
+	s.bold = h->font == FONT_SANS_BOLD || h->font == FONT_SERIF_BOLD;
+	s.size = (float)h->size;
+	s.color = h->color;
+	layout_text(L, c, plain_inline(L, text), NULL, s, (float)h->leading, false,
+		    ALIGN_LEFT, BOX_HEADING, 0, true);
+	add_penalty(L, INF);
+	L->pending_space = 0;
+	want_space(L, (float)h->space_after);
+	L->after_para = false;
+}
+
+struct cite {
+	int page, ref;
+};
+
+static int cite_cmp(const void *a, const void *b)
+{
+	const struct cite *x = a, *y = b;
+	if (x->page != y->page)
+		return x->page < y->page ? -1 : 1;
+	return (x->ref > y->ref) - (x->ref < y->ref);
+}
+
+static const char *chapter_name(struct lay *L, const struct chapter *ch)
+{
+	const char *t = ch->title ? ch->title : ch->path;
+	return ch->number ? arena_printf(L->a, "%s %s", ch->number, t) : t;
+}
+
+/* "Cited in Chapter, pp. 4, 17; Other, p. 20." - each number a link to
+ * the place that cites the entry on that page. */
+static void layout_cited(struct lay *L, const struct bctx *c, int entry)
+{
+	const struct resource *r = L->res[entry];
+	const struct print_style *st = L->st;
+	struct toks *t = &L->para;
+	toks_reset(t);
+	L->nstyles = 0;
+	struct istyle s = base_style(c);
+	s.size = (float)st->resources_cited.size;
+	s.color = st->resources_cited.color;
+	struct istyle it = s;
+	it.italic = !s.italic;
+	int plain = push_style(L, &s), ital = push_style(L, &it);
+	struct cite *cs = xrealloc(NULL, ((size_t)r->nrefs + 1) * sizeof *cs);
+	bool any = false;
+	int k = 0;
+	while (k < r->nrefs) {
+		const struct chapter *ch = L->book->extrefs[r->refs[k]].chapter;
+		int n = 0;
+		for (; k < r->nrefs && L->book->extrefs[r->refs[k]].chapter == ch; k++) {
+			const struct lo_anchor *a = &L->ref_at[r->refs[k]];
+			if (a->page >= 0)
+				cs[n++] = (struct cite){a->page, r->refs[k]};
+		}
+		if (!n || !ch)
+			continue;
+		qsort(cs, (size_t)n, sizeof *cs, cite_cmp);
+		int u = 0;
+		for (int q = 0; q < n; q++)
+			if (!u || cs[u - 1].page != cs[q].page)
+				cs[u++] = cs[q];
+		const char *sep = any ? "; " : "Cited in ";
+		tok_text(L, t, plain, sep, strlen(sep));
+		const char *name = chapter_name(L, ch);
+		tok_text(L, t, ital, name, strlen(name));
+		const char *pp = u > 1 ? ", pp.\xc2\xa0" : ", p.\xc2\xa0";
+		tok_text(L, t, plain, pp, strlen(pp));
+		for (int q = 0; q < u; q++) {
+			if (q)
+				tok_text(L, t, plain, ", ", 2);
+			struct istyle ns = s;
+			ns.color = st->link_color;
+			ns.dest = &L->ref_at[cs[q].ref];
+			const char *num = arena_printf(L->a, "%d", cs[q].page + 1);
+			tok_text(L, t, push_style(L, &ns), num, strlen(num));
+		}
+		any = true;
+	}
+	free(cs);
+	if (!any)
+		return;
+	tok_text(L, t, plain, ".", 1);
+	tok_finish(L, t);
+	struct pline *pl;
+	int font = role_of(s.family, s.bold, s.italic);
+	int n = break_lines(L, t, c->w, false, ALIGN_LEFT, font, s.size, &pl);
+	emit_lines(L, c, pl, n, BOX_LINE, (float)st->resources_cited.leading,
+		   font, s.size, false);
+}
+
+/* One entry: its number hanging in the margin, the title, the URL, the
+ * author's description and where the book cites it. */
+static void layout_entry(struct lay *L, const struct bctx *c, int entry)
+{
+	const struct resource *r = L->res[entry];
+	const struct print_style *st = L->st;
+	struct bctx in = *c;
+	float ind = c->size * 2.4f;
+	in.x = c->x + ind;
+	in.w = c->w - ind;
+	want_space(L, (float)st->par_spacing + 2);
+	set_marker(L, c, arena_printf(L->a, "%d.", entry + 1),
+		   in.x - c->size * 0.45f, 0);
+	size_t first = L->out->n;
+	struct istyle s = base_style(&in);
+	s.bold = true;
+	layout_text(L, &in, plain_inline(L, r->title && *r->title ? r->title : r->url),
+		    NULL, s, in.leading, false, ALIGN_LEFT, BOX_LINE, 0, true);
+	for (size_t k = first; k < L->out->n; k++) {
+		if (L->out->v[k].kind == V_BOX) {
+			L->out->v[k].anchor = &L->res_at[entry];
+			break;
+		}
+	}
+	add_penalty(L, INF);
+	struct istyle u = base_style(&in);
+	u.family = FAM_MONO;
+	u.size = (float)st->code.size;
+	u.link = &L->res_link[entry];
+	layout_url(L, &in, r->url, u, (float)st->code.leading * 1.1f, BOX_LINE);
+	if (r->description && *r->description) {
+		add_penalty(L, INF);
+		struct istyle d = base_style(&in);
+		d.italic = true;
+		layout_text(L, &in, plain_inline(L, r->description), NULL, d,
+			    in.leading, false, ALIGN_LEFT, BOX_LINE, 0, false);
+	}
+	add_penalty(L, INF);
+	layout_cited(L, &in, entry);
+}
+
+/* The Resources appendix: a chapter of its own after the last one. */
+static void layout_appendix(struct lay *L, struct pager *P)
+{
+	if (!L->nres)
+		return;
+	const struct print_style *st = L->st;
+	struct layout *lo = L->lo;
+	struct chapter *ap = arena_calloc(L->a, 1, sizeof *ap);
+	ap->index = L->book->nchapters;
+	ap->title = st->resources_title;
+	ap->path = "";
+	ap->toc_index = -1;
+	L->appendix = ap;
+	lo->appendix = ap;
+	lo->chapter_start[ap->index].page = -1;
+	L->ch = NULL;
+	P->ch = ap;
+	for (int i = 0; i < L->nres; i++)
+		L->res_at[i].page = -1;
+	struct vlist V = {0};
+	L->out = &V;
+	L->pending_space = 0;
+	L->last_nbars = 0;
+	L->after_para = false;
+	L->nmarker = 0;
+	struct bctx c = body_ctx(L);
+	heading_text(L, &c, st->resources_title, 1);
+	for (int i = 0; i < L->nres; i++) {
+		if (i == 0 || L->res_group[i] != L->res_group[i - 1]) {
+			const struct chapter *g = L->res_group[i];
+			heading_text(L, &c, g ? chapter_name(L, g) : st->resources_author, 3);
+		}
+		layout_entry(L, &c, i);
+	}
+	place_chapter(P, &V);
+	vlist_free(&V);
+}
+
 /* ---- The book --------------------------------------------------------- */
 
 struct layout *layout_book(const struct book *book,
@@ -2997,6 +3498,7 @@ struct layout *layout_book(const struct book *book,
 					 sizeof *lo->chapter_start);
 	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
 				    sizeof *lo->headings);
+	res_setup(&L);
 	struct pager P = {0};
 	P.L = &L;
 	layout_body(&L, &P);
@@ -3015,6 +3517,9 @@ struct layout *layout_book(const struct book *book,
 		reset_pages(lo);
 		layout_body(&L, &P);
 	}
+	/* The Resources appendix follows: it moves no page before it, and
+	 * its "cited on" pages are those of the final pass. */
+	layout_appendix(&L, &P);
 	/* Front matter: laid out now that the body's pages are known, and
 	 * put before them. */
 	struct lo_page *body = lo->pages;
@@ -3057,6 +3562,18 @@ struct layout *layout_book(const struct book *book,
 		lo->boxes[lo->nboxes++].page += nfront;
 	}
 	free(bboxes);
+	if (lo->appendix && lo->chapter_start[book->nchapters].page >= 0)
+		lo->chapter_start[book->nchapters].page += nfront;
+	for (int i = 0; i < L.nres; i++)
+		if (L.res_at[i].page >= 0)
+			L.res_at[i].page += nfront;
+	for (int e = 0; L.ref_at && e < book->nextrefs; e++)
+		if (L.ref_at[e].page >= 0)
+			L.ref_at[e].page += nfront;
+	lo->entries = L.res_at;
+	lo->nentries = L.nres;
+	lo->cites = L.ref_at;
+	lo->ncites = L.ref_at ? book->nextrefs : 0;
 	for (int ci = 0; ci < book->nchapters; ci++) {
 		if (lo->chapter_start[ci].page >= 0)
 			lo->chapter_start[ci].page += nfront;
@@ -3109,7 +3626,9 @@ void layout_dump(const struct layout *lo, FILE *out)
 	fprintf(out, "pagesize %.2f %.2f\n", lo->page_width, lo->page_height);
 	for (int i = 0; i < lo->npages; i++) {
 		const struct lo_page *pg = &lo->pages[i];
-		if (pg->chapter_start && pg->chapter)
+		if (pg->chapter_start && pg->chapter && pg->chapter == lo->appendix)
+			fprintf(out, "appendix %d\n", i + 1);
+		else if (pg->chapter_start && pg->chapter)
 			fprintf(out, "chapter %d %s\n", pg->chapter->index,
 				pg->chapter->path);
 		char num[16];
@@ -3132,6 +3651,13 @@ void layout_dump(const struct layout *lo, FILE *out)
 			box_name(b->kind), b->block, b->line, b->nlines,
 			b->top, b->height);
 	}
+	for (int i = 0; i < lo->nentries; i++)
+		fprintf(out, "entry %d %d %.2f\n", i + 1, lo->entries[i].page + 1,
+			lo->entries[i].y);
+	for (int i = 0; i < lo->ncites; i++)
+		if (lo->cites[i].page >= 0)
+			fprintf(out, "cite %d %d %.2f\n", i, lo->cites[i].page + 1,
+				lo->cites[i].y);
 	fprintf(out, "counts widows %d orphans %d heading-foot %d\n",
 		lo->nwidows, lo->norphans, lo->nheading_foot);
 }

@@ -46,6 +46,9 @@ struct lo_item {
 	/* LO_LINK (and LO_TEXT of a footnote mark): where it leads when
 	 * link is NULL - the footnote's text; filled in by placement. */
 	const struct lo_anchor *dest;
+	/* Filled with where the item is first placed (the citing places of
+	 * external links, for the Resources appendix), or NULL. */
+	struct lo_anchor *land;
 };
 
 /* What a placed box is, for the layout dump and the page tests. */
@@ -109,6 +112,15 @@ struct layout {
 	int ntoc;
 	struct lo_anchor **notes; /* footnote anchors (for the shift) */
 	size_t nnotes;
+	/* The Resources appendix (issue 7), after the last chapter; NULL if
+	 * the book has no external links.  Its pages' chapter is this
+	 * stand-in, whose index is book->nchapters (so chapter_start and
+	 * headings have a slot for it); it is in no book's chapter list. */
+	const struct chapter *appendix;
+	struct lo_anchor *entries; /* where each entry landed, in order */
+	int nentries;
+	struct lo_anchor *cites;   /* where each book->extrefs[i] landed */
+	int ncites;
 };
 
 /* Image facts the PDF side found; layout needs the pixel size. */

@@ -315,6 +315,12 @@ static void add_outline(HPDF_Doc pdf, HPDF_Page *pages, const struct book *book,
 		}
 	}
 	free(of);
+	if (lo->appendix) {
+		HPDF_Outline o = HPDF_CreateOutline(pdf, NULL, lo->appendix->title, enc);
+		HPDF_Destination d = dest_at(pages, lo, &lo->chapter_start[lo->appendix->index]);
+		if (o && d)
+			HPDF_Outline_SetDestination(o, d);
+	}
 	HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 }
 

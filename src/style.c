@@ -28,7 +28,8 @@ enum key_kind {
 	K_STR,    /* short UTF-8 string (bullets, marks) */
 	K_FILE,   /* font file name: no '/' */
 	K_INT,    /* small positive integer */
-	K_PAPER   /* a4, letter */
+	K_PAPER,  /* a4, letter */
+	K_REFS    /* numbers, footnotes, none */
 };
 
 struct key_def {
@@ -161,6 +162,13 @@ static const struct key_def keys[] = {
 	{"header", "color", K_COLOR, F(header.color), 0},
 	{"header", "folio-size", K_LEN, F(folio.size), 0},
 	{"header", "folio-color", K_COLOR, F(folio.color), 0},
+
+	{"links", "references", K_REFS, F(link_refs), 0},
+	{"links", "title", K_STR, S(resources_title)},
+	{"links", "author-group", K_STR, S(resources_author)},
+	{"links", "cited-size", K_LEN, F(resources_cited.size), 0},
+	{"links", "cited-leading", K_LEN, F(resources_cited.leading), 0},
+	{"links", "cited-color", K_COLOR, F(resources_cited.color), 0},
 };
 
 int style_set_paper(struct print_style *st, const char *name)
@@ -295,6 +303,12 @@ void style_defaults(struct print_style *st)
 
 	st->header = (struct style_text){8.5, 10, 0x555555};
 	st->folio = (struct style_text){9, 10, 0x333333};
+
+	st->link_refs = REFS_NUMBERS;
+	snprintf(st->resources_title, sizeof st->resources_title, "%s", "Resources");
+	snprintf(st->resources_author, sizeof st->resources_author, "%s",
+		 "Listed by the author");
+	st->resources_cited = (struct style_text){9, 11.5, 0x333333};
 }
 
 int style_parse_length(const char *s, double em_size, double *out)
@@ -486,6 +500,17 @@ static int handler(void *user, const char *section, const char *name,
 		else
 			snprintf(base + k->off, k->size, "%s", value);
 		break;
+	case K_REFS: {
+		static const char *const names[] = {"numbers", "footnotes", "none"};
+		size_t i = 0;
+		while (i < 3 && strcasecmp(value, names[i]) != 0)
+			i++;
+		if (i == 3)
+			bad(ctx, section, name, value, "want numbers, footnotes or none");
+		else
+			*(enum link_refs *)(base + k->off) = (enum link_refs)i;
+		break;
+	}
 	case K_PAPER:
 		if (style_set_paper(st, value))
 			bad(ctx, section, name, value, "want a4 or letter");
@@ -514,7 +539,8 @@ static void check_sanity(struct parse_ctx *ctx)
 	} sizes[] = {{"body.size", st->body.size}, {"code.size", st->code.size},
 		     {"table.size", st->table.size},
 		     {"footnotes.size", st->footnote.size},
-		     {"figure.caption-size", st->caption.size}};
+		     {"figure.caption-size", st->caption.size},
+		     {"links.cited-size", st->resources_cited.size}};
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		if (sizes[i].size < 4 || sizes[i].size > 72) {
 			diag_error(ctx->diags, ctx->path, 0, 0,
@@ -582,6 +608,8 @@ int style_load(struct print_style *st, const char *path, const char *paper,
 		st->footnote.leading = st->footnote.size * 1.2;
 	if (st->caption.leading < st->caption.size)
 		st->caption.leading = st->caption.size * 1.2;
+	if (st->resources_cited.leading < st->resources_cited.size)
+		st->resources_cited.leading = st->resources_cited.size * 1.2;
 	for (int i = 0; i < 6; i++)
 		if (st->h[i].leading < st->h[i].size)
 			st->h[i].leading = st->h[i].size * 1.2;

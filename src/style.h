@@ -30,6 +30,13 @@ enum font_role {
 	FONT_NROLES
 };
 
+/* How the body marks an external link (issue 7). */
+enum link_refs {
+	REFS_NUMBERS,   /* a superscript number leading to its Resources entry */
+	REFS_FOOTNOTES, /* the same number, and the URL at the page foot */
+	REFS_NONE       /* nothing: the Resources appendix alone lists them */
+};
+
 /* A colour as 0xRRGGBB. */
 typedef uint32_t style_color;
 
@@ -132,6 +139,12 @@ struct print_style {
 	/* [header] running heads and folios (issue 6) */
 	struct style_text header;
 	struct style_text folio;
+
+	/* [links] external links and the Resources appendix (issue 7) */
+	enum link_refs link_refs;
+	char resources_title[64];   /* the appendix's title */
+	char resources_author[64];  /* heading of the author's own list */
+	struct style_text resources_cited; /* "Cited in ..." lines */
 };
 
 /* Fills *st with the built-in defaults (A4). */

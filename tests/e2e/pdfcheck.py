@@ -17,7 +17,8 @@ Prints PASS/FAIL lines (tests/run protocol) for:
   toc    each contents entry's page holds its chapter or heading, and
          prints the number the entry gives
   links  every internal link annotation points at a heading's page and
-         height (a footnote mark's at its note)
+         height (a footnote mark's at its note, a reference number's at
+         its Resources entry, a "cited on" page's at the citing line)
 """
 import re
 import subprocess
@@ -31,6 +32,7 @@ FRONT = []
 STARTS = []
 BOXES_ALL = []
 TOC = []
+ANCHORS = []
 WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+")
 WINDOW = 3000  # characters a word may lie beyond the previous one
 
@@ -178,6 +180,10 @@ def read_dump():
                 TOC.append((int(p[1]), p[2], int(p[3]), " ".join(p[4:])))
             elif p[0] == "chapter":
                 SOURCES.append(BOOK + "/" + p[2])
+            elif p[0] in ("entry", "cite"):
+                # a Resources entry, or a place citing an external link:
+                # the targets of reference numbers and "cited on" pages
+                ANCHORS.append((int(p[2]), float(p[3])))
             elif p[0] == "box":
                 boxes.append((int(p[1]), p[2], int(p[3]), int(p[4]), int(p[5])))
                 BOXES_ALL.append((int(p[1]), p[2], int(p[3]), int(p[4]), int(p[5]), float(p[6])))
@@ -283,6 +289,8 @@ def check_links():
             targets.setdefault(b[0], []).append(b[5])
     for n in STARTS:
         targets.setdefault(n, []).append(PAGES[n][0][3])
+    for n, y in ANCHORS:
+        targets.setdefault(n, []).append(y)
     nlinks = 0
     for key, o in objs.items():
         v = o.get("value")

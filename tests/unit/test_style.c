@@ -91,6 +91,28 @@ int main(void)
 	diag_list_free(&d);
 	unlink(path);
 
+	/* [links]: how external links are marked, and the appendix title. */
+	path = write_tmp("[links]\nreferences = footnotes\ntitle = Links\n");
+	memset(&d, 0, sizeof d);
+	style_defaults(&st);
+	CHECK("default references: numbers", st.link_refs == REFS_NUMBERS &&
+					     strcmp(st.resources_title, "Resources") == 0);
+	CHECK("links keys load", path && style_load(&st, path, NULL, &d) == 0 &&
+				 st.link_refs == REFS_FOOTNOTES &&
+				 strcmp(st.resources_title, "Links") == 0);
+	diag_list_free(&d);
+	if (path)
+		unlink(path);
+	path = write_tmp("[links]\nreferences = endnotes\n");
+	memset(&d, 0, sizeof d);
+	style_defaults(&st);
+	CHECK("bad references value at line 2", path && style_load(&st, path, NULL, &d) != 0 &&
+						has_diag(&d, 2, "links.references") &&
+						st.link_refs == REFS_NUMBERS);
+	diag_list_free(&d);
+	if (path)
+		unlink(path);
+
 	memset(&d, 0, sizeof d);
 	CHECK("missing file is fatal", style_load(&st, "/nonexistent/print.ini", NULL, &d) != 0 && d.nfatal == 1);
 	diag_list_free(&d);
