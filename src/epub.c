@@ -14,6 +14,8 @@
  *   OEBPS/chapter001.xhtml ...   one per chapter, in reading order
  *   OEBPS/resources.xhtml        the Resources appendix (books with links)
  *   OEBPS/images/image001.png ...
+ *   OEBPS/fonts/NAME.ttf         with folio.ini's epub_fonts = yes,
+ *   OEBPS/fonts/LICENSE-*.txt    and the fonts' licences
  *
  * The chapters themselves come from xhtml.c; the archive from zipw.c.
  */
@@ -366,6 +368,127 @@ static void load_css(const struct book *book, const struct build_opts *opts,
 	}
 	css->href = CSS_HREF;
 	css->media_type = "text/css";
+}
+
+/* ---- Fonts (folio.ini: epub_fonts = yes) --------------------------------- */
+
+/* The faces the stylesheet names: the serif text face, which becomes the
+ * body's font when embedded, and the monospaced one epub.css already
+ * asks for in code.  Files from the data folder's fonts/, each with the
+ * licence that must travel with it (both allow embedding). */
+static const struct epub_face {
+	const char *file;
+	const char *family;
+	const char *weight, *style;
+	int licence; /* index into epub_licences */
+} epub_faces[] = {
+	{"LiberationSerif-Regular.ttf", "Liberation Serif", "normal", "normal", 0},
+	{"LiberationSerif-Bold.ttf", "Liberation Serif", "bold", "normal", 0},
+	{"LiberationSerif-Italic.ttf", "Liberation Serif", "normal", "italic", 0},
+	{"LiberationSerif-BoldItalic.ttf", "Liberation Serif", "bold", "italic", 0},
+	{"DejaVuSansMono.ttf", "DejaVu Sans Mono", "normal", "normal", 1},
+	{"DejaVuSansMono-Bold.ttf", "DejaVu Sans Mono", "bold", "normal", 1},
+};
+#define NFACES (sizeof epub_faces / sizeof *epub_faces)
+
+static const char *const epub_licences[] = {
+	"LICENSE-Liberation.txt", /* SIL Open Font License 1.1 */
+	"LICENSE-DejaVu.txt"      /* Bitstream Vera licence */
+};
+#define NLICENCES (sizeof epub_licences / sizeof *epub_licences)
+
+/* Reads a file of the data folder's fonts/ into *res; -1 (warned) if it
+ * cannot be read. */
+static int load_font_file(const struct book *book, const char *dir,
+			  struct arena *a, const char *name,
+			  const char *media_type, struct epub_res *res)
+{
+	const char *path = arena_printf(a, "%s/fonts/%s", dir, name);
+	char *data;
+	size_t len;
+
+	if (file_read(path, &data, &len) != 0) {
+		diag_warn(book->diags, path, 0, 0,
+			  "cannot read: %s; the EPUB leaves its font to the reader",
+			  strerror(errno));
+		return -1;
+	}
+	res->data = data;
+	res->len = len;
+	res->href = arena_printf(a, "fonts/%s", name);
+	res->media_type = media_type;
+	return 0;
+}
+
+/* Reads the faces into font[NFACES] and their licences into
+ * lic[NLICENCES].  A face that cannot be read, is no TrueType file or
+ * whose licence cannot be read stays zeroed (warned: the reader's font
+ * is used); a licence no face needs is dropped. */
+static void load_fonts(const struct book *book, const struct build_opts *opts,
+		       struct arena *a, struct epub_res *font, struct epub_res *lic)
+{
+	const char *dir = opts && opts->data_dir ? opts->data_dir : ".";
+	bool lic_ok[NLICENCES], used[NLICENCES];
+
+	for (size_t k = 0; k < NLICENCES; k++) {
+		lic_ok[k] = load_font_file(book, dir, a, epub_licences[k], "text/plain",
+					   &lic[k]) == 0;
+		used[k] = false;
+	}
+	for (size_t i = 0; i < NFACES; i++) {
+		const char *path = arena_printf(a, "%s/fonts/%s", dir, epub_faces[i].file);
+		char *data;
+		size_t len;
+		if (!lic_ok[epub_faces[i].licence])
+			continue;
+		if (file_read(path, &data, &len) != 0) {
+			diag_warn(book->diags, path, 0, 0,
+				  "cannot read font: %s; the EPUB leaves this face to the reader",
+				  strerror(errno));
+			continue;
+		}
+		if (!bytes_start(data, len, "\0\1\0\0", 4) && !bytes_start(data, len, "true", 4)) {
+			diag_warn(book->diags, path, 0, 0,
+				  "not a TrueType font; the EPUB leaves this face to the reader");
+			free(data);
+			continue;
+		}
+		font[i].data = data;
+		font[i].len = len;
+		font[i].href = arena_printf(a, "fonts/%s", epub_faces[i].file);
+		font[i].media_type = "font/ttf";
+		used[epub_faces[i].licence] = true;
+	}
+	for (size_t k = 0; k < NLICENCES; k++)
+		if (!used[k]) {
+			free(lic[k].data);
+			memset(&lic[k], 0, sizeof lic[k]);
+		}
+}
+
+/* Appends @font-face rules for the embedded faces to the stylesheet, and
+ * makes the serif face the body's when its regular face is there. */
+static void css_fonts(struct epub_res *css, const struct epub_res *font)
+{
+	struct buf b = BUF_INIT;
+
+	buf_put(&b, css->data, css->len);
+	buf_puts(&b, "\n/* ---- Embedded fonts (folio.ini: epub_fonts = yes) ---- */\n");
+	for (size_t i = 0; i < NFACES; i++) {
+		if (!font[i].href)
+			continue;
+		buf_printf(&b, "\n@font-face {\n\tfont-family: \"%s\";\n"
+			       "\tfont-weight: %s;\n\tfont-style: %s;\n"
+			       "\tsrc: url(\"../%s\") format(\"truetype\");\n}\n",
+			   epub_faces[i].family, epub_faces[i].weight, epub_faces[i].style,
+			   font[i].href);
+	}
+	if (font[0].href)
+		buf_printf(&b, "\nbody {\n\tfont-family: \"%s\", serif;\n}\n",
+			   epub_faces[0].family);
+	free(css->data);
+	css->data = b.data;
+	css->len = b.len;
 }
 
 /* ---- The table of contents --------------------------------------------- */
@@ -858,6 +981,7 @@ static void write_opf(struct buf *b, const struct book *book,
 		      const struct build_opts *opts, const char *lang,
 		      const char *uuid, const char *title,
 		      const struct epub_res *css, const struct epub_res *img,
+		      const struct epub_res *font, const struct epub_res *lic,
 		      const struct xhtml_env *env, const char *print_uuid)
 {
 	const struct metadata *m = &book->meta;
@@ -999,6 +1123,14 @@ static void write_opf(struct buf *b, const struct book *book,
 		if (img[i].href)
 			buf_printf(b, "    <item id=\"img%03d\" href=\"%s\" media-type=\"%s\"/>\n",
 				   i + 1, img[i].href, img[i].media_type);
+	for (size_t i = 0; i < NFACES; i++)
+		if (font[i].href)
+			buf_printf(b, "    <item id=\"font%zu\" href=\"%s\" media-type=\"%s\"/>\n",
+				   i + 1, font[i].href, font[i].media_type);
+	for (size_t k = 0; k < NLICENCES; k++)
+		if (lic[k].href)
+			buf_printf(b, "    <item id=\"font-licence%zu\" href=\"%s\" media-type=\"%s\"/>\n",
+				   k + 1, lic[k].href, lic[k].media_type);
 	buf_puts(b, "  </manifest>\n  <spine toc=\"ncx\">\n"
 		    "    <itemref idref=\"titlepage\"/>\n"
 		    "    <itemref idref=\"nav\"/>\n");
@@ -1082,6 +1214,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	const char *title = book->meta.title;
 	struct epub_res css = {0};
 	struct epub_res *img = NULL;
+	struct epub_res font[NFACES], lic[NLICENCES];
 	struct toc root = {0};
 	struct buf b = BUF_INIT;
 	char uuid[46], print_uuid[46];
@@ -1106,6 +1239,12 @@ static int write_archive(struct zipw *z, const struct book *book,
 	if (!img)
 		abort();
 	load_images(book, a, img);
+	memset(font, 0, sizeof font);
+	memset(lic, 0, sizeof lic);
+	if (book->meta.epub_fonts) {
+		load_fonts(book, opts, a, font, lic);
+		css_fonts(&css, font);
+	}
 	if (book->ntoc > 0)
 		toc_build(book, a, &root);
 	else
@@ -1133,7 +1272,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	rc |= zipw_add(z, "mimetype", "application/epub+zip", 20, false);
 	rc |= zipw_add(z, "META-INF/container.xml", container_xml,
 		       sizeof container_xml - 1, true);
-	write_opf(&b, book, opts, lang, uuid, title, &css, img, &env, print_uuid);
+	write_opf(&b, book, opts, lang, uuid, title, &css, img, font, lic, &env, print_uuid);
 	rc |= add_doc(z, "content.opf", &b);
 	write_ncx(&b, book, lang, uuid, title, &root, &env);
 	rc |= add_doc(z, "toc.ncx", &b);
@@ -1162,10 +1301,28 @@ static int write_archive(struct zipw *z, const struct book *book,
 		rc |= zipw_add(z, full, img[i].data, img[i].len,
 			       strcmp(img[i].media_type, "image/svg+xml") == 0);
 	}
+	for (size_t i = 0; i < NFACES && rc == 0; i++) {
+		if (!font[i].href)
+			continue;
+		char full[64];
+		snprintf(full, sizeof full, "OEBPS/%s", font[i].href);
+		rc |= zipw_add(z, full, font[i].data, font[i].len, true);
+	}
+	for (size_t k = 0; k < NLICENCES && rc == 0; k++) {
+		if (!lic[k].href)
+			continue;
+		char full[64];
+		snprintf(full, sizeof full, "OEBPS/%s", lic[k].href);
+		rc |= zipw_add(z, full, lic[k].data, lic[k].len, true);
+	}
 
 	for (int i = 0; i < book->nimages; i++)
 		free(img[i].data);
 	free(img);
+	for (size_t i = 0; i < NFACES; i++)
+		free(font[i].data);
+	for (size_t k = 0; k < NLICENCES; k++)
+		free(lic[k].data);
 	free(css.data);
 	buf_free(&b);
 	return rc ? -1 : 0;

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -118,7 +119,15 @@ static int on_value(void *user, const char *section, const char *name,
 			m->date = v;
 	} else if (strcmp(name, "description") == 0) m->description = v;
 	else if (strcmp(name, "keywords") == 0) m->keywords = v;
-	else
+	else if (strcmp(name, "epub_fonts") == 0) {
+		if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0)
+			m->epub_fonts = true;
+		else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0)
+			m->epub_fonts = false;
+		else
+			diag_warn(b->diags, c->file, lineno, 1,
+				  "epub_fonts = '%s': expected yes or no; fonts are not embedded", v);
+	} else
 		diag_warn(b->diags, c->file, lineno, 1, "unknown key '%s' in [book]", name);
 	return 1;
 }

@@ -258,6 +258,8 @@ struct metadata {
 	int nhidelines;
 	struct known_target *known;
 	int nknown;
+	bool epub_fonts;         /* folio.ini [book] epub_fonts = yes: the EPUB
+				    embeds the fonts its stylesheet names */
 };
 
 struct book {

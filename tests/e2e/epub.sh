@@ -4,8 +4,8 @@
 #   slow), text fidelity against cmark-gfm's plain text, byte-identical
 #   rebuilds, and no script, event handler or javascript: URL in the XHTML.
 # Books: the bundled book/, ../shared/corpora/perf-book, a book of every
-# CommonMark spec example (tools/spec2book.py) and a small hostile book
-# written here.  Run from the repository root (see tests/run).
+# CommonMark spec example (tools/spec2book.py), a small hostile book, an
+# mdBook book and a book with embedded fonts (epub_fonts), written here.  Run from the repository root (see tests/run).
 FOLIO=${FOLIO:-build/folio}
 SHARED=${SHARED:-../shared}
 TMP=${TMP:-$(mktemp -d)}
@@ -443,5 +443,64 @@ if build mdbook "$m" "$TMP/mdbook-out"; then
 		fail "mdbook: nav" "$(echo "$nav" | grep -E 'span|li' | head -n 12 | tr '\n' ' ')"
 	fi
 	fidelity mdbook "$epub" "$m" $(md_files "$m/src" | grep -v '/SUMMARY.md$')
+fi
+
+# ---- 6. embedded fonts (folio.ini: [book] epub_fonts = yes) --------------
+f="$TMP/fontbook"
+mkdir -p "$f"
+printf '[book]\ntitle = Fonts\nauthors = A. Author\nlanguage = en\nidentifier = fonts\nepub_fonts = yes\n' >"$f/folio.ini"
+printf '# Fonts\n\nSerif *italic* **bold** ***both***, and `mono` code:\n\n```rust\nfn main() {}\n```\n' >"$f/index.md"
+cp -r "$f" "$TMP/nofontbook"
+sed -i 's/^epub_fonts = yes$/epub_fonts = no/' "$TMP/nofontbook/folio.ini"
+cp -r "$f" "$TMP/badfontbook"
+sed -i 's/^epub_fonts = yes$/epub_fonts = maybe/' "$TMP/badfontbook/folio.ini"
+if build fonts "$f" "$TMP/fonts-out" && build fonts-off "$TMP/nofontbook" "$TMP/nofonts-out"; then
+	epub=$(epub_file "$TMP/fonts-out")
+	epubcheck fonts "$epub"
+	if out=$(python3 - "$epub" "$(epub_file "$TMP/nofonts-out")" <<'PY'
+import re, sys, zipfile
+import xml.etree.ElementTree as ET
+OPF = "{http://www.idpf.org/2007/opf}"
+def items(epub):
+    z = zipfile.ZipFile(epub)
+    opf = ET.fromstring(z.read("OEBPS/content.opf"))
+    return z, {i.get("href"): i.get("media-type") for i in opf.iter(OPF + "item")}
+z, man = items(sys.argv[1])
+fonts = sorted(h for h, t in man.items() if h.startswith("fonts/") and h.endswith(".ttf"))
+bad = [h for h in fonts if man[h] != "font/ttf"]
+css = z.read("OEBPS/css/epub.css").decode()
+urls = re.findall(r'url\("\.\./([^"]+)"\)', css)
+families = set(re.findall(r'font-family:\s*"([^"]+)"', css))
+problems = []
+if len(fonts) != 6 or bad:
+    problems.append("fonts %s, media types wrong: %s" % (fonts, bad))
+if sorted(urls) != fonts:
+    problems.append("@font-face urls %s vs manifest %s" % (urls, fonts))
+for h in fonts:
+    if z.read("OEBPS/" + h)[:4] not in (b"\0\1\0\0", b"true"):
+        problems.append("%s is not TrueType" % h)
+if not {"Liberation Serif", "DejaVu Sans Mono"} <= families or \
+   not re.search(r'body\s*\{\s*font-family:\s*"Liberation Serif"', css):
+    problems.append("families %s" % families)
+for lic in ("fonts/LICENSE-Liberation.txt", "fonts/LICENSE-DejaVu.txt"):
+    if man.get(lic) != "text/plain":
+        problems.append("licence %s missing" % lic)
+z2, man2 = items(sys.argv[2])
+if any(h.startswith("fonts/") for h in man2) or "@font-face" in z2.read("OEBPS/css/epub.css").decode():
+    problems.append("epub_fonts = no still embeds fonts")
+print("; ".join(problems) or "6 faces as font/ttf, @font-face for each, licences beside them")
+sys.exit(1 if problems else 0)
+PY
+	); then
+		pass "fonts: $out; none with epub_fonts = no"
+	else
+		fail "fonts: embedded" "$out"
+	fi
+fi
+if "$FOLIO" build "$TMP/badfontbook" -o "$TMP/badfont-out" --epub 2>&1 |
+	grep -q "folio.ini:6:1: warning: epub_fonts = 'maybe': expected yes or no"; then
+	pass "fonts: epub_fonts = maybe is a warning naming file:line"
+else
+	fail "fonts: bad value" "no warning for epub_fonts = maybe"
 fi
 exit 0
