@@ -31,13 +31,13 @@
 #include <unistd.h>
 
 #include "book.h"
+#include "style.h"
 #include "util.h"
 #include "xhtml.h"
 #include "zipw.h"
 
 #define CSS_HREF "css/epub.css"
 #define RESOURCES_FILE "resources.xhtml"
-#define RESOURCES_TITLE "Resources"
 
 /* Used when styles/epub.css cannot be read: enough to be readable. */
 static const char builtin_css[] =
@@ -491,6 +491,39 @@ static void css_fonts(struct epub_res *css, const struct epub_res *font)
 	css->len = b.len;
 }
 
+/* ---- Links: what the print style says --------------------------------- */
+
+/* The print style's [links] settings, so both editions mark links and
+ * name the Resources appendix alike: references = none leaves the
+ * numbers out of the EPUB too; title and author-group name the appendix
+ * and the author's group.  The style's problems are the PDF side's to
+ * report (its defaults stand in here, quietly). */
+struct links_style {
+	bool numbers;
+	char title[64];
+	char author_group[64];
+};
+
+static void links_style(const struct build_opts *opts, struct arena *a,
+			struct links_style *ls)
+{
+	struct print_style st;
+	struct diag_list quiet;
+	const char *dir = opts && opts->data_dir ? opts->data_dir : ".";
+	const char *path = opts && opts->style_file ? opts->style_file :
+		arena_printf(a, "%s/styles/print.ini", dir);
+
+	memset(&quiet, 0, sizeof quiet);
+	style_defaults(&st);
+	style_load(&st, path, NULL, &quiet);
+	diag_list_free(&quiet);
+	ls->numbers = st.link_refs != REFS_NONE;
+	snprintf(ls->title, sizeof ls->title, "%s",
+		 st.resources_title[0] ? st.resources_title : "Resources");
+	snprintf(ls->author_group, sizeof ls->author_group, "%s",
+		 st.resources_author[0] ? st.resources_author : "Listed by the author");
+}
+
 /* ---- The table of contents --------------------------------------------- */
 
 /* One entry of the contents: a chapter, a heading in it, or a part title
@@ -871,7 +904,8 @@ static void ncx_pages(struct buf *b, const struct xhtml_env *env, int *max)
 /* ---- Contents and landmarks ---------------------------------------------- */
 
 static void write_nav(struct buf *b, const struct book *book, const char *lang,
-		      const struct toc *root, const struct xhtml_env *env)
+		      const struct toc *root, const struct xhtml_env *env,
+		      const char *appendix_title)
 {
 	xhtml_begin(b, lang, "Contents", CSS_HREF);
 	xhtml_pagebreaks_at(b, env, PB_NAV);
@@ -896,9 +930,11 @@ static void write_nav(struct buf *b, const struct book *book, const char *lang,
 		buf_printf(b, " <li><a epub:type=\"bodymatter\" href=\"%s\">Start of content</a></li>\n",
 			   file);
 	}
-	if (env->resources_href)
-		buf_puts(b, " <li><a epub:type=\"backmatter\" href=\"" RESOURCES_FILE "\">"
-			    RESOURCES_TITLE "</a></li>\n");
+	if (env->resources_href) {
+		buf_puts(b, " <li><a epub:type=\"backmatter\" href=\"" RESOURCES_FILE "\">");
+		xhtml_label(b, appendix_title, "Resources");
+		buf_puts(b, "</a></li>\n");
+	}
 	buf_puts(b, "</ol>\n</nav>\n");
 	nav_pages(b, env);
 	xhtml_end(b);
@@ -1251,8 +1287,10 @@ static int write_archive(struct zipw *z, const struct book *book,
 		toc_build_chapters(book, a, &root);
 	/* the Resources appendix closes the book when it has web links */
 	bool appendix = book->nresources > 0;
+	struct links_style ls;
+	links_style(opts, a, &ls);
 	if (appendix)
-		toc_add(a, &root, RESOURCES_TITLE, RESOURCES_FILE);
+		toc_add(a, &root, ls.title, RESOURCES_FILE);
 
 	/* the chapters need each image's place in the EPUB */
 	const char **hrefs = arena_calloc(a, (size_t)book->nimages + 1, sizeof *hrefs);
@@ -1262,7 +1300,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 				.image_href = hrefs, .nimage_href = book->nimages};
 	if (appendix) {
 		env.resources_href = RESOURCES_FILE;
-		env.resource_numbers = true;
+		env.resource_numbers = ls.numbers;
 		env.refs = xhtml_refs(book, a, &env.nrefs);
 		env.ref_written = arena_calloc(a, (size_t)book->nextrefs + 1,
 					       sizeof *env.ref_written);
@@ -1276,7 +1314,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	rc |= add_doc(z, "content.opf", &b);
 	write_ncx(&b, book, lang, uuid, title, &root, &env);
 	rc |= add_doc(z, "toc.ncx", &b);
-	write_nav(&b, book, lang, &root, &env);
+	write_nav(&b, book, lang, &root, &env, ls.title);
 	rc |= add_doc(z, "nav.xhtml", &b);
 	rc |= zipw_add(z, "OEBPS/" CSS_HREF, css.data, css.len, true);
 	write_titlepage(&b, book, lang, title, &env);
@@ -1289,7 +1327,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	}
 	if (appendix && rc == 0) {
 		/* after the chapters: it links back only to ids they wrote */
-		xhtml_resources(&b, &env, RESOURCES_TITLE);
+		xhtml_resources(&b, &env, ls.title, ls.author_group);
 		rc |= add_doc(z, RESOURCES_FILE, &b);
 	}
 	for (int i = 0; i < book->nimages && rc == 0; i++) {

@@ -1594,7 +1594,7 @@ static void appendix_breaks(struct buf *b, const struct xhtml_env *env, int i)
 }
 
 void xhtml_resources(struct buf *b, const struct xhtml_env *env,
-		     const char *title)
+		     const char *title, const char *author_group)
 {
 	const struct book *book = env->book;
 	int group = 0;
@@ -1620,7 +1620,7 @@ void xhtml_resources(struct buf *b, const struct xhtml_env *env,
 			buf_printf(b, "<section class=\"res-group\" aria-labelledby=\"group.%d\">\n"
 				      "<h2 id=\"group.%d\">", group, group);
 			if (res->author_listed)
-				buf_puts(b, "Listed by the author");
+				xhtml_label(b, author_group, "Listed by the author");
 			else if (res->chapter)
 				chapter_name(b, res->chapter);
 			else

@@ -131,14 +131,15 @@ void xhtml_chapter(struct buf *b, const struct xhtml_env *env,
  * them up (by node address).  Allocated in a; *n gets the count. */
 struct xhtml_ref *xhtml_refs(const struct book *book, struct arena *a, int *n);
 
-/* Appends the Resources appendix: every entry of book->resources, in
- * groups ("Listed by the author", then one per chapter that first cites
- * its entries), each with its number (id "res.NUMBER"), title, full URL
- * as a link that may break after '/', the author's description, and
- * links back to every citation whose id the chapters wrote.  Call after
- * the chapters (env->ref_written). */
+/* Appends the Resources appendix titled title: every entry of
+ * book->resources, in groups (the author's list under the heading
+ * author_group, then one per chapter that first cites its entries), each
+ * with its number (id "res.NUMBER"), title, full URL as a link that may
+ * break after '/', the author's description, and links back to every
+ * citation whose id the chapters wrote.  Call after the chapters
+ * (env->ref_written). */
 void xhtml_resources(struct buf *b, const struct xhtml_env *env,
-		     const char *title);
+		     const char *title, const char *author_group);
 
 /* Appends the marker of page break pb and marks it written. */
 void xhtml_pagebreak(struct buf *b, struct xhtml_pagebreak *pb);

@@ -7,7 +7,8 @@
 #   its back link, the appendix is in the spine after the last chapter, in
 #   nav.xhtml's contents and landmarks (backmatter) and in toc.ncx, the
 #   author's own Resources section stays where it was, EPUBCheck is clean
-#   and the numbering is the same in a second build.
+#   and the numbering is the same in a second build; the print style's
+#   [links] references = none, title and author-group hold for the EPUB.
 # Books: the bundled book/ and ../shared/corpora/perf-book.  Run from the
 # repository root (see tests/run).
 FOLIO=${FOLIO:-build/folio}
@@ -321,6 +322,45 @@ book() {
 }
 
 book book book book/index.md $(find book -name '*.md' | sort)
+
+# The print style's [links] settings hold for the EPUB too: references =
+# none leaves the numbers out (ids and back links stay); title and
+# author-group name the appendix and the author's group.
+data="$TMP/data-none"
+mkdir -p "$data/styles"
+ln -sfn "$PWD/fonts" "$data/fonts"
+cp styles/epub.css "$data/styles/"
+sed -e 's/^references = .*/references = none/' -e 's/^title = Resources$/title = Web links/' \
+	-e 's/^author-group = .*/author-group = From the author/' styles/print.ini >"$data/styles/print.ini"
+if FOLIO_DATA_DIR="$data" "$FOLIO" build book -o "$TMP/none" --epub -q >"$TMP/none.log" 2>&1; then
+	if out=$(python3 - "$(epub_file "$TMP/none")" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+docs = {n: z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml")}
+app = docs.get("OEBPS/resources.xhtml", "")
+nav = docs.get("OEBPS/nav.xhtml", "")
+bad = []
+if any('class="rref"' in t for t in docs.values()):
+    bad.append("reference numbers written")
+if '<h1 id="resources">Web links</h1>' not in app or '"resources.xhtml">Web links</a>' not in nav:
+    bad.append("appendix not titled from the style")
+if '>From the author</h2>' not in app:
+    bad.append("author's group not named from the style")
+backs = app.count('role="doc-backlink"')
+ids = sum(t.count(' id="ref.') for n, t in docs.items() if "chapter" in n)
+if not backs or backs != ids:
+    bad.append("%d back links, %d citation ids" % (backs, ids))
+print("; ".join(bad) or "no numbers; %d citation ids and back links; titles from the style" % ids)
+sys.exit(1 if bad else 0)
+PY
+	); then
+		pass "book: print style references = none, title, author-group: $out"
+	else
+		fail "book: print style [links]" "$out"
+	fi
+else
+	fail "book: build with references = none" "$(tail -n 3 "$TMP/none.log" | tr '\n' ' ')"
+fi
 
 perf="$SHARED/corpora/perf-book"
 if [ -d "$perf" ]; then

@@ -645,7 +645,7 @@ static void test_resources(void)
 	/* the appendix: the second citation's id is taken as never written */
 	written[1] = false;
 	buf_reset(&b);
-	xhtml_resources(&b, &env, "Resources");
+	xhtml_resources(&b, &env, "Resources", "Listed by the author");
 	x = b.data;
 	int wf = well_formed(x, why, sizeof why);
 	if (!wf)
@@ -896,7 +896,7 @@ static void test_pagebreaks(void)
 	struct xhtml_env aenv = {.book = &book, .lang = "en", .css_href = "css/epub.css",
 				 .resources_href = "resources.xhtml", .breaks = apb, .nbreaks = 3};
 	buf_reset(&b);
-	xhtml_resources(&b, &aenv, "Resources");
+	xhtml_resources(&b, &aenv, "Resources", NULL);
 	x = b.data;
 	CHECK("pagebreak: appendix well-formed", well_formed(x, why, sizeof why));
 	CHECK("pagebreak: appendix start", strstr(x, PB("20") "<h1 id=\"resources\">") != NULL);
