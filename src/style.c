@@ -448,9 +448,17 @@ static int handler(void *user, const char *section, const char *name,
 	switch (k->kind) {
 	case K_LEN: {
 		double v;
+		/* A font size: a size of 0 (or 500pt) would reach the PDF
+		 * library, which fails on it. */
+		bool font_size = strcmp(name, "size") == 0 ||
+				 (strlen(name) > 5 && strcmp(name + strlen(name) - 5, "-size") == 0);
+		double max = section[0] == 'h' || strcmp(section, "title") == 0 ? 96 : 72;
 		if (style_parse_length(value, st->body.size, &v))
 			bad(ctx, section, name, value,
 			    "want a length such as 12pt, 20mm, 1in or 1.2em");
+		else if (font_size && (v < 4 || v > max))
+			bad(ctx, section, name, value, max > 72 ? "want a font size of 4pt to 96pt"
+								 : "want a font size of 4pt to 72pt");
 		else
 			*(double *)(base + k->off) = v;
 		break;
@@ -525,28 +533,43 @@ static int handler(void *user, const char *section, const char *name,
 static void check_sanity(struct parse_ctx *ctx)
 {
 	struct print_style *st = ctx->st;
+	struct print_style def;
+	style_defaults(&def);
 	double tw = st->page_width - st->margin_inner - st->margin_outer;
 	double th = st->page_height - st->margin_top - st->margin_bottom;
 	if (tw < 72 || th < 144) {
 		diag_error(ctx->diags, ctx->path, 0, 0,
 			   "style: margins leave a text block of %.0fx%.0fpt; "
-			   "need at least 72x144pt", tw, th);
+			   "need at least 72x144pt (the default margins apply)", tw, th);
 		ctx->errors++;
+		/* As for a bad value: the defaults stay in force, so the
+		 * build can go on. */
+		st->margin_top = def.margin_top;
+		st->margin_bottom = def.margin_bottom;
+		st->margin_inner = def.margin_inner;
+		st->margin_outer = def.margin_outer;
+		if (st->page_width - st->margin_inner - st->margin_outer < 72 ||
+		    st->page_height - st->margin_top - st->margin_bottom < 144) {
+			st->page_width = def.page_width;
+			st->page_height = def.page_height;
+		}
 	}
 	struct {
 		const char *name;
-		double size;
-	} sizes[] = {{"body.size", st->body.size}, {"code.size", st->code.size},
-		     {"table.size", st->table.size},
-		     {"footnotes.size", st->footnote.size},
-		     {"figure.caption-size", st->caption.size},
-		     {"links.cited-size", st->resources_cited.size}};
+		double *size, def;
+	} sizes[] = {{"body.size", &st->body.size, def.body.size},
+		     {"code.size", &st->code.size, def.code.size},
+		     {"table.size", &st->table.size, def.table.size},
+		     {"footnotes.size", &st->footnote.size, def.footnote.size},
+		     {"figure.caption-size", &st->caption.size, def.caption.size},
+		     {"links.cited-size", &st->resources_cited.size, def.resources_cited.size}};
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		if (sizes[i].size < 4 || sizes[i].size > 72) {
+		if (*sizes[i].size < 4 || *sizes[i].size > 72) {
 			diag_error(ctx->diags, ctx->path, 0, 0,
 				   "style key '%s': %.1fpt is outside 4..72pt",
-				   sizes[i].name, sizes[i].size);
+				   sizes[i].name, *sizes[i].size);
 			ctx->errors++;
+			*sizes[i].size = sizes[i].def;
 		}
 	}
 	for (int i = 0; i < 6; i++) {
@@ -555,17 +578,21 @@ static void check_sanity(struct parse_ctx *ctx)
 				   "style key 'h%d.size': %.1fpt is outside 4..96pt",
 				   i + 1, st->h[i].size);
 			ctx->errors++;
+			st->h[i].size = def.h[i].size;
+			st->h[i].leading = def.h[i].leading;
 		}
 	}
 	if (st->table_min_scale <= 0.2 || st->table_min_scale > 1) {
 		diag_error(ctx->diags, ctx->path, 0, 0,
 			   "style key 'table.min-scale' must be in 0.2..1");
 		ctx->errors++;
+		st->table_min_scale = def.table_min_scale;
 	}
 	if (st->figure_max_height <= 0.1 || st->figure_max_height > 1) {
 		diag_error(ctx->diags, ctx->path, 0, 0,
 			   "style key 'figure.max-height' must be in 0.1..1");
 		ctx->errors++;
+		st->figure_max_height = def.figure_max_height;
 	}
 	if (st->tolerance < 0.5)
 		st->tolerance = 0.5;
