@@ -235,6 +235,12 @@ struct lay {
 	int *ref_lo, *ref_hi; /* per chapter: its range of book->extrefs */
 	struct chapter *appendix;
 
+	/* A handout (layout_part), or NULL; the chapters laid out; what
+	 * printed page numbers add to a page's index in the body. */
+	const struct lo_part *part;
+	int first, end;
+	int page_offset;
+
 	unsigned char *warned; /* bitset over code points */
 	bool warned_hyph;
 	int repl_font;         /* font drawing the replacement, or -1 for '?' */
@@ -670,6 +676,30 @@ static struct lo_anchor *cite_anchor(const struct lay *L,
 	}
 }
 
+/* After a link to a chapter a handout leaves out: "(see Module 2,
+ * *Custom Runtimes*)", or "(see *Title* in the book)". */
+static void tok_see(struct lay *L, struct toks *t, const struct istyle *s,
+		    const struct chapter *ch)
+{
+	struct istyle n = *s;
+	n.link = NULL;
+	n.land = NULL;
+	n.src = false;
+	struct istyle it = n;
+	it.italic = !n.italic;
+	const struct module *m = L->part ? handouts_module_of(L->part->modules,
+							      L->part->nmodules, ch->index)
+					 : NULL;
+	const char *title = m && m->page == ch ? m->title : ch->title ? ch->title : ch->path;
+	const char *before = m ? arena_printf(L->a, "(see Module\xc2\xa0%d, ", m->number) : "(see ";
+	const char *after = m ? ")" : " in the book)";
+	flush_word(L, t);
+	add_space(L, t, &n);
+	tok_text(L, t, push_style(L, &n), before, strlen(before));
+	tok_text(L, t, push_style(L, &it), title, strlen(title));
+	tok_text(L, t, push_style(L, &n), after, strlen(after));
+}
+
 /* The small raised number after an external link: it leads to the
  * link's appendix entry, or with footnoted URLs to the URL at the foot
  * of the page (in the chapter's first citation's note). */
@@ -750,8 +780,14 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			tok_plain_children(L, t, in->children, c);
 			break;
 		case INL_LINK: {
+			/* In a handout, a link to a chapter it leaves out. */
+			const struct chapter *away = NULL;
+			if (in->link && in->link->kind == LINK_INTERNAL && in->link->chapter &&
+			    (in->link->chapter->index < L->first ||
+			     in->link->chapter->index >= L->end))
+				away = in->link->chapter;
 			if (in->link && (in->link->kind == LINK_EXTERNAL ||
-					 in->link->kind == LINK_INTERNAL))
+					 (in->link->kind == LINK_INTERNAL && !away)))
 				c.link = in->link;
 			int entry = link_entry(L, in->link);
 			if (entry >= 0)
@@ -759,7 +795,9 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			tok_plain_children(L, t, in->children, c);
 			if (entry >= 0)
 				tok_reference(L, t, &s, entry);
-			if (in->link && in->link->kind == LINK_INTERNAL &&
+			if (away) {
+				tok_see(L, t, &s, away);
+			} else if (in->link && in->link->kind == LINK_INTERNAL &&
 			    in->link->chapter && L->ref_starts && L->ch) {
 				const struct lo_anchor *a =
 					&L->ref_starts[in->link->chapter->index];
@@ -772,7 +810,8 @@ static void tok_inlines(struct lay *L, struct toks *t,
 					struct istyle n = s;
 					flush_word(L, t);
 					add_space(L, t, &n);
-					char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)", a->page + 1);
+					char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)",
+								 a->page + 1 + L->page_offset);
 					tok_text(L, t, push_style(L, &n), ref, strlen(ref));
 				}
 			}
@@ -2675,7 +2714,7 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 void layout_folio(const struct lo_page *pg, char out[16])
 {
 	int n = pg->folio;
-	if (!pg->front) {
+	if (!pg->roman) {
 		snprintf(out, 16, "%d", n);
 		return;
 	}
@@ -2758,7 +2797,10 @@ static void add_furniture(struct lay *L)
 		s.family = FAM_SERIF;
 		s.size = (float)st->folio.size;
 		s.color = st->folio.color;
-		struct pline *pl = set_phrase(L, arena_strdup(L->a, num), s, L->W);
+		const char *folio = L->part ? arena_printf(L->a, "Module %d \xc2\xb7 page %s",
+							   L->part->module->number, num)
+					    : arena_strdup(L->a, num);
+		struct pline *pl = set_phrase(L, folio, s, L->W);
 		if (pl)
 			put_phrase(pg, pl, pg->left + (L->W - pl->width) / 2,
 				   lo->bottom - (float)st->footer_gap);
@@ -2786,7 +2828,7 @@ static void toc_line(struct lay *L, const struct bctx *c, const char *title,
 	cc.w -= indent;
 	char num[16] = "";
 	if (page >= 0)
-		snprintf(num, sizeof num, "%d", page + 1);
+		snprintf(num, sizeof num, "%d", page + 1 + L->page_offset);
 	struct istyle s = base_style(&cc);
 	s.bold = bold;
 	float numw = text_width(L, FONT_SERIF, cc.size, num, strlen(num));
@@ -3018,6 +3060,69 @@ static void layout_front(struct lay *L, struct vlist *V)
 	}
 }
 
+static void heading_text(struct lay *L, const struct bctx *c, const char *text,
+			 int level);
+
+/* A handout's first page: a title block naming the book and the module,
+ * and the module's own contents. */
+static void layout_part_front(struct lay *L, struct vlist *V)
+{
+	const struct book *book = L->book;
+	const struct print_style *st = L->st;
+	const struct module *m = L->part->module;
+	L->out = V;
+	L->pending_space = 0;
+	L->nmarker = 0;
+	struct bctx c = body_ctx(L);
+
+	struct istyle s = {0};
+	s.family = FAM_SANS;
+	s.size = (float)st->author_size;
+	s.color = st->title_color;
+	const char *title = book->meta.title ? book->meta.title : "Untitled";
+	if (book->meta.subtitle)
+		title = arena_printf(L->a, "%s \xe2\x80\x94 %s", title, book->meta.subtitle);
+	layout_text(L, &c, plain_inline(L, title), NULL, s, s.size * 1.3f, false,
+		    ALIGN_LEFT, BOX_LINE, 0, true);
+	add_penalty(L, INF);
+	want_space(L, s.size);
+	s.bold = true;
+	s.size = (float)st->subtitle_size;
+	layout_text(L, &c, plain_inline(L, arena_printf(L->a, "Module %d", m->number)),
+		    NULL, s, s.size * 1.25f, false, ALIGN_LEFT, BOX_HEADING, 0, true);
+	add_penalty(L, INF);
+	s.size = (float)st->title_size;
+	layout_text(L, &c, plain_inline(L, m->title), NULL, s, s.size * 1.2f, false,
+		    ALIGN_LEFT, BOX_HEADING, 0, true);
+	add_penalty(L, INF);
+	want_space(L, (float)st->h[1].space_before);
+	layout_rule(L, &c);
+	add_penalty(L, INF);
+
+	heading_text(L, &c, st->contents_title, 2);
+	struct bctx tc = body_ctx(L);
+	tc.size = (float)st->contents.size;
+	tc.leading = (float)st->contents.leading;
+	tc.color = st->contents.color;
+	/* The contents entries of the module's chapters, at their depth
+	 * below the module's page. */
+	int d0 = m->page->toc_index >= 0 && m->page->toc_index < book->ntoc
+		? book->toc[m->page->toc_index].depth : 0;
+	for (int ci = L->first; ci < L->end; ci++) {
+		struct chapter *ch = book->chapters[ci];
+		const struct toc_entry *e = ch->toc_index >= 0 && ch->toc_index < book->ntoc
+			? &book->toc[ch->toc_index] : NULL;
+		int depth = e && e->depth > d0 ? e->depth - d0 : 0;
+		toc_chapter(L, &tc, ch, e ? e->title : NULL, e ? e->number : NULL, depth);
+	}
+	if (L->appendix) {
+		want_space(L, 3);
+		toc_line(L, &tc, L->appendix->title, 0, true,
+			 L->lo->chapter_start[L->appendix->index].page,
+			 internal_link(L, L->appendix, NULL));
+	}
+}
+
 /* Lays out and places every chapter. */
 static void layout_body(struct lay *L, struct pager *P)
 {
@@ -3027,7 +3132,7 @@ static void layout_body(struct lay *L, struct pager *P)
 	struct layout *lo = L->lo;
 	for (int e = 0; L->ref_at && e < book->nextrefs; e++)
 		L->ref_at[e].page = -1;
-	for (int ci = 0; ci < book->nchapters; ci++) {
+	for (int ci = L->first; ci < L->end; ci++) {
 		const struct chapter *ch = book->chapters[ci];
 		L->ch = ch;
 		P->ch = ch;
@@ -3090,7 +3195,7 @@ static void reset_pages(struct layout *lo)
 static bool refs_stable(const struct lay *L)
 {
 	const struct layout *lo = L->lo;
-	for (int ci = 0; ci < L->book->nchapters; ci++) {
+	for (int ci = L->first; ci < L->end; ci++) {
 		if (lo->chapter_start[ci].page != L->ref_starts[ci].page)
 			return false;
 		for (int h = 0; h < L->book->chapters[ci]->nheadings; h++)
@@ -3225,14 +3330,35 @@ static void res_setup(struct lay *L)
 	L->res = arena_calloc(a, (size_t)L->nres, sizeof *L->res);
 	L->res_group = arena_calloc(a, (size_t)L->nres, sizeof *L->res_group);
 	L->res_index = arena_alloc(a, (size_t)nd * sizeof *L->res_index);
-	for (int d = 0; d < nd; d++) {
-		const struct resource *r = book->resource_of[d];
-		L->res_index[d] = r && r->number >= 1 && r->number <= L->nres ? r->number - 1 : -1;
-	}
-	for (int i = 0; i < L->nres; i++) {
-		const struct resource *r = &book->resources[i];
-		L->res[i] = r;
-		L->res_group[i] = r->author_listed ? NULL : r->chapter;
+	if (!L->part) {
+		for (int d = 0; d < nd; d++) {
+			const struct resource *r = book->resource_of[d];
+			L->res_index[d] = r && r->number >= 1 && r->number <= L->nres ? r->number - 1 : -1;
+		}
+		for (int i = 0; i < L->nres; i++) {
+			const struct resource *r = &book->resources[i];
+			L->res[i] = r;
+			L->res_group[i] = r->author_listed ? NULL : r->chapter;
+		}
+	} else {
+		/* A handout lists what its chapters cite, in the order they
+		 * first cite it, grouped by that chapter. */
+		L->nres = 0;
+		for (int d = 0; d < nd; d++)
+			L->res_index[d] = -1;
+		for (int e = 0; e < book->nextrefs; e++) {
+			const struct extref *x = &book->extrefs[e];
+			if (!x->chapter || x->chapter->index < L->first ||
+			    x->chapter->index >= L->end || L->res_index[x->distinct] >= 0 ||
+			    !book->resource_of[x->distinct])
+				continue;
+			L->res_index[x->distinct] = L->nres;
+			L->res[L->nres] = book->resource_of[x->distinct];
+			L->res_group[L->nres] = x->chapter;
+			L->nres++;
+		}
+		if (!L->nres)
+			return;
 	}
 	L->res_link = arena_calloc(a, (size_t)L->nres, sizeof *L->res_link);
 	L->res_at = arena_calloc(a, (size_t)L->nres, sizeof *L->res_at);
@@ -3357,7 +3483,7 @@ static void layout_cited(struct lay *L, const struct bctx *c, int entry)
 			struct istyle ns = s;
 			ns.color = st->link_color;
 			ns.dest = &L->ref_at[cs[q].ref];
-			const char *num = arena_printf(L->a, "%d", cs[q].page + 1);
+			const char *num = arena_printf(L->a, "%d", cs[q].page + 1 + L->page_offset);
 			tok_text(L, t, push_style(L, &ns), num, strlen(num));
 		}
 		any = true;
@@ -3455,10 +3581,123 @@ static void layout_appendix(struct lay *L, struct pager *P)
 
 /* ---- The book --------------------------------------------------------- */
 
+/* The body's passes, then the Resources appendix, into lo->pages (pages
+ * counted from the first chapter's). */
+static void lay_body(struct lay *L, struct pager *P)
+{
+	const struct book *book = L->book;
+	struct layout *lo = L->lo;
+	layout_body(L, P);
+	/* "(p. N)" after cross-references: lay out again with the pages the
+	 * pass before found, until no target moves (or three passes). */
+	for (int pass = 0; L->st->page_refs && pass < 3; pass++) {
+		int n = book->nchapters;
+		struct lo_anchor *starts = arena_calloc(L->a, (size_t)n + 1, sizeof *starts);
+		struct lo_anchor **heads = arena_calloc(L->a, (size_t)n + 1, sizeof *heads);
+		memcpy(starts, lo->chapter_start, (size_t)n * sizeof *starts);
+		memcpy(heads, lo->headings, (size_t)n * sizeof *heads);
+		if (pass > 0 && refs_stable(L))
+			break;
+		L->ref_starts = starts;
+		L->ref_heads = heads;
+		reset_pages(lo);
+		layout_body(L, P);
+	}
+	/* The Resources appendix follows: it moves no page before it, and
+	 * its "cited on" pages are those of the final pass. */
+	layout_appendix(L, P);
+}
+
+/* Lays out the front matter and puts it before the body's pages, moving
+ * every anchor along.  Returns the number of front pages. */
+static int lay_front(struct lay *L, struct pager *P)
+{
+	const struct book *book = L->book;
+	struct layout *lo = L->lo;
+	struct lo_page *body = lo->pages;
+	int nbody = lo->npages;
+	struct lo_box *bboxes = lo->boxes;
+	size_t nbboxes = lo->nboxes;
+	lo->pages = NULL;
+	lo->npages = lo->cap = 0;
+	lo->boxes = NULL;
+	lo->nboxes = lo->boxcap = 0;
+	L->ch = NULL;
+	P->ch = NULL;
+	L->nnotes = 0;
+	L->note_at = NULL;
+	struct vlist F = {0};
+	if (L->part)
+		layout_part_front(L, &F);
+	else
+		layout_front(L, &F);
+	place_chapter(P, &F);
+	vlist_free(&F);
+	if (L->duplex && lo->npages % 2 == 1) {
+		new_page(P, false);
+		lo->pages[P->page].blank = true;
+	}
+	int nfront = lo->npages;
+	lo->nfront = nfront;
+	for (int i = 0; i < nfront; i++) {
+		lo->pages[i].front = true;
+		lo->pages[i].roman = !L->part;
+		lo->pages[i].folio = i + 1;
+	}
+	lo->cap = nfront + nbody;
+	lo->pages = xrealloc(lo->pages, (size_t)(lo->cap ? lo->cap : 1) * sizeof *lo->pages);
+	memcpy(lo->pages + nfront, body, (size_t)nbody * sizeof *body);
+	free(body);
+	lo->npages = nfront + nbody;
+	for (int i = 0; i < nbody; i++)
+		lo->pages[nfront + i].folio = i + 1 + L->page_offset;
+	lo->boxcap = lo->nboxes + nbboxes;
+	lo->boxes = xrealloc(lo->boxes, (lo->boxcap ? lo->boxcap : 1) * sizeof *lo->boxes);
+	for (size_t i = 0; i < nbboxes; i++) {
+		lo->boxes[lo->nboxes] = bboxes[i];
+		lo->boxes[lo->nboxes++].page += nfront;
+	}
+	free(bboxes);
+	if (lo->appendix && lo->chapter_start[book->nchapters].page >= 0)
+		lo->chapter_start[book->nchapters].page += nfront;
+	for (int i = 0; i < L->nres; i++)
+		if (L->res_at[i].page >= 0)
+			L->res_at[i].page += nfront;
+	for (int e = 0; L->ref_at && e < book->nextrefs; e++)
+		if (L->ref_at[e].page >= 0)
+			L->ref_at[e].page += nfront;
+	lo->entries = L->res_at;
+	lo->nentries = L->nres;
+	lo->cites = L->ref_at;
+	lo->ncites = L->ref_at ? book->nextrefs : 0;
+	for (int ci = L->first; ci < L->end; ci++) {
+		if (lo->chapter_start[ci].page >= 0)
+			lo->chapter_start[ci].page += nfront;
+		for (int h = 0; h < book->chapters[ci]->nheadings; h++)
+			if (lo->headings[ci][h].page >= 0)
+				lo->headings[ci][h].page += nfront;
+	}
+	for (int i = 0; i < lo->ntoc; i++)
+		lo->toc[i].page += nfront;
+	for (size_t i = 0; i < lo->nnotes; i++)
+		if (lo->notes[i]->page >= 0)
+			lo->notes[i]->page += nfront;
+	return nfront;
+}
+
 struct layout *layout_book(const struct book *book,
 			   const struct print_style *st,
 			   const struct fonts *fonts,
 			   const struct lo_image_info *images, bool duplex)
+{
+	return layout_part(book, st, fonts, images, duplex, NULL);
+}
+
+struct layout *layout_part(const struct book *book,
+			   const struct print_style *st,
+			   const struct fonts *fonts,
+			   const struct lo_image_info *images, bool duplex,
+			   const struct lo_part *part)
 {
 	struct layout *lo = calloc(1, sizeof *lo);
 	if (!lo)
@@ -3472,6 +3711,12 @@ struct layout *layout_book(const struct book *book,
 	L.lo = lo;
 	L.a = &lo->arena;
 	L.duplex = duplex;
+	L.part = part;
+	L.first = part ? part->module->first : 0;
+	L.end = part ? part->module->end : book->nchapters;
+	lo->module = part ? part->module->number : 0;
+	lo->first_chapter = L.first;
+	lo->end_chapter = L.end;
 	L.W = (float)(st->page_width - st->margin_inner - st->margin_outer);
 	L.H = (float)(st->page_height - st->margin_top - st->margin_bottom);
 	lo->page_width = (float)st->page_width;
@@ -3498,94 +3743,30 @@ struct layout *layout_book(const struct book *book,
 					 sizeof *lo->chapter_start);
 	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
 				    sizeof *lo->headings);
+	for (int ci = 0; ci <= book->nchapters; ci++)
+		lo->chapter_start[ci].page = -1;
 	res_setup(&L);
 	struct pager P = {0};
 	P.L = &L;
-	layout_body(&L, &P);
-	/* "(p. N)" after cross-references: lay out again with the pages the
-	 * pass before found, until no target moves (or three passes). */
-	for (int pass = 0; st->page_refs && pass < 3; pass++) {
-		int n = book->nchapters;
-		struct lo_anchor *starts = arena_calloc(L.a, (size_t)n + 1, sizeof *starts);
-		struct lo_anchor **heads = arena_calloc(L.a, (size_t)n + 1, sizeof *heads);
-		memcpy(starts, lo->chapter_start, (size_t)n * sizeof *starts);
-		memcpy(heads, lo->headings, (size_t)n * sizeof *heads);
-		if (pass > 0 && refs_stable(&L))
+	/* A book numbers its front matter apart (roman), so the body's page
+	 * numbers do not depend on it.  A handout numbers all its pages
+	 * from 1: the body's numbers follow its front matter, guessed at one
+	 * page and laid out again if the contents need more. */
+	int guess = part ? 1 : 0;
+	for (int round = 0;; round++) {
+		L.page_offset = guess;
+		lay_body(&L, &P);
+		int nfront = lay_front(&L, &P);
+		if (!part || nfront == guess || round == 2)
 			break;
-		L.ref_starts = starts;
-		L.ref_heads = heads;
-		reset_pages(lo);
-		layout_body(&L, &P);
+		guess = nfront;
+		for (int i = 0; i < lo->npages; i++)
+			free(lo->pages[i].items);
+		lo->npages = 0;
+		lo->nboxes = 0;
+		lo->ntoc = 0;
+		lo->nnotes = 0;
 	}
-	/* The Resources appendix follows: it moves no page before it, and
-	 * its "cited on" pages are those of the final pass. */
-	layout_appendix(&L, &P);
-	/* Front matter: laid out now that the body's pages are known, and
-	 * put before them. */
-	struct lo_page *body = lo->pages;
-	int nbody = lo->npages;
-	struct lo_box *bboxes = lo->boxes;
-	size_t nbboxes = lo->nboxes;
-	lo->pages = NULL;
-	lo->npages = lo->cap = 0;
-	lo->boxes = NULL;
-	lo->nboxes = lo->boxcap = 0;
-	L.ch = NULL;
-	P.ch = NULL;
-	L.nnotes = 0;
-	L.note_at = NULL;
-	struct vlist F = {0};
-	layout_front(&L, &F);
-	place_chapter(&P, &F);
-	vlist_free(&F);
-	if (L.duplex && lo->npages % 2 == 1) {
-		new_page(&P, false);
-		lo->pages[P.page].blank = true;
-	}
-	int nfront = lo->npages;
-	lo->nfront = nfront;
-	for (int i = 0; i < nfront; i++) {
-		lo->pages[i].front = true;
-		lo->pages[i].folio = i + 1;
-	}
-	lo->cap = nfront + nbody;
-	lo->pages = xrealloc(lo->pages, (size_t)(lo->cap ? lo->cap : 1) * sizeof *lo->pages);
-	memcpy(lo->pages + nfront, body, (size_t)nbody * sizeof *body);
-	free(body);
-	lo->npages = nfront + nbody;
-	for (int i = 0; i < nbody; i++)
-		lo->pages[nfront + i].folio = i + 1;
-	lo->boxcap = lo->nboxes + nbboxes;
-	lo->boxes = xrealloc(lo->boxes, (lo->boxcap ? lo->boxcap : 1) * sizeof *lo->boxes);
-	for (size_t i = 0; i < nbboxes; i++) {
-		lo->boxes[lo->nboxes] = bboxes[i];
-		lo->boxes[lo->nboxes++].page += nfront;
-	}
-	free(bboxes);
-	if (lo->appendix && lo->chapter_start[book->nchapters].page >= 0)
-		lo->chapter_start[book->nchapters].page += nfront;
-	for (int i = 0; i < L.nres; i++)
-		if (L.res_at[i].page >= 0)
-			L.res_at[i].page += nfront;
-	for (int e = 0; L.ref_at && e < book->nextrefs; e++)
-		if (L.ref_at[e].page >= 0)
-			L.ref_at[e].page += nfront;
-	lo->entries = L.res_at;
-	lo->nentries = L.nres;
-	lo->cites = L.ref_at;
-	lo->ncites = L.ref_at ? book->nextrefs : 0;
-	for (int ci = 0; ci < book->nchapters; ci++) {
-		if (lo->chapter_start[ci].page >= 0)
-			lo->chapter_start[ci].page += nfront;
-		for (int h = 0; h < book->chapters[ci]->nheadings; h++)
-			if (lo->headings[ci][h].page >= 0)
-				lo->headings[ci][h].page += nfront;
-	}
-	for (int i = 0; i < lo->ntoc; i++)
-		lo->toc[i].page += nfront;
-	for (size_t i = 0; i < lo->nnotes; i++)
-		if (lo->notes[i]->page >= 0)
-			lo->notes[i]->page += nfront;
 	lo->frame_top = lo->top + (float)(st->header_gap + st->header.size);
 	lo->frame_bottom = lo->bottom - (float)(st->footer_gap + st->folio.size * 0.5);
 	add_furniture(&L);

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "fonts.h"
+#include "handouts.h"
 #include "model.h"
 #include "style.h"
 
@@ -76,7 +77,8 @@ struct lo_page {
 	size_t nitems, cap;
 	const struct chapter *chapter; /* NULL for front matter */
 	bool chapter_start; /* first page of its chapter */
-	bool front;         /* title page or contents: numbered in roman */
+	bool front;         /* title page or contents */
+	bool roman;         /* numbered in roman (the book's front matter) */
 	bool blank;         /* left empty so a chapter opens on a right page */
 	int folio;          /* printed page number (roman if front) */
 	float left, right;  /* text block edges on this page */
@@ -100,7 +102,9 @@ struct layout {
 	float page_width, page_height;
 	float top, bottom; /* text block: top and bottom edges (PDF y) */
 	float frame_top, frame_bottom; /* with the running head and folio */
-	int nfront;        /* pages of front matter before page 1 */
+	int nfront;        /* pages of front matter (before page 1 in a book) */
+	int module;        /* a handout: its module's number; 0 for the book */
+	int first_chapter, end_chapter; /* the chapters laid out: [first, end) */
 	struct lo_page *pages;
 	int npages, cap;
 	struct lo_box *boxes; /* every placed box, in order */
@@ -138,6 +142,27 @@ struct layout *layout_book(const struct book *book,
 			   const struct print_style *st,
 			   const struct fonts *fonts,
 			   const struct lo_image_info *images, bool duplex);
+
+/* One instructor handout (issue 8): a module of the book on its own. */
+struct lo_part {
+	const struct module *module;   /* the module laid out */
+	const struct module *modules;  /* all of them, to name the module a
+					  link out of this one leads to */
+	int nmodules;
+};
+
+/*
+ * Lays out one module as a handout: a title block naming the book and the
+ * module with its own contents, its chapters, and a Resources list of the
+ * links they cite.  Pages are numbered from 1 ("Module 3 · page 4");
+ * links to chapters outside the module print "(see Module 2, Title)".
+ * As layout_book() otherwise.
+ */
+struct layout *layout_part(const struct book *book,
+			   const struct print_style *st,
+			   const struct fonts *fonts,
+			   const struct lo_image_info *images, bool duplex,
+			   const struct lo_part *part);
 void layout_free(struct layout *lo);
 
 /* Formats a printed page number ("xii" or "12") into out[16]. */

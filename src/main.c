@@ -35,6 +35,7 @@ static const char usage[] =
 	"usage: folio build [BOOK_DIR] [-o OUT_DIR] [--pdf] [--epub] [--strict]\n"
 	"                   [--paper a4|letter] [--duplex] [--quiet] [--verbose]\n"
 	"       folio check [BOOK_DIR] [--strict]\n"
+	"       folio handouts [BOOK_DIR] [-o OUT_DIR] [--paper a4|letter] [--duplex]\n"
 	"       folio --help | --version\n";
 
 static const char help[] =
@@ -43,6 +44,8 @@ static const char help[] =
 	"Commands:\n"
 	"  build [BOOK_DIR]   build BOOK_DIR (default: book) into OUT_DIR (default: out)\n"
 	"  check [BOOK_DIR]   load, parse and resolve the book, report problems, write nothing\n"
+	"  handouts [BOOK_DIR] one PDF per module into OUT_DIR/handouts/ (modules: the\n"
+	"                     chapters the root page links, or folio.ini [handouts] modules)\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR   output folder (created if missing)\n"
@@ -91,7 +94,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	c->command = argv[i++];
-	if (strcmp(c->command, "build") != 0 && strcmp(c->command, "check") != 0) {
+	if (strcmp(c->command, "build") != 0 && strcmp(c->command, "check") != 0 &&
+	    strcmp(c->command, "handouts") != 0) {
 		fprintf(stderr, "folio: unknown command '%s'\n%s", c->command, usage);
 		return 2;
 	}
@@ -355,6 +359,19 @@ static int run(struct cli *c)
 			if (nart && !diags.nfatal)
 				manifest_write(book, &c->opts, c->out_dir, arts, nart, FOLIO_VERSION);
 		}
+		if (strcmp(c->command, "handouts") == 0) {
+			/* One PDF per module in OUT_DIR/handouts/ (pdf.h). */
+			const char *dir = arena_printf(&arena, "%s/handouts", c->out_dir);
+			struct artifact *arts = NULL;
+			int nart = 0;
+			if (make_dir(dir, &diags) == 0 &&
+			    pdf_write_handouts(book, &c->opts, dir, &arts, &nart) == 0 && nart) {
+				buf_printf(&summary, "%d handout%s in %s", nart, nart == 1 ? "" : "s", dir);
+				if (!diags.nfatal)
+					manifest_write(book, &c->opts, c->out_dir, arts, nart,
+						       FOLIO_VERSION);
+			}
+		}
 	}
 
 	if (c->opts.verbose < 2) {
@@ -381,7 +398,7 @@ static int run(struct cli *c)
 		double dt = now_seconds() - t0;
 		const char *what = summary.len ? summary.data : "checked";
 		printf("folio: %s%s: %d chapter%s, %d warning%s, %d error%s in %.2f s\n",
-		       strcmp(c->command, "build") == 0 ? "wrote " : "", what, book->nchapters,
+		       strcmp(c->command, "check") != 0 ? "wrote " : "", what, book->nchapters,
 		       book->nchapters == 1 ? "" : "s", diags.nwarn, diags.nwarn == 1 ? "" : "s",
 		       diags.nerr, diags.nerr == 1 ? "" : "s", dt);
 		if (status == 1 && c->strict && !diags.nerr)

@@ -96,9 +96,32 @@ static int on_value(void *user, const char *section, const char *name,
 		vec_push(&c->known, k);
 		return 1;
 	}
+	if (strcmp(section, "handouts") == 0) {
+		if (strcmp(name, "modules") != 0) {
+			diag_warn(b->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]", name);
+			return 1;
+		}
+		/* Comma-separated chapter paths, in the order of the modules. */
+		struct vec paths = {0};
+		for (const char *p = value; *p;) {
+			const char *e = strchr(p, ',');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			char *one = trim(a, arena_strndup(a, p, n));
+			if (*one)
+				vec_push(&paths, unquote(a, one));
+			p += n + (e ? 1 : 0);
+		}
+		m->nhandout_modules = (int)paths.n;
+		m->handout_modules = arena_calloc(a, paths.n + 1, sizeof *m->handout_modules);
+		for (size_t i = 0; i < paths.n; i++)
+			m->handout_modules[i] = paths.v[i];
+		m->handout_modules_line = lineno;
+		vec_free(&paths);
+		return 1;
+	}
 	if (strcmp(section, "book") != 0) {
 		diag_warn(b->diags, c->file, lineno, 1,
-			  "unknown section [%s] (expected [book] or [external])", section);
+			  "unknown section [%s] (expected [book], [external] or [handouts])", section);
 		return 1;
 	}
 	char *v = unquote(a, value);

@@ -7,6 +7,8 @@
  *   [external] PATH = NOTE   - links to PATH (as written, relative to the
  *              book folder) are known to lie outside this book: they are
  *              shown as text with NOTE and do not warn.
+ *   [handouts] modules = PATH, PATH, ...  - the chapters that open the
+ *              instructor handouts' modules (default: derived, handouts.h)
  * For mdBook books (no folio.ini), book.toml is read with a small TOML
  * reader: [book] title, authors (array, may span lines), description,
  * language, src; [output.html] site-url (an absolute URL: links to the

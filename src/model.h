@@ -260,6 +260,10 @@ struct metadata {
 	int nknown;
 	bool epub_fonts;         /* folio.ini [book] epub_fonts = yes: the EPUB
 				    embeds the fonts its stylesheet names */
+	const char **handout_modules; /* folio.ini [handouts] modules: chapter
+					 paths as written, or NULL (derived) */
+	int nhandout_modules;
+	int handout_modules_line;     /* its line in the metadata file */
 };
 
 struct book {

@@ -6,6 +6,7 @@
  * layout dump (layout_dump()) there: the page tests read it to count
  * widows, orphans and headings at a page foot and to check geometry.
  */
+#include "manifest.h"
 #include "version.h"
 #include "pdf.h"
 
@@ -19,6 +20,7 @@
 #include <png.h>
 
 #include "fonts.h"
+#include "handouts.h"
 #include "layout.h"
 #include "pagination.h"
 #include "style.h"
@@ -83,11 +85,32 @@ static HPDF_Image load_png(HPDF_Doc pdf, const char *path, const char **why)
 	return im;
 }
 
-static void load_images(HPDF_Doc pdf, const struct book *book,
+static void mark_image(void *ctx, struct block *owner, struct inline_node *in)
+{
+	(void)owner;
+	bool *used = ctx;
+	if (in->type == INL_IMAGE && in->link && in->link->kind == LINK_IMAGE &&
+	    in->link->image)
+		used[in->link->image->index] = true;
+}
+
+/* Loads the images of chapters [first, end) (every image a document holds
+ * is written into it, drawn or not). */
+static void load_images(HPDF_Doc pdf, const struct book *book, int first, int end,
 			HPDF_Image *handles, struct lo_image_info *info)
 {
+	bool *used = NULL;
+	if (first > 0 || end < book->nchapters) {
+		used = calloc((size_t)book->nimages + 1, sizeof *used);
+		if (!used)
+			return;
+		for (int ci = first; ci < end; ci++)
+			model_each_inline(book->chapters[ci]->blocks, mark_image, used);
+	}
 	for (int i = 0; i < book->nimages; i++) {
 		const struct image *img = book->images[i];
+		if (used && !used[i])
+			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", book->dir, img->path);
 		const char *why = NULL;
@@ -115,6 +138,7 @@ static void load_images(HPDF_Doc pdf, const struct book *book,
 		info[i].width = (int)HPDF_Image_GetWidth(im);
 		info[i].height = (int)HPDF_Image_GetHeight(im);
 	}
+	free(used);
 }
 
 /* ---- Drawing ---------------------------------------------------------- */
@@ -243,6 +267,7 @@ static void add_links(HPDF_Page *pages, const struct layout *lo,
 				const struct lo_anchor *a = &lo->chapter_start[l->chapter->index];
 				if (l->heading && l->heading->number >= 0 &&
 				    l->heading->number < l->chapter->nheadings &&
+				    lo->headings[l->chapter->index] &&
 				    lo->headings[l->chapter->index][l->heading->number].page >= 0)
 					a = &lo->headings[l->chapter->index][l->heading->number];
 				HPDF_Destination d = dest_at(pages, lo, a);
@@ -260,6 +285,11 @@ static void add_links(HPDF_Page *pages, const struct layout *lo,
  * arabic from 1. */
 static void add_labels(HPDF_Doc pdf, const struct layout *lo)
 {
+	if (lo->module) {
+		/* A handout: one run of numbers from its first page. */
+		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, "");
+		return;
+	}
 	if (lo->nfront > 0)
 		HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, "");
 	if (lo->npages > lo->nfront)
@@ -288,10 +318,10 @@ static void add_outline(HPDF_Doc pdf, HPDF_Page *pages, const struct book *book,
 	HPDF_Outline *of = calloc((size_t)n + 1, sizeof *of);
 	if (!of)
 		return;
-	for (int i = 0; i < n; i++) {
+	for (int i = lo->first_chapter; i < lo->end_chapter && i < n; i++) {
 		const struct chapter *ch = book->chapters[i];
 		HPDF_Outline parent = NULL;
-		if (ch->parent && ch->parent->index >= 0 && ch->parent->index < i)
+		if (ch->parent && ch->parent->index >= lo->first_chapter && ch->parent->index < i)
 			parent = of[ch->parent->index];
 		const char *title = ch->title ? ch->title : ch->path;
 		char *t = NULL;
@@ -325,10 +355,14 @@ static void add_outline(HPDF_Doc pdf, HPDF_Page *pages, const struct book *book,
 }
 
 static void set_info(HPDF_Doc pdf, const struct book *book,
-		     const struct build_opts *opts)
+		     const struct build_opts *opts, const struct module *m)
 {
 	HPDF_SetCurrentEncoder(pdf, "UTF-8");
-	if (book->meta.title)
+	if (book->meta.title && m)
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE,
+				 arena_printf(book->arena, "%s \xe2\x80\x94 Module %d: %s",
+					      book->meta.title, m->number, m->title));
+	else if (book->meta.title)
 		HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, book->meta.title);
 	if (book->meta.nauthors > 0) {
 		struct buf b = BUF_INIT;
@@ -355,6 +389,43 @@ static void set_info(HPDF_Doc pdf, const struct book *book,
 	HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
 }
 
+/* Saves the document through memory into a temporary file renamed into
+ * place, so a full disk or a killed build never leaves a partial PDF at
+ * path, nor destroys the previous good one.  Returns 0, or -1 with a fatal
+ * diagnostic naming path. */
+static int save_atomic(HPDF_Doc pdf, const char *path, struct diag_list *diags)
+{
+	if (HPDF_SaveToStream(pdf) != HPDF_OK) {
+		diag_fatal(diags, path, "cannot write the PDF: the PDF library failed");
+		return -1;
+	}
+	HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+	unsigned char *data = malloc(size ? size : 1);
+	if (!data) {
+		diag_fatal(diags, path, "cannot write the PDF: out of memory");
+		return -1;
+	}
+	HPDF_ResetStream(pdf);
+	HPDF_UINT32 got = 0;
+	while (got < size) {
+		HPDF_UINT32 n = size - got;
+		HPDF_STATUS st = HPDF_ReadFromStream(pdf, data + got, &n);
+		got += n;
+		if (st != HPDF_OK || n == 0)
+			break;
+	}
+	int rc = 0;
+	if (got != size) {
+		diag_fatal(diags, path, "cannot write the PDF: the PDF library failed");
+		rc = -1;
+	} else if (write_file_atomic(path, data, size) != 0) {
+		diag_fatal(diags, path, "cannot write the PDF: %s", strerror(errno));
+		rc = -1;
+	}
+	free(data);
+	return rc;
+}
+
 /* What pdf_write() and pdf_paginate() set up alike: the style, the
  * libharu document with the fonts and images loaded (the images' pixel
  * sizes, and whether they can be drawn at all, shape the layout). */
@@ -379,7 +450,8 @@ static void setup_close(struct setup *S)
 
 /* Returns 0, or -1 (with diagnostics; S is closed). */
 static int setup_open(struct setup *S, const struct book *book,
-		      const struct build_opts *opts, const char *path)
+		      const struct build_opts *opts, const char *path,
+		      const struct lo_part *part)
 {
 	char style_path[4096], font_dir[4096];
 	const char *data = opts->data_dir ? opts->data_dir : ".";
@@ -410,7 +482,8 @@ static int setup_open(struct setup *S, const struct book *book,
 		setup_close(S);
 		return -1;
 	}
-	load_images(S->pdf, book, S->images, S->info);
+	load_images(S->pdf, book, part ? part->module->first : 0,
+		    part ? part->module->end : book->nchapters, S->images, S->info);
 	return 0;
 }
 
@@ -466,7 +539,7 @@ static int paginate(const struct book *book, const struct build_opts *opts,
 	struct setup S;
 	out->marks = NULL;
 	out->nmarks = 0;
-	if (setup_open(&S, book, opts, NULL) != 0)
+	if (setup_open(&S, book, opts, NULL, NULL) != 0)
 		return -1;
 	struct layout *lo = layout_book(book, &S.st, S.fonts, S.info, opts->duplex);
 	int rc = -1;
@@ -515,8 +588,9 @@ static void dump_pagination(const struct book *book,
 	buf_free(&name);
 }
 
-int pdf_write(const struct book *book, const struct build_opts *opts,
-	      const char *path, int *npages)
+/* Lays out the book, or one part of it, and writes it to path. */
+static int write_pdf(const struct book *book, const struct build_opts *opts,
+		     const char *path, const struct lo_part *part, int *npages)
 {
 	int rc = -1;
 	struct setup S;
@@ -526,18 +600,26 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 
 	if (npages)
 		*npages = 0;
-	if (setup_open(&S, book, opts, path) != 0) {
+	if (setup_open(&S, book, opts, path, part) != 0) {
 		if (!book->diags->nfatal)
 			diag_fatal(book->diags, path, "PDF not written");
 		return -1;
 	}
 	HPDF_Doc pdf = S.pdf;
 
-	lo = layout_book(book, &S.st, S.fonts, S.info, opts->duplex);
+	lo = layout_part(book, &S.st, S.fonts, S.info, opts->duplex, part);
 	if (!lo)
 		goto out;
-	memo_keep(book, opts, lo);
-	const char *dump = getenv("FOLIO_LAYOUT_DUMP");
+	if (!part)
+		memo_keep(book, opts, lo);
+	const char *dump = getenv(part ? "FOLIO_HANDOUT_DUMP" : "FOLIO_LAYOUT_DUMP");
+	struct buf dump_path = BUF_INIT;
+	if (part && dump && *dump) {
+		/* one dump per handout: DIR/moduleN-....dump */
+		buf_printf(&dump_path, "%s/%.*s.dump", dump,
+			   (int)(strlen(part->module->file) - 4), part->module->file);
+		dump = dump_path.data;
+	}
 	if (dump && *dump) {
 		FILE *f = fopen(dump, "w");
 		if (f) {
@@ -548,8 +630,9 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 				  "cannot write the layout dump: %s", strerror(errno));
 		}
 	}
+	buf_free(&dump_path);
 	dump = getenv("FOLIO_PAGINATION_DUMP");
-	if (dump && *dump)
+	if (!part && dump && *dump)
 		dump_pagination(book, opts, lo, dump);
 
 	pages = calloc((size_t)lo->npages + 1, sizeof *pages);
@@ -557,6 +640,8 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 		goto out;
 	for (int i = 0; i < lo->npages; i++) {
 		pages[i] = HPDF_AddPage(pdf);
+		if (!pages[i])
+			goto out; /* libharu's error is already recorded */
 		HPDF_Page_SetWidth(pages[i], lo->page_width);
 		HPDF_Page_SetHeight(pages[i], lo->page_height);
 		draw_page(pages[i], &lo->pages[i], S.fonts, S.images, &tmp);
@@ -564,12 +649,10 @@ int pdf_write(const struct book *book, const struct build_opts *opts,
 	add_links(pages, lo, &tmp);
 	add_labels(pdf, lo);
 	add_outline(pdf, pages, book, lo, S.st.contents_depth);
-	set_info(pdf, book, opts);
+	set_info(pdf, book, opts, part ? part->module : NULL);
 
-	if (HPDF_SaveToFile(pdf, path) != HPDF_OK) {
-		diag_fatal(book->diags, path, "cannot write the PDF");
+	if (save_atomic(pdf, path, book->diags) != 0)
 		goto out;
-	}
 	if (npages)
 		*npages = lo->npages;
 	rc = 0;
@@ -581,4 +664,36 @@ out:
 	layout_free(lo);
 	setup_close(&S);
 	return rc;
+}
+
+int pdf_write(const struct book *book, const struct build_opts *opts,
+	      const char *path, int *npages)
+{
+	return write_pdf(book, opts, path, NULL, npages);
+}
+
+int pdf_write_handouts(const struct book *book, const struct build_opts *opts,
+		       const char *dir, struct artifact **arts, int *nart)
+{
+	struct module *mods;
+	int n;
+	*arts = NULL;
+	*nart = 0;
+	handouts_modules(book, &mods, &n);
+	if (n == 0) {
+		diag_warn(book->diags, book->root ? book->root->display_path : NULL, 0, 0,
+			  "no modules for handouts: the root page links no chapter "
+			  "(list them in folio.ini: [handouts] modules = ...)");
+		return 0;
+	}
+	*arts = arena_calloc(book->arena, (size_t)n, sizeof **arts);
+	for (int i = 0; i < n; i++) {
+		struct lo_part part = {&mods[i], mods, n};
+		const char *path = arena_printf(book->arena, "%s/%s", dir, mods[i].file);
+		int pages = 0;
+		if (write_pdf(book, opts, path, &part, &pages) != 0)
+			return -1;
+		(*arts)[(*nart)++] = (struct artifact){path, "handout", pages};
+	}
+	return 0;
 }

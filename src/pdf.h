@@ -4,6 +4,7 @@
 #ifndef FOLIO_PDF_H
 #define FOLIO_PDF_H
 
+#include "manifest.h"
 #include "model.h"
 #include "options.h"
 
@@ -13,5 +14,14 @@
  * the page count when not NULL. */
 int pdf_write(const struct book *book, const struct build_opts *opts,
 	      const char *path, int *npages);
+
+/* Writes one handout per module of the book (handouts.h) into the folder
+ * dir, named after the module ("module3-compiler-internals.pdf").  *arts
+ * (the book's arena) gets what was written, *nart their count; a book
+ * without modules writes none and warns.  Returns 0, or -1 if a file could
+ * not be written (a DIAG_FATAL).  FOLIO_HANDOUT_DUMP=DIR writes each
+ * handout's layout dump (layout_dump()) to DIR/moduleN-....dump. */
+int pdf_write_handouts(const struct book *book, const struct build_opts *opts,
+		       const char *dir, struct artifact **arts, int *nart);
 
 #endif

@@ -266,7 +266,8 @@ def check_toc():
             return result("toc", False, "'%s' (p. %s) not on page %d" % (title, folio, page))
         (_, bottom, _, _), _ = PAGES[page]
         band = pdf_stream(page, page, (0, SIZE[1] - bottom, SIZE[0], bottom))
-        if band != folio:
+        # a handout's folios read "Module 3 · page 4"
+        if band != folio and not (band.startswith("Module") and band.endswith("page" + folio)):
             return result("toc", False, "page %d does not print folio %s" % (page, folio))
     result("toc", True)
 
