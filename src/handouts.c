@@ -148,6 +148,12 @@ void handouts_modules(const struct book *book, struct module **out, int *n)
 				if (i != j && contains(book->chapters[cand[j]], book->chapters[cand[i]]))
 					page[cand[i]] = false;
 		free(cand);
+		/* An mdBook book whose first page links no chapter: its
+		 * top-level chapters, as SUMMARY.md nests them. */
+		if (nc == 0 && book->mdbook)
+			for (int i = 0; i < nch; i++)
+				page[i] = book->chapters[i] != book->root &&
+					  !book->chapters[i]->parent && book->chapters[i]->depth == 0;
 	}
 	int count = 0;
 	for (int i = 0; i < nch; i++)

@@ -7,7 +7,9 @@
  * chapters the root page links directly, in reading order: a linked
  * chapter inside another linked one (an mdBook sub-chapter, or a file in
  * the folder of a linked index.md / README.md) is part of that one's
- * module.  Chapters before the first module (the root page) are in none.
+ * module.  An mdBook book whose first page links no chapter has its
+ * top-level chapters (SUMMARY.md) as modules.  Chapters before the first
+ * module (the root page) are in none.
  */
 #ifndef FOLIO_HANDOUTS_H
 #define FOLIO_HANDOUTS_H

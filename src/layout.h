@@ -168,11 +168,14 @@ void layout_free(struct layout *lo);
 /* Formats a printed page number ("xii" or "12") into out[16]. */
 void layout_folio(const struct lo_page *pg, char out[16]);
 
-/* Writes a text dump of the chapters ("chapter INDEX PATH"), the pages
+/* Writes a text dump of the chapters ("chapter INDEX PATH", and
+ * "appendix PAGE" where the Resources appendix opens), the pages
  * ("page N chapter C start S textblock L B R T frame L B R T folio F"),
- * the placed boxes ("box PAGE KIND BLOCK LINE NLINES TOP HEIGHT"), the
- * contents entries ("toc PAGE FOLIO TITLE") and the counts of widows,
- * orphans and headings at a page foot. */
+ * the contents entries ("toc PAGE FOLIO TITLE"), the placed boxes
+ * ("box PAGE KIND BLOCK LINE NLINES TOP HEIGHT"), where each Resources
+ * entry and each citing external link landed ("entry NUMBER PAGE Y",
+ * "cite EXTREF PAGE Y") and the counts of widows, orphans and headings
+ * at a page foot.  Pages are 1-based. */
 void layout_dump(const struct layout *lo, FILE *out);
 
 /* ---- Pagination (pagination.c) ----------------------------------------

@@ -219,6 +219,33 @@ else
 	fail handouts-letter-duplex "build failed"
 fi
 
+# An mdBook book whose first page links no chapter: its top-level chapters
+# (SUMMARY.md) are the modules.
+SHARED=${SHARED:-../shared}
+if [ -d "$SHARED/corpora/perf-book" ]; then
+	mkdir -p "$TMP/pdumps"
+	FOLIO_HANDOUT_DUMP="$TMP/pdumps" "$FOLIO" handouts "$SHARED/corpora/perf-book" -o "$TMP/h5" -q 2>/dev/null
+	# SUMMARY.md's top-level chapter lines after the title page ("- [...](...)")
+	want=$(grep -cE '^- \[[^]]+\]\([^)]+\.md\)' "$SHARED/corpora/perf-book/src/SUMMARY.md")
+	got=$(ls "$TMP"/h5/handouts/*.pdf 2>/dev/null | wc -l)
+	bad=""
+	for f in "$TMP"/h5/handouts/*.pdf; do
+		qpdf --check "$f" >/dev/null 2>&1 || bad="$bad $(basename "$f")"
+	done
+	if [ "$got" -gt 1 ] && [ "$got" = "$want" ] && [ -z "$bad" ]; then
+		pass perf-handouts
+	else
+		fail perf-handouts "$got handouts for $want top-level chapters; qpdf fails:$bad"
+	fi
+	for f in $(ls "$TMP"/h5/handouts/*.pdf 2>/dev/null | sed -n '1p;5p;$p'); do
+		name=$(basename "$f" .pdf)
+		python3 tests/e2e/pdfcheck.py "perf-$name" "$f" "$TMP/pdumps/$name.dump" \
+			"$SHARED/corpora/perf-book" 2>&1 | grep -E '^(PASS|FAIL|SKIP)'
+	done
+else
+	skip perf-handouts "$SHARED/corpora/perf-book not present"
+fi
+
 # folio.ini [handouts] modules overrides the derived modules.
 mkdir -p "$TMP/custom"
 cp -r book/. "$TMP/custom/"
