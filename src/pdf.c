@@ -532,23 +532,41 @@ static int copy_pagination(const struct pagination *from, struct pagination *to)
 	return 0;
 }
 
-/* Lays the book out without writing anything. */
+/* Lays the book out without writing anything.  What the layout finds to
+ * say (characters no font has, images it cannot draw, a print style's
+ * bad values) concerns the print edition, which pdf_write() reports when
+ * it is built: here it is kept apart, and only a failure is told. */
 static int paginate(const struct book *book, const struct build_opts *opts,
 		    struct pagination *out)
 {
 	struct setup S;
+	struct diag_list quiet = {0};
+	struct book b = *book;
+	b.diags = &quiet;
 	out->marks = NULL;
 	out->nmarks = 0;
-	if (setup_open(&S, book, opts, NULL, NULL) != 0)
-		return -1;
-	struct layout *lo = layout_book(book, &S.st, S.fonts, S.info, opts->duplex);
 	int rc = -1;
-	if (lo && layout_pagination(lo, book, out) == 0) {
-		memo_keep(book, opts, lo);
-		rc = 0;
+	if (setup_open(&S, &b, opts, NULL, NULL) == 0) {
+		struct layout *lo = layout_book(&b, &S.st, S.fonts, S.info, opts->duplex);
+		if (lo && layout_pagination(lo, book, out) == 0) {
+			memo_keep(book, opts, lo);
+			rc = 0;
+		}
+		layout_free(lo);
+		setup_close(&S);
 	}
-	layout_free(lo);
-	setup_close(&S);
+	if (rc != 0) {
+		const char *why = "out of memory";
+		for (size_t i = 0; i < quiet.n; i++)
+			if (quiet.v[i].level == DIAG_FATAL) {
+				why = quiet.v[i].msg;
+				break;
+			}
+		diag_warn(book->diags, NULL, 0, 0,
+			  "the print edition could not be laid out (%s): the EPUB "
+			  "has no print page numbers", why);
+	}
+	diag_list_free(&quiet);
 	return rc;
 }
 
