@@ -309,7 +309,8 @@ static int list_dir(const char *dir, struct vec *names)
 		if (e->d_name[0] != '.' && strcmp(e->d_name, "README") != 0)
 			vec_push(names, strdup(e->d_name));
 	closedir(dp);
-	qsort(names->v, names->n, sizeof *names->v, name_cmp);
+	if (names->n)
+		qsort(names->v, names->n, sizeof *names->v, name_cmp);
 	return 0;
 }
 
