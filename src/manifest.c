@@ -54,8 +54,15 @@ fail:;
 	return -1;
 }
 
-static const char *base_name(const char *path)
+/* The artifact's name relative to the output folder (handouts live in
+ * OUT_DIR/handouts/), as `cd OUT_DIR && sha256sum -c SHA256SUMS` needs. */
+static const char *rel_name(const char *out_dir, const char *path)
 {
+	size_t n = strlen(out_dir);
+	while (n > 1 && out_dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, out_dir, n) == 0 && path[n] == '/')
+		return path + n + 1;
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
 }
@@ -112,10 +119,10 @@ int manifest_write(const struct book *book, const struct build_opts *opts,
 			rc = -1;
 			goto out;
 		}
-		buf_printf(&sums, "%s  %s\n", hex, base_name(arts[i].path));
+		buf_printf(&sums, "%s  %s\n", hex, rel_name(out_dir, arts[i].path));
 		buf_puts(&js, i ? ",\n    {" : "\n    {");
 		buf_puts(&js, "\"file\": ");
-		json_str(&js, base_name(arts[i].path));
+		json_str(&js, rel_name(out_dir, arts[i].path));
 		buf_puts(&js, ", \"format\": ");
 		json_str(&js, arts[i].format);
 		buf_printf(&js, ", \"bytes\": %lld", (long long)st.st_size);
