@@ -367,9 +367,10 @@ static int run(struct cli *c)
 			if (make_dir(dir, &diags) == 0 &&
 			    pdf_write_handouts(book, &c->opts, dir, &arts, &nart) == 0 && nart) {
 				buf_printf(&summary, "%d handout%s in %s", nart, nart == 1 ? "" : "s", dir);
+				/* The handouts' own manifest, beside them, so it never
+				 * replaces the book's in OUT_DIR. */
 				if (!diags.nfatal)
-					manifest_write(book, &c->opts, c->out_dir, arts, nart,
-						       FOLIO_VERSION);
+					manifest_write(book, &c->opts, dir, arts, nart, FOLIO_VERSION);
 			}
 		}
 	}
