@@ -251,7 +251,7 @@ mkdir -p "$TMP/custom"
 cp -r book/. "$TMP/custom/"
 printf '\n[handouts]\nmodules = module2/index.md, module4/index.md, nosuch.md\n' >>"$TMP/custom/folio.ini"
 "$FOLIO" handouts "$TMP/custom" -o "$TMP/h4" -q 2>"$TMP/h4.err"
-names=$(ls "$TMP/h4/handouts" 2>/dev/null | tr '\n' ' ')
+names=$(ls "$TMP/h4/handouts" 2>/dev/null | grep "\.pdf$" | tr '\n' ' ')
 if [ "$names" = "module1-custom-runtimes.pdf module2-performance-optimization.pdf " ] &&
 	grep -q "folio.ini:[0-9]*:.*nosuch.md" "$TMP/h4.err"; then
 	pass handouts-modules-from-folio-ini
