@@ -189,6 +189,23 @@ static int parse_ttf(struct font *ft, const unsigned char *d, size_t n,
 	return 0;
 }
 
+/* A font that cannot be used: where the style names it (issue 10), as
+ * "print.ini:23:1: error: style key 'fonts.serif' = NoSuch.ttf: cannot
+ * read font fonts/NoSuch.ttf: ...", or the font file alone when the file
+ * is a built-in default. */
+static void font_error(struct diag_list *diags, const struct print_style *st,
+		       int role, const char *path, const char *what,
+		       const char *why)
+{
+	if (st->font_line[role] > 0 && st->style_file[0])
+		diag_add(diags, DIAG_FATAL, st->style_file, st->font_line[role], 0,
+			 "style key 'fonts.%s' = %s: %s %s: %s",
+			 style_font_key((enum font_role)role), st->font_file[role],
+			 what, path, why);
+	else
+		diag_fatal(diags, path, "%s: %s", what, why);
+}
+
 struct fonts *fonts_open(void *pdf, const char *dir,
 			 const struct print_style *st, struct diag_list *diags)
 {
@@ -202,14 +219,14 @@ struct fonts *fonts_open(void *pdf, const char *dir,
 		size_t n = 0;
 		const char *why = NULL;
 		if (file_read(path, &data, &n)) {
-			diag_fatal(diags, path, "cannot read font: %s",
+			font_error(diags, st, i, path, "cannot read font",
 				   strerror(errno));
 			goto fail;
 		}
 		int rc = parse_ttf(&fs->f[i], (const unsigned char *)data, n, &why);
 		free(data);
 		if (rc) {
-			diag_fatal(diags, path, "cannot use font: %s", why);
+			font_error(diags, st, i, path, "cannot use font", why);
 			goto fail;
 		}
 		if (pdf) {

@@ -171,6 +171,14 @@ static const struct key_def keys[] = {
 	{"links", "cited-color", K_COLOR, F(resources_cited.color), 0},
 };
 
+const char *style_font_key(enum font_role role)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (keys[i].kind == K_FILE && keys[i].off == F(font_file[role]))
+			return keys[i].name;
+	return "?";
+}
+
 int style_set_paper(struct print_style *st, const char *name)
 {
 	if (strcasecmp(name, "a4") == 0) {
@@ -396,6 +404,10 @@ struct parse_ctx {
 	int line;
 	int errors;
 	bool paper_set;
+	/* The last [page] key that sized the page or its margins, and its
+	 * line: a text block left too small is reported there. */
+	char page_key[32];
+	int page_line;
 	struct diag_list *diags;
 };
 
@@ -445,6 +457,15 @@ static int handler(void *user, const char *section, const char *name,
 		return 1;
 	}
 	char *base = (char *)st;
+	if (strcmp(section, "page") == 0 && strcmp(name, "header-gap") != 0 &&
+	    strcmp(name, "footer-gap") != 0) {
+		snprintf(ctx->page_key, sizeof ctx->page_key, "%s", name);
+		ctx->page_line = ctx->line;
+	}
+	if (k->kind == K_FILE)
+		for (int r = 0; r < FONT_NROLES; r++)
+			if (k->off == F(font_file[r]))
+				st->font_line[r] = ctx->line;
 	switch (k->kind) {
 	case K_LEN: {
 		double v;
@@ -538,9 +559,15 @@ static void check_sanity(struct parse_ctx *ctx)
 	double tw = st->page_width - st->margin_inner - st->margin_outer;
 	double th = st->page_height - st->margin_top - st->margin_bottom;
 	if (tw < 72 || th < 144) {
-		diag_error(ctx->diags, ctx->path, 0, 0,
-			   "style: margins leave a text block of %.0fx%.0fpt; "
-			   "need at least 72x144pt (the default margins apply)", tw, th);
+		if (ctx->page_line > 0)
+			diag_error(ctx->diags, ctx->path, ctx->page_line, 0,
+				   "style key 'page.%s': margins leave a text block of "
+				   "%.0fx%.0fpt; need at least 72x144pt (the default "
+				   "margins apply)", ctx->page_key, tw, th);
+		else
+			diag_error(ctx->diags, ctx->path, 0, 0,
+				   "style: margins leave a text block of %.0fx%.0fpt; "
+				   "need at least 72x144pt (the default margins apply)", tw, th);
 		ctx->errors++;
 		/* As for a bad value: the defaults stay in force, so the
 		 * build can go on. */
@@ -602,6 +629,9 @@ int style_load(struct print_style *st, const char *path, const char *paper,
 	       struct diag_list *diags)
 {
 	struct parse_ctx ctx = {.st = st, .path = path, .diags = diags};
+	snprintf(st->style_file, sizeof st->style_file, "%s", path);
+	for (int i = 0; i < FONT_NROLES; i++)
+		st->font_line[i] = 0;
 	ctx.f = fopen(path, "r");
 	if (!ctx.f) {
 		diag_fatal(diags, path, "cannot read print style: %s",

@@ -65,6 +65,12 @@ struct print_style {
 
 	/* [fonts]: file names relative to the fonts folder */
 	char font_file[FONT_NROLES][128];
+	/* Where each font file was named (issue 10): the style file read by
+	 * style_load() ("" if none) and the line of each [fonts] key (0: the
+	 * built-in default), so a font that cannot be used is reported at
+	 * file:line with its key. */
+	char style_file[512];
+	int font_line[FONT_NROLES];
 
 	/* [body] */
 	struct style_text body;
@@ -162,6 +168,9 @@ int style_load(struct print_style *st, const char *path, const char *paper,
 int style_parse_length(const char *s, double em_size, double *out);
 /* Parses "#rrggbb".  Returns 0, or -1. */
 int style_parse_color(const char *s, style_color *out);
+
+/* The [fonts] key naming role's file ("serif", "mono-bold", ...). */
+const char *style_font_key(enum font_role role);
 
 /* Sets width and height for a named paper size; -1 if unknown. */
 int style_set_paper(struct print_style *st, const char *name);

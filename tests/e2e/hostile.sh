@@ -295,8 +295,10 @@ style() {
 	elif grep -q "print.ini:3:[0-9]*: error: .*$key" "$T/err"; then
 		ok "style: $name: exit $rc, error names print.ini:3 and $key"
 	else
-		known "style: $name: error without print.ini's line and key" "$owner" \
-			"exit $rc: $(head -2 "$T/err" | tr '\n' ' ')"
+		# Issue 10: every bad style value, a font file that cannot be
+		# read or used and margins that leave no text block included, is
+		# reported at print.ini's line with its key.
+		no "style: $name" "error without print.ini's line and key: exit $rc: $(head -2 "$T/err" | tr '\n' ' ')"
 	fi
 }
 style "unknown key" src/style.c nosuch "key = 1" nosuch.key
