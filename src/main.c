@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +308,74 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * PDF + EPUB on both cores.  The EPUB needs only the print edition's
+ * pagination, known as soon as pdf_write_ex() has laid the book out; from
+ * there the EPUB is written on a second thread while this one draws and
+ * saves the PDF.  The EPUB thread sees a shallow copy of the book with its
+ * own diag list and arena (the model is read-only to the writers); its
+ * diagnostics are appended after the PDF's once it is joined, so the output
+ * and the diagnostics are those of a single-threaded build.
+ */
+struct epub_job {
+	struct cli *c;
+	const char *path;
+	struct diag_list *main_diags; /* the build's (read on this thread only) */
+	struct book eb; /* the book, with diags/arena below */
+	struct diag_list diags;
+	struct arena arena;
+	struct pagination pages;
+	pthread_t thread;
+	bool started;
+	int rc;
+};
+
+static void *epub_thread(void *arg)
+{
+	struct epub_job *j = arg;
+	j->rc = epub_write(&j->eb, &j->c->opts, &j->pages, j->path);
+	return NULL;
+}
+
+static void on_paginated(void *ctx, const struct pagination *p)
+{
+	struct epub_job *j = ctx;
+	/* The sequential path's conditions: no failure so far, and the EPUB's
+	 * own path is writable (its diagnostic goes to the EPUB's list). */
+	if (j->started || !p || j->main_diags->nfatal)
+		return;
+	j->pages.marks = malloc(((size_t)p->nmarks + 1) * sizeof *p->marks);
+	if (!j->pages.marks)
+		return;
+	memcpy(j->pages.marks, p->marks, (size_t)p->nmarks * sizeof *p->marks);
+	j->pages.nmarks = p->nmarks;
+	if (check_output_file(j->path, &j->diags) != 0)
+		return; /* told after the PDF's diagnostics; no EPUB */
+	if (pthread_create(&j->thread, NULL, epub_thread, j) == 0)
+		j->started = true;
+}
+
+/* Moves every diagnostic of from to the end of to. */
+static void diag_append(struct diag_list *to, struct diag_list *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		if (to->n == to->cap) {
+			size_t cap = to->cap ? to->cap * 2 : 16;
+			struct diag *v = realloc(to->v, cap * sizeof *v);
+			if (!v)
+				abort();
+			to->v = v;
+			to->cap = cap;
+		}
+		to->v[to->n++] = from->v[i];
+	}
+	to->nwarn += from->nwarn;
+	to->nerr += from->nerr;
+	to->nfatal += from->nfatal;
+	free(from->v);
+	memset(from, 0, sizeof *from);
+}
+
 static int run(struct cli *c)
 {
 	double t0 = now_seconds();
@@ -327,20 +396,47 @@ static int run(struct cli *c)
 			const char *stem = output_stem(&arena, book->meta.identifier);
 			struct artifact arts[2];
 			int nart = 0;
+			const char *epub_path = arena_printf(&arena, "%s/%s.epub", c->out_dir, stem);
+			struct epub_job job = {.c = c, .path = epub_path, .main_diags = &diags};
+			bool epub_done = false;
 			if (c->pdf) {
 				const char *path = arena_printf(&arena, "%s/%s.pdf", c->out_dir, stem);
 				int pages = 0;
 				struct stat st;
+				if (c->epub) {
+					job.eb = *book;
+					job.eb.diags = &job.diags;
+					job.eb.arena = &job.arena;
+					arena_init(&job.arena);
+				}
 				if (check_output_file(path, &diags) == 0 &&
-				    pdf_write(book, &c->opts, path, &pages) == 0 && stat(path, &st) == 0) {
+				    pdf_write_ex(book, &c->opts, path, &pages,
+						 c->epub ? on_paginated : NULL, &job) == 0 &&
+				    stat(path, &st) == 0) {
 					char sz[32];
 					human_size((long long)st.st_size, sz, sizeof sz);
 					buf_printf(&summary, "%s (%d pages, %s)", path, pages, sz);
 					arts[nart++] = (struct artifact){path, "pdf", pages};
 				}
+				if (c->epub) {
+					if (job.started)
+						pthread_join(job.thread, NULL);
+					/* started, or told why not (its output file) */
+					epub_done = job.started || job.diags.n;
+					diag_append(&diags, &job.diags);
+					if (job.started && job.rc == 0 && stat(epub_path, &st) == 0) {
+						char sz[32];
+						human_size((long long)st.st_size, sz, sizeof sz);
+						buf_printf(&summary, "%s%s (%s)", summary.len ? " and " : "",
+							   epub_path, sz);
+						arts[nart++] = (struct artifact){epub_path, "epub", 0};
+					}
+					pagination_free(&job.pages);
+					arena_free(&job.arena);
+				}
 			}
-			if (c->epub && !diags.nfatal) {
-				const char *path = arena_printf(&arena, "%s/%s.epub", c->out_dir, stem);
+			if (c->epub && !epub_done && !diags.nfatal) {
+				const char *path = epub_path;
 				struct stat st;
 				/* the print edition's pages for the EPUB's page-list,
 				 * the same whether or not the PDF is written */

@@ -608,7 +608,8 @@ static void dump_pagination(const struct book *book,
 
 /* Lays out the book, or one part of it, and writes it to path. */
 static int write_pdf(const struct book *book, const struct build_opts *opts,
-		     const char *path, const struct lo_part *part, int *npages)
+		     const char *path, const struct lo_part *part, int *npages,
+		     pdf_paginated_fn on_paginated, void *ctx)
 {
 	int rc = -1;
 	struct setup S;
@@ -652,6 +653,9 @@ static int write_pdf(const struct book *book, const struct build_opts *opts,
 	dump = getenv("FOLIO_PAGINATION_DUMP");
 	if (!part && dump && *dump)
 		dump_pagination(book, opts, lo, dump);
+	/* The pagination is known: hand it out before the (long) drawing. */
+	if (!part && on_paginated && memo_matches(book, opts))
+		on_paginated(ctx, &memo.p);
 
 	pages = calloc((size_t)lo->npages + 1, sizeof *pages);
 	if (!pages)
@@ -687,7 +691,14 @@ out:
 int pdf_write(const struct book *book, const struct build_opts *opts,
 	      const char *path, int *npages)
 {
-	return write_pdf(book, opts, path, NULL, npages);
+	return write_pdf(book, opts, path, NULL, npages, NULL, NULL);
+}
+
+int pdf_write_ex(const struct book *book, const struct build_opts *opts,
+		 const char *path, int *npages,
+		 pdf_paginated_fn on_paginated, void *ctx)
+{
+	return write_pdf(book, opts, path, NULL, npages, on_paginated, ctx);
 }
 
 int pdf_write_handouts(const struct book *book, const struct build_opts *opts,
@@ -709,7 +720,7 @@ int pdf_write_handouts(const struct book *book, const struct build_opts *opts,
 		struct lo_part part = {&mods[i], mods, n};
 		const char *path = arena_printf(book->arena, "%s/%s", dir, mods[i].file);
 		int pages = 0;
-		if (write_pdf(book, opts, path, &part, &pages) != 0)
+		if (write_pdf(book, opts, path, &part, &pages, NULL, NULL) != 0)
 			return -1;
 		(*arts)[(*nart)++] = (struct artifact){path, "handout", pages};
 	}
