@@ -51,8 +51,18 @@ $(BUILD)/obj $(BUILD)/tests:
 book: $(BUILD)/folio
 	./$(BUILD)/folio build book -o out
 
+# The suite runs twice: under AddressSanitizer + UBSan (mk/asan.mk; its
+# output goes to build/asan.log, its summary is printed), then as built.
+# The last line is the plain run's "N passed, N failed, N skipped"; the exit
+# status fails if either run failed.
 check: test-deps $(BUILD)/folio $(UNITBIN)
-	@sh tests/run
+	@status=0; \
+	echo "make check: the suite under ASan+UBSan first (log: $(BUILD)/asan.log) ..."; \
+	$(MAKE) --no-print-directory asan ASAN_QUICK=1 >$(BUILD)/asan.log 2>&1 || status=1; \
+	grep -E '^FAIL|^asan:|^[0-9]+ passed, ' $(BUILD)/asan.log | sed 's/^/asan: /'; \
+	[ $$status = 0 ] || { echo "asan: FAILED; the end of $(BUILD)/asan.log:"; tail -n 30 $(BUILD)/asan.log; }; \
+	sh tests/run || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(BUILD) out

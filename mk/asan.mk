@@ -23,7 +23,7 @@ ASAN_LOG    := $(CURDIR)/$(ASAN_DIR)/log
 # it checks the bytes of an EPUB, which the plain `make check` run
 # already validates, and takes most of the time.
 ASAN_QUICK  ?= 0
-ASAN_ENV    := $(if $(filter 1,$(ASAN_QUICK)),EPUBCHECK=/nonexistent/epubcheck.jar) \
+ASAN_ENV    := TIME_SCALE=10 $(if $(filter 1,$(ASAN_QUICK)),EPUBCHECK=/nonexistent/epubcheck.jar) \
                ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:check_initialization_order=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(ASAN_LOG)/asan \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(ASAN_LOG)/ubsan
 

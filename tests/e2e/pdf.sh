@@ -174,7 +174,9 @@ start=$(date +%s.%N)
 "$FOLIO" build "$TMP/big" -o "$TMP/bigout" --pdf -q 2>/dev/null
 end=$(date +%s.%N)
 secs=$(echo "$end - $start" | bc 2>/dev/null || python3 -c "print($end - $start)")
-if python3 -c "import sys; sys.exit(0 if $secs < 2.0 else 1)"; then
+# A guard against quadratic paths, not a benchmark (make bench measures):
+# the bound is generous, and TIME_SCALE stretches it for sanitizer builds.
+if python3 -c "import sys; sys.exit(0 if $secs < 10.0 * ${TIME_SCALE:-1} else 1)"; then
 	pass "big-book-speed"
 	echo "# 1 MB book: ${secs}s"
 else
