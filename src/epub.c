@@ -759,8 +759,9 @@ static const char *page_id(struct arena *a, const struct xhtml_pagebreak *done,
  * - front matter: the first page (the title page) at the start of the
  *   title page, the others (the contents) at the start of nav.xhtml;
  * - pages of no chapter after the last text (the print Resources
- *   appendix): in the appendix, before entry mark->word (0: its start),
- *   or at the end of the last chapter when the EPUB has no appendix.
+ *   appendix): in the appendix, before the entry that opens the page
+ *   (mark->resource; -1: at the appendix's start), or at the end of the
+ *   last chapter when the EPUB has no appendix.
  */
 static struct xhtml_pagebreak *page_breaks(const struct book *book,
 					   const struct pagination *pages,
@@ -806,7 +807,7 @@ static struct xhtml_pagebreak *page_breaks(const struct book *book,
 			pb->chapter = ch;
 		} else if (appendix) {
 			pb->place = PB_APPENDIX;
-			pb->word = m->word;
+			pb->word = m->resource > 0 ? m->resource : 0;
 		} else if (book->nchapters > 0) {
 			pb->chapter = book->chapters[book->nchapters - 1];
 		} else {

@@ -3667,6 +3667,7 @@ static int lay_front(struct lay *L, struct pager *P)
 		if (L->ref_at[e].page >= 0)
 			L->ref_at[e].page += nfront;
 	lo->entries = L->res_at;
+	lo->entry_res = L->res;
 	lo->nentries = L->nres;
 	lo->cites = L->ref_at;
 	lo->ncites = L->ref_at ? book->nextrefs : 0;

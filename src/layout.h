@@ -122,6 +122,7 @@ struct layout {
 	 * headings have a slot for it); it is in no book's chapter list. */
 	const struct chapter *appendix;
 	struct lo_anchor *entries; /* where each entry landed, in order */
+	const struct resource *const *entry_res; /* each entry's resource */
 	int nentries;
 	struct lo_anchor *cites;   /* where each book->extrefs[i] landed */
 	int ncites;

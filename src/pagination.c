@@ -45,6 +45,35 @@ void pagination_free(struct pagination *p)
 	p->nmarks = 0;
 }
 
+/* The book->resources index of the entry that opens page (a page of the
+ * Resources appendix): the first entry whose title is set on it, else the
+ * last one begun before it (the page continues that entry); -1 if no
+ * entry begins on or before the page. */
+static int appendix_entry(const struct layout *lo, const struct book *book,
+			  int page)
+{
+	int before = -1;
+	for (int e = 0; lo->entries && e < lo->nentries; e++) {
+		int p = lo->entries[e].page;
+		if (p < 0 || p > page)
+			continue;
+		if (p == page) {
+			before = e;
+			break;
+		}
+		if (before < 0 || p >= lo->entries[before].page)
+			before = e;
+	}
+	if (before < 0)
+		return -1;
+	/* A handout lists a subset, in its own order. */
+	const struct resource *r = lo->entry_res ? lo->entry_res[before] : NULL;
+	if (r && book->resources && r >= book->resources &&
+	    r < book->resources + book->nresources)
+		return (int)(r - book->resources);
+	return before < book->nresources ? before : -1;
+}
+
 int layout_pagination(const struct layout *lo, const struct book *book,
 		      struct pagination *out)
 {
@@ -65,6 +94,8 @@ int layout_pagination(const struct layout *lo, const struct book *book,
 			? pg->chapter : NULL;
 		m->block = pg->mark;
 		m->word = pg->mark ? pg->mark_word : 0;
+		m->resource = pg->chapter && pg->chapter == lo->appendix
+				      ? appendix_entry(lo, book, i) : -1;
 	}
 	return 0;
 }

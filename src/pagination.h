@@ -30,6 +30,13 @@ struct page_mark {
 					  (a page opening on a figure, rule,
 					  or a blank verso) */
 	int word;                      /* first word of block on this page */
+	int resource;                  /* a page of the print Resources
+					  appendix: the 0-based index into
+					  book->resources of the first entry
+					  that opens on it (or, if none does,
+					  of the entry it continues); -1 on
+					  other pages and appendix pages
+					  before the first entry */
 };
 
 struct pagination {
