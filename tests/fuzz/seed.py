@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
 """tests/fuzz/seed.py CORPUS - writes the fuzzer's seed inputs into CORPUS.
+tests/fuzz/seed.py --names OLD NEW - after a libFuzzer merge into NEW, gives
+each file of NEW that is also in OLD (same bytes) its name there, and the
+others "fuzz-" and the start of their SHA-1 (libFuzzer names them by it).
 
 Seeds (all small; see fuzz_chapter.c for the "%%% NAME" multi-file form):
   spec-NNN.md    CommonMark spec examples (../shared/corpora/commonmark-spec,
@@ -92,7 +95,24 @@ def main(corpus):
     print("seed.py: %d seeds in %s" % (len(seeds), corpus))
 
 
+def names(old, new):
+    import hashlib
+    by_content = {}
+    for n in os.listdir(old):
+        with open(os.path.join(old, n), "rb") as f:
+            by_content[f.read()] = n
+    for n in sorted(os.listdir(new)):
+        with open(os.path.join(new, n), "rb") as f:
+            data = f.read()
+        want = by_content.get(data) or "fuzz-" + hashlib.sha1(data).hexdigest()[:16]
+        if want != n:
+            os.rename(os.path.join(new, n), os.path.join(new, want))
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--names":
+        names(sys.argv[2], sys.argv[3])
+        sys.exit(0)
     if len(sys.argv) != 2:
         sys.exit("usage: seed.py CORPUS")
     main(sys.argv[1])
