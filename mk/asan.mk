@@ -53,6 +53,8 @@ asan: test-deps asan-deps
 $(ASAN_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(ASAN_DIR)/obj
 	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -MMD -c $< -o $@
 
+$(ASAN_DIR)/obj/pdf.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
+
 $(ASAN_DIR)/folio: $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LIBS)
 

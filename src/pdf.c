@@ -18,7 +18,10 @@
 
 #include <hpdf.h>
 #include <png.h>
+#include <cairo.h>
+#include <librsvg/rsvg.h>
 
+#include "book.h"
 #include "fonts.h"
 #include "handouts.h"
 #include "layout.h"
@@ -85,6 +88,111 @@ static HPDF_Image load_png(HPDF_Doc pdf, const char *path, const char **why)
 	return im;
 }
 
+/* Rasterises an SVG (read through book_read_file, so confined to the book
+ * folder) over white at 200 dpi of its intrinsic size, at most 4000 px a
+ * side.  The handle has no base file, so librsvg loads no external
+ * resource (href to a file or URL): those parts are simply not drawn.
+ * *css_w and *css_h get the intrinsic size in CSS pixels (96 dpi), which
+ * the layout sizes the figure by. */
+static HPDF_Image load_svg(HPDF_Doc pdf, const struct book *book,
+			   const char *rel, int *css_w, int *css_h, const char **why)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (book_read_file(book, rel, &data, &len) != 0) {
+		*why = "unreadable SVG";
+		return NULL;
+	}
+	GError *err = NULL;
+	RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)data, len, &err);
+	free(data);
+	if (!h) {
+		if (err)
+			g_error_free(err);
+		*why = "damaged SVG";
+		return NULL;
+	}
+	rsvg_handle_set_dpi(h, 96.0);
+	double w = 0, hgt = 0;
+	if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hgt)) {
+		gboolean has_w, has_h, has_vb;
+		RsvgLength lw, lh;
+		RsvgRectangle vb;
+		rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh,
+						     &has_vb, &vb);
+		if (has_vb) {
+			w = vb.width;
+			hgt = vb.height;
+		}
+	}
+	if (!(w >= 1 && hgt >= 1 && w <= 1e6 && hgt <= 1e6)) {
+		g_object_unref(h);
+		*why = "SVG without a usable size (width, height or viewBox)";
+		return NULL;
+	}
+	double scale = 200.0 / 96.0;
+	if (w * scale > 4000)
+		scale = 4000 / w;
+	if (hgt * scale > 4000)
+		scale = 4000 / hgt;
+	int pw = (int)(w * scale + 0.5), ph = (int)(hgt * scale + 0.5);
+	if (pw < 1)
+		pw = 1;
+	if (ph < 1)
+		ph = 1;
+	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(surf);
+		g_object_unref(h);
+		*why = "out of memory";
+		return NULL;
+	}
+	cairo_t *cr = cairo_create(surf);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	RsvgRectangle vp = {0, 0, (double)pw, (double)ph};
+	gboolean ok = rsvg_handle_render_document(h, cr, &vp, &err);
+	cairo_destroy(cr);
+	g_object_unref(h);
+	if (!ok) {
+		if (err)
+			g_error_free(err);
+		cairo_surface_destroy(surf);
+		*why = "SVG that could not be drawn";
+		return NULL;
+	}
+	cairo_surface_flush(surf);
+	/* Opaque (painted over white), so the premultiplied native-endian
+	 * ARGB words are plain RGB. */
+	const unsigned char *px = cairo_image_surface_get_data(surf);
+	int stride = cairo_image_surface_get_stride(surf);
+	unsigned char *buf = malloc((size_t)pw * (size_t)ph * 3);
+	if (!buf) {
+		cairo_surface_destroy(surf);
+		*why = "out of memory";
+		return NULL;
+	}
+	for (int y = 0; y < ph; y++) {
+		const uint32_t *row = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+		unsigned char *o = buf + (size_t)y * (size_t)pw * 3;
+		for (int x = 0; x < pw; x++) {
+			uint32_t v = row[x];
+			o[3 * x] = (unsigned char)((v >> 16) & 255);
+			o[3 * x + 1] = (unsigned char)((v >> 8) & 255);
+			o[3 * x + 2] = (unsigned char)(v & 255);
+		}
+	}
+	cairo_surface_destroy(surf);
+	HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, buf, (HPDF_UINT)pw, (HPDF_UINT)ph,
+						 HPDF_CS_DEVICE_RGB, 8);
+	free(buf);
+	if (!im)
+		*why = "the PDF library refused the image";
+	*css_w = (int)(w + 0.5);
+	*css_h = (int)(hgt + 0.5);
+	return im;
+}
+
 static void mark_image(void *ctx, struct block *owner, struct inline_node *in)
 {
 	(void)owner;
@@ -115,6 +223,7 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 		snprintf(path, sizeof path, "%s/%s", book->dir, img->path);
 		const char *why = NULL;
 		HPDF_Image im = NULL;
+		int css_w = 0, css_h = 0;
 		const char *mt = img->media_type ? img->media_type : "";
 		if (strcmp(mt, "image/png") == 0) {
 			im = load_png(pdf, path, &why);
@@ -124,8 +233,10 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 				HPDF_ResetError(pdf);
 				why = "unsupported JPEG (baseline or progressive 8-bit only)";
 			}
+		} else if (strcmp(mt, "image/svg+xml") == 0) {
+			im = load_svg(pdf, book, img->path, &css_w, &css_h, &why);
 		} else {
-			why = "only PNG and JPEG images can go into the PDF";
+			why = "only PNG, JPEG and SVG images can go into the PDF";
 		}
 		if (!im) {
 			diag_warn(book->diags, NULL, 0, 0,
@@ -137,6 +248,10 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 		handles[i] = im;
 		info[i].width = (int)HPDF_Image_GetWidth(im);
 		info[i].height = (int)HPDF_Image_GetHeight(im);
+		if (css_w > 0 && css_h > 0) {
+			info[i].width = css_w;
+			info[i].height = css_h;
+		}
 	}
 	free(used);
 }

@@ -240,6 +240,8 @@ if command -v strace >/dev/null && strace -f -qq -e trace=none true 2>/dev/null;
 		"$real_b"/* | "$B"/* | "$real_o"/* | "$T/sec"/* | "$data"/fonts/* | "$data"/styles/* | "$data/styles" | "$data/fonts") ;;
 		/lib/* | /lib64/* | /usr/lib/* | /usr/lib64/* | /etc/ld.so.* | /usr/share/hyphen/* | /usr/share/locale/* | /usr/lib/locale/*) ;;
 		/etc/localtime | /usr/share/zoneinfo/*) ;;
+		# libselinux's constructor (loaded with librsvg's gio) reads it at start-up
+		/proc/filesystems) ;;
 		/proc/self/* | /proc/[0-9]*/* | /dev/null | /dev/urandom | /sys/devices/system/cpu/* | "$top"/build/asan/log/*) ;;
 		*) echo "$p" ;;
 		esac
