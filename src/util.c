@@ -105,16 +105,7 @@ char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 			col = 1;
 			continue;
 		}
-		if (c < 0x20 && c != '\t') {
-			if (!rep->bad_ctrl++) {
-				rep->ctrl_line = line;
-				rep->ctrl_col = col;
-			}
-			i++;
-			col++;
-			continue;
-		}
-		if (c == 0x7F) {
+		if ((c < 0x20 && c != '\t') || c == 0x7F) {
 			if (!rep->bad_ctrl++) {
 				rep->ctrl_line = line;
 				rep->ctrl_col = col;
