@@ -11,12 +11,17 @@
 #include "pdf.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <hpdf.h>
+#include <hpdf_pages.h>
+#include <zlib.h>
 #include <png.h>
 #include <cairo.h>
 #include <librsvg/rsvg.h>
@@ -26,6 +31,7 @@
 #include "handouts.h"
 #include "layout.h"
 #include "pagination.h"
+#include "pdfpage.h"
 #include "style.h"
 #include "util.h"
 
@@ -258,81 +264,161 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 
 /* ---- Drawing ---------------------------------------------------------- */
 
-static void set_fill(HPDF_Page page, uint32_t c)
+/*
+ * Pages are drawn in three steps (pdfpage.h says why folio writes the
+ * content streams itself):
+ *  1. on this thread, each page is added to the document and given the
+ *     fonts and images it uses (libharu names them in its resources), and
+ *     each character's glyph is marked for the font subset;
+ *  2. on both cores, each page's content stream is written and deflated
+ *     into its own buffer (a page depends on nothing but its items, so
+ *     the bytes are the same whichever thread writes it);
+ *  3. on this thread, the buffers go into the pages' content streams, in
+ *     page order.
+ */
+struct page_job {
+	struct pdfpage_names names;
+	struct buf content; /* deflated */
+	int failed;
+};
+
+/* Glyphs already marked, per font: libharu marks a glyph for the subset
+ * when it measures it, so each character is measured once. */
+struct glyph_marks {
+	unsigned char seen[FONT_NROLES][0x10000 / 8];
+};
+
+static void mark_glyphs(struct glyph_marks *m, const struct fonts *fonts,
+			int font, const char *text, size_t len)
 {
-	HPDF_Page_SetRGBFill(page, (float)((c >> 16) & 255) / 255.0f,
-			     (float)((c >> 8) & 255) / 255.0f,
-			     (float)(c & 255) / 255.0f);
+	HPDF_Font handle = fonts_handle(fonts, font);
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = (size_t)utf8_decode(text + i, len - i, &cp);
+		const char *ch = text + i;
+		i += n;
+		if (cp > 0xFFFF) { /* pdfpage draws U+FFFD */
+			cp = 0xFFFD;
+			ch = FONTS_REPLACEMENT;
+			n = 3;
+		}
+		unsigned char bit = (unsigned char)(1u << (cp & 7));
+		if (m->seen[font][cp >> 3] & bit)
+			continue;
+		m->seen[font][cp >> 3] |= bit;
+		HPDF_Font_TextWidth(handle, (const HPDF_BYTE *)ch, (HPDF_UINT)n);
+	}
 }
 
-static void set_stroke(HPDF_Page page, uint32_t c)
+/* Step 1 for one page.  Returns 0, or -1 (libharu's error is recorded). */
+static int register_page(HPDF_Page page, const struct lo_page *pg,
+			 const struct fonts *fonts, HPDF_Image *images,
+			 struct glyph_marks *marks, struct page_job *job)
 {
-	HPDF_Page_SetRGBStroke(page, (float)((c >> 16) & 255) / 255.0f,
-			       (float)((c >> 8) & 255) / 255.0f,
-			       (float)(c & 255) / 255.0f);
-}
-
-static void draw_page(HPDF_Page page, const struct lo_page *pg,
-		      const struct fonts *fonts, HPDF_Image *images,
-		      struct buf *tmp)
-{
-	bool in_text = false;
-	int cur_font = -1;
-	float cur_size = -1;
-	uint32_t cur_fill = 0xFFFFFFFF;
+	size_t nimages = 0, k = 0;
+	for (size_t i = 0; i < pg->nitems; i++)
+		nimages += pg->items[i].kind == LO_IMAGE;
+	if (nimages) {
+		job->names.image = calloc(nimages, sizeof *job->names.image);
+		if (!job->names.image)
+			return -1;
+	}
 	for (size_t i = 0; i < pg->nitems; i++) {
 		const struct lo_item *it = &pg->items[i];
-		if (it->kind == LO_LINK)
-			continue;
-		if (it->kind != LO_TEXT && in_text) {
-			HPDF_Page_EndText(page);
-			in_text = false;
-		}
-		switch (it->kind) {
-		case LO_TEXT:
-			if (!in_text) {
-				HPDF_Page_BeginText(page);
-				in_text = true;
-				cur_font = -1;
+		if (it->kind == LO_TEXT && it->len) {
+			if (!job->names.font[it->font]) {
+				job->names.font[it->font] = HPDF_Page_GetLocalFontName(
+					page, fonts_handle(fonts, it->font));
+				if (!job->names.font[it->font])
+					return -1;
 			}
-			if (it->font != cur_font || it->size != cur_size) {
-				HPDF_Page_SetFontAndSize(page, fonts_handle(fonts, it->font),
-							 it->size);
-				cur_font = it->font;
-				cur_size = it->size;
+			mark_glyphs(marks, fonts, it->font, it->text, it->len);
+		} else if (it->kind == LO_IMAGE) {
+			if (images[it->image]) {
+				job->names.image[k] = HPDF_Page_GetXObjectName(page, images[it->image]);
+				if (!job->names.image[k])
+					return -1;
 			}
-			if (it->color != cur_fill) {
-				set_fill(page, it->color);
-				cur_fill = it->color;
-			}
-			buf_reset(tmp);
-			buf_put(tmp, it->text, it->len);
-			HPDF_Page_TextOut(page, it->x, it->y, tmp->data);
-			break;
-		case LO_FILL:
-			set_fill(page, it->color);
-			cur_fill = it->color;
-			HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h);
-			HPDF_Page_Fill(page);
-			break;
-		case LO_LINE:
-			set_stroke(page, it->color);
-			HPDF_Page_SetLineWidth(page, it->size);
-			HPDF_Page_MoveTo(page, it->x, it->y);
-			HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h);
-			HPDF_Page_Stroke(page);
-			break;
-		case LO_IMAGE:
-			if (images[it->image])
-				HPDF_Page_DrawImage(page, images[it->image], it->x,
-						    it->y, it->w, it->h);
-			break;
-		case LO_LINK:
-			break;
+			k++;
 		}
 	}
-	if (in_text)
-		HPDF_Page_EndText(page);
+	return 0;
+}
+
+struct render {
+	const struct layout *lo;
+	const struct fonts *fonts;
+	struct page_job *jobs;
+	atomic_int next;
+};
+
+/* Step 2: takes pages until none is left. */
+static void *render_pages(void *arg)
+{
+	struct render *r = arg;
+	for (;;) {
+		int i = atomic_fetch_add(&r->next, 1);
+		if (i >= r->lo->npages)
+			return NULL;
+		struct page_job *job = &r->jobs[i];
+		pdfpage_content(&job->content, &r->lo->pages[i], r->fonts, &job->names);
+		if (pdfpage_deflate(&job->content, Z_DEFAULT_COMPRESSION) != 0)
+			job->failed = 1;
+	}
+}
+
+/* libharu writes no /Filter for a stream it did not compress itself;
+ * this adds it to a page's content stream dictionary. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Step 3 for one page. */
+static int attach_content(HPDF_Page page, const struct page_job *job)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+	if (job->failed || !attr->contents || attr->contents->write_fn ||
+	    attr->contents->filter != HPDF_STREAM_FILTER_NONE)
+		return -1;
+	attr->contents->write_fn = write_flate_filter;
+	return HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)job->content.data,
+				 (HPDF_UINT)job->content.len) == HPDF_OK ? 0 : -1;
+}
+
+/* Draws lo's pages into pages[] (already added).  Returns 0, or -1. */
+static int draw_pages(HPDF_Page *pages, const struct layout *lo,
+		      const struct fonts *fonts, HPDF_Image *images)
+{
+	int rc = -1;
+	struct page_job *jobs = calloc((size_t)lo->npages + 1, sizeof *jobs);
+	struct glyph_marks *marks = calloc(1, sizeof *marks);
+	if (!jobs || !marks)
+		goto out;
+	for (int i = 0; i < lo->npages; i++)
+		if (register_page(pages[i], &lo->pages[i], fonts, images, marks,
+				  &jobs[i]) != 0)
+			goto out;
+	struct render r = {lo, fonts, jobs, 0};
+	pthread_t helper;
+	bool two = pthread_create(&helper, NULL, render_pages, &r) == 0;
+	render_pages(&r);
+	if (two)
+		pthread_join(helper, NULL);
+	for (int i = 0; i < lo->npages; i++)
+		if (attach_content(pages[i], &jobs[i]) != 0)
+			goto out;
+	rc = 0;
+out:
+	for (int i = 0; jobs && i < lo->npages; i++) {
+		free(jobs[i].names.image);
+		buf_free(&jobs[i].content);
+	}
+	free(jobs);
+	free(marks);
+	return rc;
 }
 
 /* Percent-encodes what may not stand in a URI (spaces, non-ASCII ...);
@@ -588,7 +674,8 @@ static int setup_open(struct setup *S, const struct book *book,
 		diag_fatal(book->diags, path, "cannot start the PDF library");
 		return -1;
 	}
-	HPDF_SetCompressionMode(S->pdf, HPDF_COMP_ALL);
+	/* Not HPDF_COMP_TEXT: folio deflates the page contents (pdfpage.h). */
+	HPDF_SetCompressionMode(S->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA);
 	HPDF_UseUTFEncodings(S->pdf);
 	S->fonts = fonts_open(S->pdf, font_dir, &S->st, book->diags);
 	S->images = calloc((size_t)book->nimages + 1, sizeof *S->images);
@@ -781,7 +868,11 @@ static int write_pdf(const struct book *book, const struct build_opts *opts,
 			goto out; /* libharu's error is already recorded */
 		HPDF_Page_SetWidth(pages[i], lo->page_width);
 		HPDF_Page_SetHeight(pages[i], lo->page_height);
-		draw_page(pages[i], &lo->pages[i], S.fonts, S.images, &tmp);
+	}
+	if (draw_pages(pages, lo, S.fonts, S.images) != 0) {
+		diag_fatal(book->diags, path, "cannot draw the pages: out of "
+			   "memory, or the PDF library failed");
+		goto out;
 	}
 	add_links(pages, lo, &tmp);
 	add_labels(pdf, lo);
