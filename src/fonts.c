@@ -21,6 +21,11 @@ struct font {
 	int16_t *adv;     /* nglyphs entries */
 	int nglyphs;
 	int ascent, descent;
+	/* The libharu font, made on first use (fonts_handle()): a font made
+	 * with HPDF_GetFont is written to the PDF whether or not any text
+	 * uses it, and making it maps all 65536 code points to glyphs. */
+	HPDF_Doc pdf;
+	const char *name; /* libharu's name for the loaded font file */
 	HPDF_Font handle;
 };
 
@@ -230,11 +235,11 @@ struct fonts *fonts_open(void *pdf, const char *dir,
 			goto fail;
 		}
 		if (pdf) {
-			const char *name = HPDF_LoadTTFontFromFile(
+			/* Loaded now, so a file libharu refuses is told here. */
+			fs->f[i].pdf = (HPDF_Doc)pdf;
+			fs->f[i].name = HPDF_LoadTTFontFromFile(
 				(HPDF_Doc)pdf, path, HPDF_TRUE);
-			if (name)
-				fs->f[i].handle = HPDF_GetFont((HPDF_Doc)pdf, name, "UTF-8");
-			if (!fs->f[i].handle) {
+			if (!fs->f[i].name) {
 				diag_fatal(diags, path,
 					   "libharu cannot load this TrueType font");
 				goto fail;
@@ -288,7 +293,10 @@ int fonts_descent(const struct fonts *fs, int font)
 	return fs->f[font].descent;
 }
 
-void *fonts_handle(const struct fonts *fs, int font)
+void *fonts_handle(struct fonts *fs, int font)
 {
-	return fs->f[font].handle;
+	struct font *ft = &fs->f[font];
+	if (!ft->handle && ft->pdf && ft->name)
+		ft->handle = HPDF_GetFont(ft->pdf, ft->name, "UTF-8");
+	return ft->handle;
 }

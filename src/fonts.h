@@ -46,7 +46,9 @@ int fonts_advance(const struct fonts *f, int font, uint32_t cp);
 int fonts_ascent(const struct fonts *f, int font);
 int fonts_descent(const struct fonts *f, int font);
 
-/* The libharu font (HPDF_Font) for font; NULL if opened without a doc. */
-void *fonts_handle(const struct fonts *f, int font);
+/* The libharu font (HPDF_Font) for font, made on the first call (only
+ * the fonts some text uses go into the PDF); NULL if opened without a
+ * doc, or if libharu fails (its error handler has been told). */
+void *fonts_handle(struct fonts *f, int font);
 
 #endif

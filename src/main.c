@@ -379,6 +379,7 @@ static void diag_append(struct diag_list *to, struct diag_list *from)
 static int run(struct cli *c)
 {
 	double t0 = now_seconds();
+	stage_time("start");
 	struct arena arena;
 	arena_init(&arena);
 	struct diag_list diags = {0};
@@ -387,8 +388,10 @@ static int run(struct cli *c)
 	int status = 0;
 
 	if (book_load(&book, c->book_dir, &arena, &diags) == 0) {
+		stage_time("load+parse");
 		resolve(book);
 		resources_collect(book);
+		stage_time("resolve");
 		c->opts.source_date = source_date(book);
 		c->opts.data_dir = find_data_dir(&arena);
 		bool building = strcmp(c->command, "build") == 0;
@@ -421,6 +424,7 @@ static int run(struct cli *c)
 				if (c->epub) {
 					if (job.started)
 						pthread_join(job.thread, NULL);
+					stage_time("epub wait");
 					/* started, or told why not (its output file) */
 					epub_done = job.started || job.diags.n;
 					diag_append(&diags, &job.diags);
@@ -454,6 +458,7 @@ static int run(struct cli *c)
 			}
 			if (nart && !diags.nfatal)
 				manifest_write(book, &c->opts, c->out_dir, arts, nart, FOLIO_VERSION);
+			stage_time("manifest");
 		}
 		if (strcmp(c->command, "handouts") == 0) {
 			/* One PDF per module in OUT_DIR/handouts/ (pdf.h). */

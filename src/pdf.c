@@ -288,10 +288,10 @@ struct glyph_marks {
 	unsigned char seen[FONT_NROLES][0x10000 / 8];
 };
 
-static void mark_glyphs(struct glyph_marks *m, const struct fonts *fonts,
+static void mark_glyphs(struct glyph_marks *m, struct fonts *fonts,
 			int font, const char *text, size_t len)
 {
-	HPDF_Font handle = fonts_handle(fonts, font);
+	HPDF_Font handle = fonts_handle(fonts, font); /* registered: not NULL */
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
@@ -313,7 +313,7 @@ static void mark_glyphs(struct glyph_marks *m, const struct fonts *fonts,
 
 /* Step 1 for one page.  Returns 0, or -1 (libharu's error is recorded). */
 static int register_page(HPDF_Page page, const struct lo_page *pg,
-			 const struct fonts *fonts, HPDF_Image *images,
+			 struct fonts *fonts, HPDF_Image *images,
 			 struct glyph_marks *marks, struct page_job *job)
 {
 	size_t nimages = 0, k = 0;
@@ -328,8 +328,10 @@ static int register_page(HPDF_Page page, const struct lo_page *pg,
 		const struct lo_item *it = &pg->items[i];
 		if (it->kind == LO_TEXT && it->len) {
 			if (!job->names.font[it->font]) {
-				job->names.font[it->font] = HPDF_Page_GetLocalFontName(
-					page, fonts_handle(fonts, it->font));
+				HPDF_Font h = fonts_handle(fonts, it->font);
+				if (!h)
+					return -1;
+				job->names.font[it->font] = HPDF_Page_GetLocalFontName(page, h);
 				if (!job->names.font[it->font])
 					return -1;
 			}
@@ -390,7 +392,7 @@ static int attach_content(HPDF_Page page, const struct page_job *job)
 
 /* Draws lo's pages into pages[] (already added).  Returns 0, or -1. */
 static int draw_pages(HPDF_Page *pages, const struct layout *lo,
-		      const struct fonts *fonts, HPDF_Image *images)
+		      struct fonts *fonts, HPDF_Image *images)
 {
 	int rc = -1;
 	struct page_job *jobs = calloc((size_t)lo->npages + 1, sizeof *jobs);
@@ -401,12 +403,14 @@ static int draw_pages(HPDF_Page *pages, const struct layout *lo,
 		if (register_page(pages[i], &lo->pages[i], fonts, images, marks,
 				  &jobs[i]) != 0)
 			goto out;
+	stage_time("pdf pages");
 	struct render r = {lo, fonts, jobs, 0};
 	pthread_t helper;
 	bool two = pthread_create(&helper, NULL, render_pages, &r) == 0;
 	render_pages(&r);
 	if (two)
 		pthread_join(helper, NULL);
+	stage_time("pdf content");
 	for (int i = 0; i < lo->npages; i++)
 		if (attach_content(pages[i], &jobs[i]) != 0)
 			goto out;
@@ -827,10 +831,12 @@ static int write_pdf(const struct book *book, const struct build_opts *opts,
 		return -1;
 	}
 	HPDF_Doc pdf = S.pdf;
+	stage_time("pdf setup");
 
 	lo = layout_part(book, &S.st, S.fonts, S.info, opts->duplex, part);
 	if (!lo)
 		goto out;
+	stage_time("layout");
 	if (!part)
 		memo_keep(book, opts, lo);
 	const char *dump = getenv(part ? "FOLIO_HANDOUT_DUMP" : "FOLIO_LAYOUT_DUMP");
@@ -879,8 +885,10 @@ static int write_pdf(const struct book *book, const struct build_opts *opts,
 	add_outline(pdf, pages, book, lo, S.st.contents_depth);
 	set_info(pdf, book, opts, part ? part->module : NULL);
 
+	stage_time("pdf links");
 	if (save_atomic(pdf, path, book->diags) != 0)
 		goto out;
+	stage_time("pdf save");
 	if (npages)
 		*npages = lo->npages;
 	rc = 0;

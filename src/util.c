@@ -8,6 +8,22 @@
 #include <string.h>
 #include <time.h>
 
+void stage_time(const char *stage)
+{
+	static int on = -1;
+	static double last;
+	if (on < 0)
+		on = getenv("FOLIO_TIMING") != NULL;
+	if (!on)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (last > 0)
+		fprintf(stderr, "folio: time: %-10s %6.3f s\n", stage, now - last);
+	last = now;
+}
+
 int utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;

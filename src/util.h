@@ -13,6 +13,11 @@
 
 #include "arena.h"
 
+/* With FOLIO_TIMING set in the environment, prints to stderr the seconds
+ * since the previous call (the first call starts the clock): where a
+ * build's time goes, stage by stage.  Call from the main thread only. */
+void stage_time(const char *stage);
+
 /* Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
  * (1..4) and stores the code point, or returns 1 and stores 0xFFFD for an
  * invalid or truncated sequence. */
