@@ -359,15 +359,18 @@ struct render {
 static void *render_pages(void *arg)
 {
 	struct render *r = arg;
+	struct pdfpage_deflater *z = pdfpage_deflater_new(Z_DEFAULT_COMPRESSION);
 	for (;;) {
 		int i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->lo->npages)
-			return NULL;
+			break;
 		struct page_job *job = &r->jobs[i];
 		pdfpage_content(&job->content, &r->lo->pages[i], r->fonts, &job->names);
-		if (pdfpage_deflate(&job->content, Z_DEFAULT_COMPRESSION) != 0)
+		if (!z || pdfpage_deflate(z, &job->content) != 0)
 			job->failed = 1;
 	}
+	pdfpage_deflater_free(z);
+	return NULL;
 }
 
 /* libharu writes no /Filter for a stream it did not compress itself;

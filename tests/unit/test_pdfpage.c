@@ -148,7 +148,15 @@ int main(void)
 	size_t n0 = b.len;
 	char *plain = malloc(n0);
 	memcpy(plain, b.data, n0);
-	CHECK("deflate", pdfpage_deflate(&b, Z_DEFAULT_COMPRESSION) == 0 && b.len < n0);
+	struct pdfpage_deflater *z = pdfpage_deflater_new(Z_DEFAULT_COMPRESSION);
+	struct buf b2 = BUF_INIT;
+	buf_put(&b2, b.data, b.len);
+	CHECK("deflate", z && pdfpage_deflate(z, &b) == 0 && b.len < n0);
+	/* the same compressor again gives the same bytes (reset between pages) */
+	CHECK("deflate again, same bytes", z && pdfpage_deflate(z, &b2) == 0 &&
+	      b2.len == b.len && memcmp(b2.data, b.data, b.len) == 0);
+	pdfpage_deflater_free(z);
+	buf_free(&b2);
 	uLongf n1 = n0 + 16;
 	char *back = malloc(n1);
 	CHECK("inflates to the same bytes",
