@@ -342,8 +342,8 @@ static void on_paginated(void *ctx, const struct pagination *p)
 	struct epub_job *j = ctx;
 	/* The sequential path's conditions: no failure so far, and the EPUB's
 	 * own path is writable (its diagnostic goes to the EPUB's list). */
-	if (j->started || !p || j->main_diags->nfatal)
-		return;
+	if (j->started || !p || j->main_diags->nfatal || !threads_allowed())
+		return; /* written after the PDF, on this thread */
 	j->pages.marks = malloc(((size_t)p->nmarks + 1) * sizeof *p->marks);
 	if (!j->pages.marks)
 		return;

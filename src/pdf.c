@@ -409,7 +409,8 @@ static int draw_pages(HPDF_Page *pages, const struct layout *lo,
 	stage_time("pdf pages");
 	struct render r = {lo, fonts, jobs, 0};
 	pthread_t helper;
-	bool two = pthread_create(&helper, NULL, render_pages, &r) == 0;
+	bool two = threads_allowed() &&
+		   pthread_create(&helper, NULL, render_pages, &r) == 0;
 	render_pages(&r);
 	if (two)
 		pthread_join(helper, NULL);

@@ -8,6 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+bool threads_allowed(void)
+{
+	const char *v = getenv("FOLIO_THREADS");
+	return !(v && strcmp(v, "1") == 0);
+}
+
 void stage_time(const char *stage)
 {
 	static int on = -1;

@@ -18,6 +18,11 @@
  * build's time goes, stage by stage.  Call from the main thread only. */
 void stage_time(const char *stage);
 
+/* True unless FOLIO_THREADS=1 is set in the environment: whether a build
+ * may use a second thread (the EPUB beside the PDF, PDF pages on both
+ * cores).  The outputs are the same bytes either way; the tests check. */
+bool threads_allowed(void);
+
 /* Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
  * (1..4) and stores the code point, or returns 1 and stores 0xFFFD for an
  * invalid or truncated sequence. */

@@ -100,6 +100,19 @@ SOURCE_DATE_EPOCH=1700000000 "$FOLIO" build book -o "$TMP/r2" --pdf -q 2>/dev/nu
 r1=$(ls "$TMP"/r1/*.pdf 2>/dev/null | head -n 1)
 r2=$(ls "$TMP"/r2/*.pdf 2>/dev/null | head -n 1)
 if [ -n "$r1" ] && cmp -s "$r1" "$r2"; then pass pdf-reproducible; else fail pdf-reproducible "two builds differ"; fi
+# Issue 9: pages are drawn on both cores and the EPUB written beside the
+# PDF; a build on one thread (FOLIO_THREADS=1) gives the same bytes.
+SOURCE_DATE_EPOCH=1700000000 "$FOLIO" build book -o "$TMP/t2" -q 2>/dev/null
+FOLIO_THREADS=1 SOURCE_DATE_EPOCH=1700000000 "$FOLIO" build book -o "$TMP/t1" -q 2>/dev/null
+same=0
+for f in "$TMP"/t2/*.pdf "$TMP"/t2/*.epub; do
+	[ -f "$f" ] && cmp -s "$f" "$TMP/t1/$(basename "$f")" && same=$((same + 1))
+done
+if [ "$same" = 2 ]; then
+	pass "one thread or two: byte-identical PDF and EPUB"
+else
+	fail "one thread or two: byte-identical PDF and EPUB" "$same of 2 files identical"
+fi
 if pdfinfo "$r1" 2>/dev/null | grep -q '^Creator: *folio ' &&
 	pdfinfo "$r1" 2>/dev/null | grep -q '^CreationDate: .*2023'; then
 	pass pdf-info
