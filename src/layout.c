@@ -165,7 +165,16 @@ struct lay {
 	const struct fonts *fonts;
 	const struct lo_image_info *images;
 	struct layout *lo;
+	/* Two arenas.  a (the layout's own) holds what outlives a chapter:
+	 * everything a placed lo_item points at (text made here, such as
+	 * "(p. 12)" or a footnote number, links, anchors) and what the next
+	 * pass reads.  tmp holds a chapter's working copies: set lines, the
+	 * vertical list's item arrays, its footnote lists.  place_chapter()
+	 * copies the items onto the pages, so tmp is emptied after each
+	 * chapter is placed (scratch_reset) and the layout's memory no
+	 * longer grows with the book and with each page-reference pass. */
 	struct arena *a;
+	struct arena tmp;
 	struct hyphenator *hyph;
 	const struct chapter *ch;
 	float W, H;
@@ -1209,7 +1218,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			nlinks++;
 		}
 		pl->nitems = (int)(fills.n + texts.n + lines.n);
-		pl->items = arena_alloc(L->a, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
+		pl->items = arena_alloc(&L->tmp, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
 		if (fills.n)
 			memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
 		if (texts.n)
@@ -1221,12 +1230,12 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		pl->width = (float)x;
 		pl->word = first_word >= 0 ? first_word : cont_word;
 		if (nnotes) {
-			pl->notes = arena_alloc(L->a, (size_t)nnotes * sizeof *pl->notes);
+			pl->notes = arena_alloc(&L->tmp, (size_t)nnotes * sizeof *pl->notes);
 			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
 			pl->nnotes = nnotes;
 		}
 		if (nunotes) {
-			pl->unotes = arena_alloc(L->a, (size_t)nunotes * sizeof *pl->unotes);
+			pl->unotes = arena_alloc(&L->tmp, (size_t)nunotes * sizeof *pl->unotes);
 			memcpy(pl->unotes, unotes, (size_t)nunotes * sizeof *unotes);
 			pl->nunotes = nunotes;
 		}
@@ -1236,7 +1245,8 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 }
 
 /* Breaks t into lines of width and sets them.  Returns the line count;
- * *out is arena memory. */
+ * *out is scratch memory (L->tmp): the lines live until the chapter is
+ * placed. */
 static int break_lines(struct lay *L, struct toks *t, float width,
 		       bool justify, enum cell_align align, int base_font,
 		       float base_size, struct pline **out)
@@ -1254,7 +1264,7 @@ static int break_lines(struct lay *L, struct toks *t, float width,
 		free(br);
 		greedy_breaks(t, width, &br, &nbr);
 	}
-	*out = arena_calloc(L->a, (size_t)nbr, sizeof **out);
+	*out = arena_calloc(&L->tmp, (size_t)nbr, sizeof **out);
 	set_lines(L, t, br, nbr, width, justify, align, base_font, base_size, *out);
 	free(br);
 	return nbr;
@@ -1276,9 +1286,10 @@ static void add_bars(struct lay *L, struct ibuf *b, const float *bars,
 	}
 }
 
+/* A box's items, kept (in scratch memory) until the chapter is placed. */
 static struct lo_item *to_arena(struct lay *L, const struct ibuf *b)
 {
-	struct lo_item *v = arena_alloc(L->a, (b->n ? b->n : 1) * sizeof *v);
+	struct lo_item *v = arena_alloc(&L->tmp, (b->n ? b->n : 1) * sizeof *v);
 	if (b->n)
 		memcpy(v, b->v, b->n * sizeof *v);
 	return v;
@@ -1372,8 +1383,8 @@ static struct vlist *notes_for(struct lay *L, const struct pline *pl)
 			n += L->unote[pl->unotes[i]]->n;
 	if (!n)
 		return NULL;
-	struct vlist *v = arena_calloc(L->a, 1, sizeof *v);
-	v->v = arena_alloc(L->a, n * sizeof *v->v);
+	struct vlist *v = arena_calloc(&L->tmp, 1, sizeof *v);
+	v->v = arena_alloc(&L->tmp, n * sizeof *v->v);
 	/* In the order the text cites them. */
 	int a = 0, b = 0;
 	while (a < pl->nnotes || b < pl->nunotes) {
@@ -1851,7 +1862,7 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 		d->nlines = (int)n;
 		if (k == 0 && L->nmarker) {
 			/* a list item that starts with code: marker here */
-			struct lo_item *items = arena_alloc(L->a, (size_t)(d->nitems + L->nmarker) * sizeof *items);
+			struct lo_item *items = arena_alloc(&L->tmp, (size_t)(d->nitems + L->nmarker) * sizeof *items);
 			memcpy(items + L->nmarker, d->items, (size_t)d->nitems * sizeof *items);
 			for (int m = 0; m < L->nmarker; m++) {
 				items[m] = L->marker[m];
@@ -2137,10 +2148,10 @@ static void layout_table(struct lay *L, const struct bctx *c,
 		if (hdr[r] && (r == 0 || hdr[r - 1] || header)) {
 			/* The header rows, kept for repeating after a break. */
 			if (!header) {
-				header = arena_alloc(L->a, sizeof *header);
+				header = arena_alloc(&L->tmp, sizeof *header);
 			}
 			size_t nn = L->out->n - first_item;
-			struct vitem *nv = arena_alloc(L->a, (header->n + nn) * sizeof *nv);
+			struct vitem *nv = arena_alloc(&L->tmp, (header->n + nn) * sizeof *nv);
 			if (header->n)
 				memcpy(nv, header->v, header->n * sizeof *nv);
 			for (size_t q = 0; q < nn; q++) {
@@ -2179,7 +2190,8 @@ static void set_marker(struct lay *L, const struct bctx *c, const char *text,
 	if (font < 0)
 		font = FONT_FALLBACK;
 	float w = text_width(L, font, c->size, text, strlen(text));
-	struct lo_item *m = arena_alloc(L->a, sizeof *m);
+	/* The item is copied into a box; text must outlive the chapter. */
+	struct lo_item *m = arena_alloc(&L->tmp, sizeof *m);
 	m->kind = LO_TEXT;
 	m->font = font;
 	m->size = c->size;
@@ -2367,7 +2379,8 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 	for (int i = 0; i < ch->nfootnotes; i++)
 		if (ch->footnotes[i]->number > L->nnotes)
 			L->nnotes = ch->footnotes[i]->number;
-	L->notes = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->notes);
+	/* note_at stays in L->a: placed items and lo->notes point at it. */
+	L->notes = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->notes);
 	L->note_at = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_at);
 	for (int i = 0; i < L->nnotes; i++) {
 		L->note_at[i].page = -1;
@@ -2375,7 +2388,7 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
 		lo->notes[lo->nnotes++] = &L->note_at[i];
 	}
-	L->note_cited = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_cited);
+	L->note_cited = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->note_cited);
 	/* Notes cannot cite notes: mark all as cited while laying them out. */
 	for (int i = 0; i < L->nnotes; i++)
 		L->note_cited[i] = true;
@@ -2386,7 +2399,7 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		struct footnote *fn = ch->footnotes[i];
 		if (fn->number <= 0 || !fn->def)
 			continue;
-		struct vlist *v = arena_alloc(L->a, sizeof *v);
+		struct vlist *v = arena_alloc(&L->tmp, sizeof *v);
 		L->out = v;
 		L->pending_space = 0;
 		L->last_nbars = 0;
@@ -2405,8 +2418,8 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		}
 		if (v->n)
 			v->v[0].anchor = &L->note_at[fn->number - 1];
-		/* Copy into arena memory: the heap array lives no longer. */
-		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
+		/* Copy into scratch memory: the heap array lives no longer. */
+		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
 		if (v->n)
 			memcpy(a, v->v, v->n * sizeof *a);
 		free(v->v);
@@ -2709,6 +2722,25 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 	P->fnh = 0;
 }
 
+/* Empties the scratch arena once a chapter is placed: its pages hold
+ * copies of the items, and nothing left in L points into it any more
+ * (the footnote lists are forgotten here; L->unote's lists are read
+ * only in the chapter run that made them).  Footnote lines still
+ * waiting for a page (P->fn, only if more than place_chapter's guard
+ * allows) point into it, so then it is kept until the next chapter. */
+static void scratch_reset(struct lay *L, const struct pager *P)
+{
+	if (P->nfn)
+		return;
+	arena_free(&L->tmp);
+	arena_init(&L->tmp);
+	L->notes = NULL;
+	L->note_cited = NULL;
+	L->nnotes = 0;
+	L->marker = NULL;
+	L->nmarker = 0;
+}
+
 /* ---- Front matter and running heads ---------------------------------- */
 
 void layout_folio(const struct lo_page *pg, char out[16])
@@ -2844,7 +2876,7 @@ static void toc_line(struct lay *L, const struct bctx *c, const char *title,
 	for (int k = 0; k < n; k++) {
 		bool last = k == n - 1;
 		int extra = 1 + (last && page >= 0 ? 2 : 0);
-		struct lo_item *items = arena_alloc(L->a, (size_t)(pl[k].nitems + extra) * sizeof *items);
+		struct lo_item *items = arena_alloc(&L->tmp, (size_t)(pl[k].nitems + extra) * sizeof *items);
 		memcpy(items, pl[k].items, (size_t)pl[k].nitems * sizeof *items);
 		int ni = pl[k].nitems;
 		if (last && page >= 0) {
@@ -3175,6 +3207,7 @@ static void layout_body(struct lay *L, struct pager *P)
 		}
 		place_chapter(P, &V);
 		vlist_free(&V);
+		scratch_reset(L, P);
 	}
 }
 
@@ -3277,7 +3310,7 @@ static void url_notes(struct lay *L, const struct chapter *ch)
 		int entry = L->res_index[book->extrefs[e].distinct];
 		if (entry < 0 || L->unote_seq[entry] == L->useq)
 			continue;
-		struct vlist *v = arena_calloc(L->a, 1, sizeof *v);
+		struct vlist *v = arena_calloc(&L->tmp, 1, sizeof *v);
 		L->out = v;
 		L->pending_space = 0;
 		L->last_nbars = 0;
@@ -3303,12 +3336,14 @@ static void url_notes(struct lay *L, const struct chapter *ch)
 		lo->notes[lo->nnotes++] = at;
 		if (v->n)
 			v->v[0].anchor = at;
-		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
+		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
 		if (v->n)
 			memcpy(a, v->v, v->n * sizeof *a);
 		free(v->v);
 		v->v = a;
 		v->cap = v->n;
+		/* Scratch memory: read (notes_for) only while this chapter run
+		 * (unote_seq == useq) is laid out, never after the reset. */
 		L->unote[entry] = v;
 		L->unote_at[entry] = at;
 		L->unote_seq[entry] = L->useq;
@@ -3577,6 +3612,7 @@ static void layout_appendix(struct lay *L, struct pager *P)
 	}
 	place_chapter(P, &V);
 	vlist_free(&V);
+	scratch_reset(L, P);
 }
 
 /* ---- The book --------------------------------------------------------- */
@@ -3633,6 +3669,7 @@ static int lay_front(struct lay *L, struct pager *P)
 		layout_front(L, &F);
 	place_chapter(P, &F);
 	vlist_free(&F);
+	scratch_reset(L, P);
 	if (L->duplex && lo->npages % 2 == 1) {
 		new_page(P, false);
 		lo->pages[P->page].blank = true;
@@ -3705,6 +3742,7 @@ struct layout *layout_part(const struct book *book,
 		return NULL;
 	arena_init(&lo->arena);
 	struct lay L = {0};
+	arena_init(&L.tmp);
 	L.book = book;
 	L.st = st;
 	L.fonts = fonts;
@@ -3776,6 +3814,7 @@ struct layout *layout_part(const struct book *book,
 	free(L.w);
 	free(L.styles);
 	toks_free(&L.para);
+	arena_free(&L.tmp);
 	free(L.warned);
 	hyph_free(L.hyph);
 	return lo;
