@@ -3809,6 +3809,16 @@ struct layout *layout_part(const struct book *book,
 	lo->frame_top = lo->top + (float)(st->header_gap + st->header.size);
 	lo->frame_bottom = lo->bottom - (float)(st->footer_gap + st->folio.size * 0.5);
 	add_furniture(&L);
+	/* The item arrays grew by doubling (a third of them unused, on
+	 * average); the layout stays alive while the PDF is drawn, so give
+	 * the slack back for the drawing to use. */
+	for (int i = 0; i < lo->npages; i++) {
+		struct lo_page *pg = &lo->pages[i];
+		if (pg->cap > pg->nitems) {
+			pg->items = xrealloc(pg->items, pg->nitems * sizeof *pg->items);
+			pg->cap = pg->nitems;
+		}
+	}
 
 	free(P.fn);
 	free(L.w);
