@@ -201,6 +201,8 @@ struct lay {
 	/* Word scratch. */
 	struct wch *w;
 	size_t nw, wcap;
+	unsigned char *opp; /* flush_word's scratch, oppcap bytes */
+	size_t oppcap;
 	struct istyle *styles;
 	size_t nstyles, scap;
 	struct toks para; /* scratch for paragraphs */
@@ -421,9 +423,14 @@ static void flush_word(struct lay *L, struct toks *t)
 	if (nw == 0)
 		return;
 	struct wch *w = L->w;
-	unsigned char *opp = calloc(nw, 1);
-	if (!opp)
-		abort();
+	/* The break opportunity after each character: scratch kept as long
+	 * as L->w, since this runs once per word. */
+	if (L->oppcap < nw) {
+		L->oppcap = L->wcap;
+		L->opp = xrealloc(L->opp, L->oppcap);
+	}
+	unsigned char *opp = L->opp;
+	memset(opp, 0, nw);
 
 	bool techy = nw >= 16;
 	for (size_t k = 0; k < nw; k++) {
@@ -540,7 +547,6 @@ static void flush_word(struct lay *L, struct toks *t)
 		}
 		r = k + 1;
 	}
-	free(opp);
 	L->nw = 0;
 }
 
@@ -1038,7 +1044,6 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		      struct pline *out)
 {
 	static struct ibuf texts, fills, lines;
-	float *xs = xrealloc(NULL, (t->n + 1) * sizeof *xs);
 	size_t start = 0;
 	for (int k = 0; k < nbr; k++) {
 		size_t end = br[k];
@@ -1092,7 +1097,6 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		int nunotes = 0;
 		for (size_t i = start; i < end; i++) {
 			const struct lb_item *it = &t->it[i];
-			xs[i] = (float)x;
 			if (it->kind == LB_GLUE) {
 				if (!isinf(it->stretch))
 					x += it->width + (r > 0 ? r * it->stretch
@@ -1241,7 +1245,6 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		}
 		start = end + 1;
 	}
-	free(xs);
 }
 
 /* Breaks t into lines of width and sets them.  Returns the line count;
@@ -3822,6 +3825,7 @@ struct layout *layout_part(const struct book *book,
 
 	free(P.fn);
 	free(L.w);
+	free(L.opp);
 	free(L.styles);
 	toks_free(&L.para);
 	arena_free(&L.tmp);
