@@ -158,6 +158,29 @@ struct bctx {
 	bool note; /* laying out a footnote */
 };
 
+/*
+ * The set lines of a paragraph, kept across the page-reference passes
+ * (lay_body): a paragraph breaks into the same lines in every pass unless
+ * its text depends on the pass - "(p. N)" after a cross-reference (absent
+ * in the first pass, then the pages the pass before found), a footnote
+ * mark (its note's anchor and first citation belong to the pass), or the
+ * number of a footnoted URL (likewise).  Those are set anew each pass;
+ * the others once, and later passes emit the kept lines, which point at
+ * nothing that changes between passes (text and links of the book or in
+ * L->a, res_at and ref_at anchors made once per layout).  Keyed by the
+ * block; what else the lines depend on is checked: the look they start
+ * in, the column width, the indent and whether footnotes are being set
+ * (reference numbers there lead elsewhere).
+ */
+struct para_memo {
+	const struct block *b; /* NULL: free slot */
+	struct istyle s;
+	float width, indent;
+	bool in_notes;
+	struct pline *pl; /* in L->keep */
+	int n;
+};
+
 /* Layout state for the whole book. */
 struct lay {
 	const struct book *book;
@@ -210,6 +233,15 @@ struct lay {
 	/* Where the previous pass put chapters and headings, for "(p. N)". */
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
+
+	/* Paragraphs' set lines kept for the passes after the first (see
+	 * struct para_memo), in their own arena; text_varies is set while
+	 * tokenizing text whose lines may differ from pass to pass. */
+	bool memo_on;
+	struct arena keep;
+	struct para_memo *memo; /* open addressing by block, memocap slots */
+	size_t nmemo, memocap;
+	bool text_varies;
 
 	/* Pagination words (pagination.h) of the leaf block being set:
 	 * how many have started, whether the last source character was
@@ -739,6 +771,7 @@ static void tok_reference(struct lay *L, struct toks *t,
 	    L->unote_seq[entry] == L->useq) {
 		c.dest = L->unote_at[entry];
 		c.unote = entry + 1;
+		L->text_varies = true;
 	}
 	const char *num = arena_printf(L->a, "%d", entry + 1);
 	tok_text(L, t, push_style(L, &c), num, strlen(num));
@@ -804,6 +837,9 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			if (in->link && (in->link->kind == LINK_EXTERNAL ||
 					 (in->link->kind == LINK_INTERNAL && !away)))
 				c.link = in->link;
+			if (in->link && in->link->kind == LINK_INTERNAL &&
+			    in->link->chapter)
+				L->text_varies = true; /* "(p. N)" from pass 2 */
 			int entry = link_entry(L, in->link);
 			if (entry >= 0)
 				c.land = cite_anchor(L, in);
@@ -858,6 +894,7 @@ static void tok_inlines(struct lay *L, struct toks *t,
 		case INL_FOOTNOTE_REF: {
 			if (!in->footnote)
 				break;
+			L->text_varies = true;
 			char num[16];
 			int len = snprintf(num, sizeof num, "%d",
 					   in->footnote->number > 0 ? in->footnote->number : 0);
@@ -1037,11 +1074,12 @@ static bool same_look(const struct frag *a, const struct frag *b)
 	       a->link == b->link && a->note == b->note && a->dest == b->dest;
 }
 
-/* Sets the lines of t, broken at br[0..nbr), into out[0..nbr). */
+/* Sets the lines of t, broken at br[0..nbr), into out[0..nbr); their
+ * items come from arena into. */
 static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		      int nbr, float width, bool justify,
 		      enum cell_align align, int base_font, float base_size,
-		      struct pline *out)
+		      struct arena *into, struct pline *out)
 {
 	static struct ibuf texts, fills, lines;
 	size_t start = 0;
@@ -1222,7 +1260,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			nlinks++;
 		}
 		pl->nitems = (int)(fills.n + texts.n + lines.n);
-		pl->items = arena_alloc(&L->tmp, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
+		pl->items = arena_alloc(into, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
 		if (fills.n)
 			memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
 		if (texts.n)
@@ -1234,12 +1272,12 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		pl->width = (float)x;
 		pl->word = first_word >= 0 ? first_word : cont_word;
 		if (nnotes) {
-			pl->notes = arena_alloc(&L->tmp, (size_t)nnotes * sizeof *pl->notes);
+			pl->notes = arena_alloc(into, (size_t)nnotes * sizeof *pl->notes);
 			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
 			pl->nnotes = nnotes;
 		}
 		if (nunotes) {
-			pl->unotes = arena_alloc(&L->tmp, (size_t)nunotes * sizeof *pl->unotes);
+			pl->unotes = arena_alloc(into, (size_t)nunotes * sizeof *pl->unotes);
 			memcpy(pl->unotes, unotes, (size_t)nunotes * sizeof *unotes);
 			pl->nunotes = nunotes;
 		}
@@ -1248,11 +1286,10 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 }
 
 /* Breaks t into lines of width and sets them.  Returns the line count;
- * *out is scratch memory (L->tmp): the lines live until the chapter is
- * placed. */
-static int break_lines(struct lay *L, struct toks *t, float width,
-		       bool justify, enum cell_align align, int base_font,
-		       float base_size, struct pline **out)
+ * *out is memory of arena into. */
+static int break_lines_into(struct lay *L, struct arena *into, struct toks *t,
+			    float width, bool justify, enum cell_align align,
+			    int base_font, float base_size, struct pline **out)
 {
 	if (width < 1)
 		width = 1;
@@ -1267,10 +1304,21 @@ static int break_lines(struct lay *L, struct toks *t, float width,
 		free(br);
 		greedy_breaks(t, width, &br, &nbr);
 	}
-	*out = arena_calloc(&L->tmp, (size_t)nbr, sizeof **out);
-	set_lines(L, t, br, nbr, width, justify, align, base_font, base_size, *out);
+	*out = arena_calloc(into, (size_t)nbr, sizeof **out);
+	set_lines(L, t, br, nbr, width, justify, align, base_font, base_size,
+		  into, *out);
 	free(br);
 	return nbr;
+}
+
+/* As break_lines_into(), in scratch memory (L->tmp): the lines live until
+ * the chapter is placed. */
+static int break_lines(struct lay *L, struct toks *t, float width,
+		       bool justify, enum cell_align align, int base_font,
+		       float base_size, struct pline **out)
+{
+	return break_lines_into(L, &L->tmp, t, width, justify, align, base_font,
+				base_size, out);
 }
 
 /* ---- Boxes into the vertical list ------------------------------------- */
@@ -1487,6 +1535,86 @@ static void layout_text(struct lay *L, const struct bctx *c,
 	emit_lines(L, c, pl, n, kind, leading, font, s.size, keep);
 }
 
+static bool same_istyle(const struct istyle *a, const struct istyle *b)
+{
+	return a->family == b->family && a->bold == b->bold &&
+	       a->italic == b->italic && a->strike == b->strike &&
+	       a->codebg == b->codebg && a->size == b->size &&
+	       a->rise == b->rise && a->color == b->color &&
+	       a->link == b->link && a->note == b->note && a->dest == b->dest &&
+	       a->land == b->land && a->unote == b->unote &&
+	       a->line == b->line && a->src == b->src;
+}
+
+/* The slot of block b in L->memo: its entry, or the free slot for it. */
+static struct para_memo *memo_slot(struct lay *L, const struct block *b)
+{
+	size_t h = ptr_hash(b, L->memocap);
+	while (L->memo[h].b && L->memo[h].b != b)
+		h = (h + 1) & (L->memocap - 1);
+	return &L->memo[h];
+}
+
+static void memo_grow(struct lay *L)
+{
+	struct para_memo *old = L->memo;
+	size_t oldcap = L->memocap;
+	L->memocap = oldcap ? oldcap * 2 : 1024;
+	L->memo = calloc(L->memocap, sizeof *L->memo);
+	if (!L->memo)
+		abort();
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].b)
+			*memo_slot(L, old[i].b) = old[i];
+	free(old);
+}
+
+/* A whole paragraph b (inlines from b->inlines to the end) as
+ * layout_text() sets it with justification, left aligned, as BOX_LINE
+ * boxes; its lines set once for all passes when they can be (struct
+ * para_memo). */
+static void layout_para_text(struct lay *L, const struct bctx *c,
+			     const struct block *b, struct istyle s,
+			     float indent)
+{
+	if (!L->memo_on) {
+		layout_text(L, c, b->inlines, NULL, s, c->leading, L->st->justify,
+			    ALIGN_LEFT, BOX_LINE, indent, false);
+		return;
+	}
+	int font = role_of(s.family, s.bold, s.italic);
+	if (L->memocap) {
+		const struct para_memo *m = memo_slot(L, b);
+		if (m->b && same_istyle(&m->s, &s) && m->width == c->w &&
+		    m->indent == indent && m->in_notes == L->in_notes) {
+			emit_lines(L, c, m->pl, m->n, BOX_LINE, c->leading, font,
+				   s.size, false);
+			return;
+		}
+	}
+	struct toks *t = &L->para;
+	toks_reset(t);
+	L->nstyles = 0;
+	L->text_varies = false;
+	if (indent > 0)
+		tok_add(t, LB_BOX, indent, 0, 0, 0, false, -1);
+	tok_inlines(L, t, b->inlines, NULL, s);
+	tok_finish(L, t);
+	bool kept = !L->text_varies;
+	struct pline *pl;
+	int n = break_lines_into(L, kept ? &L->keep : &L->tmp, t, c->w,
+				 L->st->justify, ALIGN_LEFT, font, s.size, &pl);
+	if (kept) {
+		if ((L->nmemo + 1) * 2 > L->memocap)
+			memo_grow(L);
+		struct para_memo *m = memo_slot(L, b);
+		if (!m->b)
+			L->nmemo++;
+		*m = (struct para_memo){b, s, c->w, indent, L->in_notes, pl, n};
+	}
+	emit_lines(L, c, pl, n, BOX_LINE, c->leading, font, s.size, false);
+}
+
 static bool inlines_blank(const struct inline_node *in,
 			  const struct inline_node *stop)
 {
@@ -1588,8 +1716,13 @@ static void layout_paragraph(struct lay *L, const struct bctx *c,
 		if (in && !inline_image(in))
 			continue;
 		if (!inlines_blank(seg, in)) {
-			layout_text(L, c, seg, in, s, c->leading, L->st->justify,
-				    ALIGN_LEFT, BOX_LINE, indent, false);
+			/* Pagination words run on across a figure: only a
+			 * paragraph without one has lines of its own. */
+			if (seg == b->inlines && !in && !L->pw_off)
+				layout_para_text(L, c, b, s, indent);
+			else
+				layout_text(L, c, seg, in, s, c->leading, L->st->justify,
+					    ALIGN_LEFT, BOX_LINE, indent, false);
 			indent = 0;
 		}
 		if (!in)
@@ -3746,6 +3879,9 @@ struct layout *layout_part(const struct book *book,
 	arena_init(&lo->arena);
 	struct lay L = {0};
 	arena_init(&L.tmp);
+	arena_init(&L.keep);
+	/* Kept lines pay off only if the body is laid out more than once. */
+	L.memo_on = st->page_refs || part;
 	L.book = book;
 	L.st = st;
 	L.fonts = fonts;
@@ -3809,6 +3945,11 @@ struct layout *layout_part(const struct book *book,
 		lo->ntoc = 0;
 		lo->nnotes = 0;
 	}
+	arena_free(&L.keep);
+	free(L.memo);
+	L.memo = NULL;
+	L.nmemo = L.memocap = 0;
+	L.memo_on = false;
 	lo->frame_top = lo->top + (float)(st->header_gap + st->header.size);
 	lo->frame_bottom = lo->bottom - (float)(st->footer_gap + st->folio.size * 0.5);
 	add_furniture(&L);
