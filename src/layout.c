@@ -233,6 +233,10 @@ struct lay {
 	/* Where the previous pass put chapters and headings, for "(p. N)". */
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
+	/* A pass whose pages are laid out again for sure (the first of
+	 * several, lay_body): only where boxes land counts, so the boxes
+	 * get no drawing and the pages no items. */
+	bool draft;
 
 	/* Paragraphs' set lines kept for the passes after the first (see
 	 * struct para_memo), in their own arena; text_varies is set while
@@ -1383,7 +1387,8 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 		       c->bars[common] == L->last_bars[common])
 			common++;
 		b.n = 0;
-		add_bars(L, &b, c->bars, common, L->pending_space);
+		if (!L->draft)
+			add_bars(L, &b, c->bars, common, L->pending_space);
 		add_glue(L, L->pending_space);
 		struct vitem *g = &L->out->v[L->out->n - 1];
 		g->items = to_arena(L, &b);
@@ -1403,6 +1408,8 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 	}
 	for (int i = 0; i < nitems; i++)
 		*ipush(&b) = items[i];
+	if (L->draft)
+		b.n = 0;
 	struct vitem *v = vpush(L->out);
 	v->kind = V_BOX;
 	v->box = kind;
@@ -1487,7 +1494,7 @@ static void emit_lines(struct lay *L, const struct bctx *c,
 		float h, bl;
 		line_geometry(leading, basc, bdesc, pl[k].asc, pl[k].desc, &h, &bl);
 		b.n = 0;
-		for (int i = 0; i < pl[k].nitems; i++) {
+		for (int i = 0; i < pl[k].nitems && !L->draft; i++) {
 			struct lo_item *it = ipush(&b);
 			*it = pl[k].items[i];
 			it->x += c->x;
@@ -3759,7 +3766,9 @@ static void lay_body(struct lay *L, struct pager *P)
 {
 	const struct book *book = L->book;
 	struct layout *lo = L->lo;
+	L->draft = L->st->page_refs;
 	layout_body(L, P);
+	L->draft = false;
 	/* "(p. N)" after cross-references: lay out again with the pages the
 	 * pass before found, until no target moves (or three passes). */
 	for (int pass = 0; L->st->page_refs && pass < 3; pass++) {
