@@ -160,24 +160,28 @@ struct bctx {
 
 /*
  * The set lines of a paragraph, kept across the page-reference passes
- * (lay_body): a paragraph breaks into the same lines in every pass unless
- * its text depends on the pass - "(p. N)" after a cross-reference (absent
- * in the first pass, then the pages the pass before found), a footnote
- * mark (its note's anchor and first citation belong to the pass), or the
- * number of a footnoted URL (likewise).  Those are set anew each pass;
- * the others once, and later passes emit the kept lines, which point at
- * nothing that changes between passes (text and links of the book or in
- * L->a, res_at and ref_at anchors made once per layout).  Keyed by the
- * block; what else the lines depend on is checked: the look they start
- * in, the column width, the indent and whether footnotes are being set
- * (reference numbers there lead elsewhere).
+ * (lay_body).  A paragraph's text is the same in every pass except for
+ * "(p. N)" after a cross-reference (none in the first pass, then the
+ * pages the pass before found), a footnote mark (its note's anchor and
+ * first citation belong to the pass) and the number of a footnoted URL
+ * (likewise).  Paragraphs with the last two are set anew each pass; the
+ * others are kept with the page numbers their references printed
+ * (collect_refs), and a later pass that would print the same emits the
+ * kept lines, which point at nothing that changes between passes (text
+ * and links of the book or in L->a, res_at and ref_at anchors made once
+ * per layout).  Keyed by the block; what else the lines depend on is
+ * checked: the look they start in, the column width, the indent and
+ * whether footnotes are being set (reference numbers there lead
+ * elsewhere).
  */
 struct para_memo {
 	const struct block *b; /* NULL: free slot */
 	struct istyle s;
 	float width, indent;
 	bool in_notes;
-	struct pline *pl; /* in L->keep */
+	int *refs;         /* collect_refs() when set, nrefs of them */
+	size_t nrefs;
+	struct pline *pl;  /* in L->keep, as refs */
 	int n;
 };
 
@@ -246,6 +250,8 @@ struct lay {
 	struct para_memo *memo; /* open addressing by block, memocap slots */
 	size_t nmemo, memocap;
 	bool text_varies;
+	int *refs; /* collect_refs() scratch */
+	size_t nrefs, refcap;
 
 	/* Pagination words (pagination.h) of the leaf block being set:
 	 * how many have started, whether the last source character was
@@ -781,6 +787,51 @@ static void tok_reference(struct lay *L, struct toks *t,
 	tok_text(L, t, push_style(L, &c), num, strlen(num));
 }
 
+/* In a handout, the chapter a link leads to if the handout leaves it
+ * out; else NULL. */
+static const struct chapter *away_chapter(const struct lay *L,
+					  const struct inline_node *in)
+{
+	if (in->link && in->link->kind == LINK_INTERNAL && in->link->chapter &&
+	    (in->link->chapter->index < L->first ||
+	     in->link->chapter->index >= L->end))
+		return in->link->chapter;
+	return NULL;
+}
+
+/* The printed page number in "(p. N)" after the link in (where the pass
+ * before put its target), or -1 for none. */
+static int page_ref(const struct lay *L, const struct inline_node *in)
+{
+	if (!in->link || in->link->kind != LINK_INTERNAL || !in->link->chapter ||
+	    !L->ref_starts || !L->ch)
+		return -1;
+	const struct lo_anchor *a = &L->ref_starts[in->link->chapter->index];
+	const struct block *hb = in->link->heading;
+	if (hb && hb->number >= 0 && hb->number < in->link->chapter->nheadings &&
+	    L->ref_heads[in->link->chapter->index][hb->number].page >= 0)
+		a = &L->ref_heads[in->link->chapter->index][hb->number];
+	return a->page >= 0 ? a->page + 1 + L->page_offset : -1;
+}
+
+/* Appends to refs (heap, *n used of *cap) what the internal links in
+ * [in, stop) and their children print after them: the page_ref() of each,
+ * or -2 for a link a handout leaves out.  The same inlines give the
+ * same text whenever these are the same (see struct para_memo). */
+static void collect_refs(const struct lay *L, const struct inline_node *in,
+			 int **refs, size_t *n, size_t *cap)
+{
+	for (; in; in = in->next) {
+		if (in->children)
+			collect_refs(L, in->children, refs, n, cap);
+		if (in->type != INL_LINK || !in->link ||
+		    in->link->kind != LINK_INTERNAL || !in->link->chapter)
+			continue;
+		GROW(*refs, *n, *cap);
+		(*refs)[(*n)++] = away_chapter(L, in) ? -2 : page_ref(L, in);
+	}
+}
+
 static void tok_plain_children(struct lay *L, struct toks *t,
 			       const struct inline_node *in, struct istyle s)
 {
@@ -832,43 +883,25 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			tok_plain_children(L, t, in->children, c);
 			break;
 		case INL_LINK: {
-			/* In a handout, a link to a chapter it leaves out. */
-			const struct chapter *away = NULL;
-			if (in->link && in->link->kind == LINK_INTERNAL && in->link->chapter &&
-			    (in->link->chapter->index < L->first ||
-			     in->link->chapter->index >= L->end))
-				away = in->link->chapter;
+			const struct chapter *away = away_chapter(L, in);
 			if (in->link && (in->link->kind == LINK_EXTERNAL ||
 					 (in->link->kind == LINK_INTERNAL && !away)))
 				c.link = in->link;
-			if (in->link && in->link->kind == LINK_INTERNAL &&
-			    in->link->chapter)
-				L->text_varies = true; /* "(p. N)" from pass 2 */
 			int entry = link_entry(L, in->link);
 			if (entry >= 0)
 				c.land = cite_anchor(L, in);
 			tok_plain_children(L, t, in->children, c);
 			if (entry >= 0)
 				tok_reference(L, t, &s, entry);
+			int page = away ? -1 : page_ref(L, in);
 			if (away) {
 				tok_see(L, t, &s, away);
-			} else if (in->link && in->link->kind == LINK_INTERNAL &&
-			    in->link->chapter && L->ref_starts && L->ch) {
-				const struct lo_anchor *a =
-					&L->ref_starts[in->link->chapter->index];
-				const struct block *hb = in->link->heading;
-				if (hb && hb->number >= 0 &&
-				    hb->number < in->link->chapter->nheadings &&
-				    L->ref_heads[in->link->chapter->index][hb->number].page >= 0)
-					a = &L->ref_heads[in->link->chapter->index][hb->number];
-				if (a->page >= 0) {
-					struct istyle n = s;
-					flush_word(L, t);
-					add_space(L, t, &n);
-					char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)",
-								 a->page + 1 + L->page_offset);
-					tok_text(L, t, push_style(L, &n), ref, strlen(ref));
-				}
+			} else if (page >= 0) {
+				struct istyle n = s;
+				flush_word(L, t);
+				add_space(L, t, &n);
+				char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)", page);
+				tok_text(L, t, push_style(L, &n), ref, strlen(ref));
 			}
 			if (in->link && in->link->kind == LINK_KNOWN &&
 			    in->link->note) {
@@ -1590,10 +1623,14 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 		return;
 	}
 	int font = role_of(s.family, s.bold, s.italic);
+	L->nrefs = 0;
+	collect_refs(L, b->inlines, &L->refs, &L->nrefs, &L->refcap);
 	if (L->memocap) {
 		const struct para_memo *m = memo_slot(L, b);
 		if (m->b && same_istyle(&m->s, &s) && m->width == c->w &&
-		    m->indent == indent && m->in_notes == L->in_notes) {
+		    m->indent == indent && m->in_notes == L->in_notes &&
+		    m->nrefs == L->nrefs &&
+		    (!m->nrefs || !memcmp(m->refs, L->refs, m->nrefs * sizeof *m->refs))) {
 			emit_lines(L, c, m->pl, m->n, BOX_LINE, c->leading, font,
 				   s.size, false);
 			return;
@@ -1617,7 +1654,13 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 		struct para_memo *m = memo_slot(L, b);
 		if (!m->b)
 			L->nmemo++;
-		*m = (struct para_memo){b, s, c->w, indent, L->in_notes, pl, n};
+		int *refs = NULL;
+		if (L->nrefs) {
+			refs = arena_alloc(&L->keep, L->nrefs * sizeof *refs);
+			memcpy(refs, L->refs, L->nrefs * sizeof *refs);
+		}
+		*m = (struct para_memo){b, s, c->w, indent, L->in_notes, refs,
+					L->nrefs, pl, n};
 	}
 	emit_lines(L, c, pl, n, BOX_LINE, c->leading, font, s.size, false);
 }
@@ -3955,6 +3998,7 @@ struct layout *layout_part(const struct book *book,
 		lo->nnotes = 0;
 	}
 	arena_free(&L.keep);
+	free(L.refs);
 	free(L.memo);
 	L.memo = NULL;
 	L.nmemo = L.memocap = 0;
