@@ -1406,12 +1406,14 @@ static void want_space(struct lay *L, float s)
 }
 
 /* Appends a box: the pending space first (as glue carrying the quote bars
- * both neighbours share), then the box with its bars and any waiting list
- * marker.  items are box-relative (see struct vitem). */
-static struct vitem *emit_box(struct lay *L, const struct bctx *c,
-			      enum lo_box_kind kind, float height,
-			      float baseline, const struct lo_item *items,
-			      int nitems)
+ * both neighbours share), then the box with its bars, any waiting list
+ * marker and items, written straight into the box's array.  items are
+ * box-relative (see struct vitem), or if shift is set, become so when
+ * moved by (dx, dy). */
+static struct vitem *emit_box_at(struct lay *L, const struct bctx *c,
+				 enum lo_box_kind kind, float height,
+				 float baseline, const struct lo_item *items,
+				 int nitems, bool shift, float dx, float dy)
 {
 	static struct ibuf b;
 	if (L->pending_space > 0 && L->out->n > 0) {
@@ -1431,30 +1433,47 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 	b.n = 0;
 	add_bars(L, &b, c->bars, c->nbars, height);
 	/* The marker first: text extraction then reads "4. Text". */
-	if (L->nmarker && baseline >= 0) {
-		for (int i = 0; i < L->nmarker; i++) {
-			struct lo_item *m = ipush(&b);
-			*m = L->marker[i];
-			m->y += baseline;
-		}
+	int nmarker = L->nmarker && baseline >= 0 ? L->nmarker : 0;
+	if (nmarker)
 		L->nmarker = 0;
+	size_t n = L->draft ? 0 : b.n + (size_t)nmarker + (size_t)nitems;
+	struct lo_item *out = arena_alloc(&L->tmp, (n ? n : 1) * sizeof *out);
+	if (n) {
+		memcpy(out, b.v, b.n * sizeof *out);
+		struct lo_item *o = out + b.n;
+		for (int i = 0; i < nmarker; i++, o++) {
+			*o = L->marker[i];
+			o->y += baseline;
+		}
+		for (int i = 0; i < nitems; i++, o++) {
+			*o = items[i];
+			if (shift) {
+				o->x += dx;
+				o->y += dy;
+			}
+		}
 	}
-	for (int i = 0; i < nitems; i++)
-		*ipush(&b) = items[i];
-	if (L->draft)
-		b.n = 0;
 	struct vitem *v = vpush(L->out);
 	v->kind = V_BOX;
 	v->box = kind;
 	v->height = height;
 	v->baseline = baseline;
-	v->items = to_arena(L, &b);
-	v->nitems = (int)b.n;
+	v->items = out;
+	v->nitems = (int)n;
 	v->heading = L->pending_heading;
 	L->pending_heading = NULL;
 	L->last_nbars = c->nbars;
 	memcpy(L->last_bars, c->bars, sizeof L->last_bars);
 	return v;
+}
+
+static struct vitem *emit_box(struct lay *L, const struct bctx *c,
+			      enum lo_box_kind kind, float height,
+			      float baseline, const struct lo_item *items,
+			      int nitems)
+{
+	return emit_box_at(L, c, kind, height, baseline, items, nitems, false,
+			   0, 0);
 }
 
 /* The footnotes (and footnoted URLs) first cited in a line, as one list
@@ -1515,7 +1534,6 @@ static void emit_lines(struct lay *L, const struct bctx *c,
 		       const struct pline *pl, int n, enum lo_box_kind kind,
 		       float leading, int base_font, float base_size, bool keep)
 {
-	static struct ibuf b;
 	int block = ++L->serial;
 	float basc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000;
 	float bdesc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
@@ -1526,14 +1544,8 @@ static void emit_lines(struct lay *L, const struct bctx *c,
 		}
 		float h, bl;
 		line_geometry(leading, basc, bdesc, pl[k].asc, pl[k].desc, &h, &bl);
-		b.n = 0;
-		for (int i = 0; i < pl[k].nitems && !L->draft; i++) {
-			struct lo_item *it = ipush(&b);
-			*it = pl[k].items[i];
-			it->x += c->x;
-			it->y += bl;
-		}
-		struct vitem *v = emit_box(L, c, kind, h, bl, b.v, (int)b.n);
+		struct vitem *v = emit_box_at(L, c, kind, h, bl, pl[k].items,
+					      pl[k].nitems, true, c->x, bl);
 		v->block = block;
 		v->line = k + 1;
 		v->nlines = n;
