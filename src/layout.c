@@ -234,6 +234,10 @@ struct lay {
 	size_t nstyles, scap;
 	struct toks para; /* scratch for paragraphs */
 
+	/* lo->pages[0, spare_pages) hold item arrays, those past
+	 * lo->npages empty ones left by an earlier pass (reset_pages). */
+	int spare_pages;
+
 	/* Where the previous pass put chapters and headings, for "(p. N)". */
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
@@ -2657,7 +2661,16 @@ static void new_page(struct pager *P, bool chapter_start)
 		lo->pages = xrealloc(lo->pages, (size_t)lo->cap * sizeof *lo->pages);
 	}
 	struct lo_page *pg = &lo->pages[lo->npages];
+	/* The item array of the same page of the pass before, emptied. */
+	struct lo_item *items = NULL;
+	size_t cap = 0;
+	if (lo->npages < P->L->spare_pages) {
+		items = pg->items;
+		cap = pg->cap;
+	}
 	memset(pg, 0, sizeof *pg);
+	pg->items = items;
+	pg->cap = cap;
 	pg->chapter = P->ch;
 	pg->chapter_start = chapter_start;
 	/* Page 1 is a right-hand page: its inner margin is on the left. */
@@ -3410,11 +3423,16 @@ static void layout_body(struct lay *L, struct pager *P)
 }
 
 /* Forgets the pages of an earlier pass (the arena keeps its anchors, which
- * the next pass reads for its page references). */
-static void reset_pages(struct layout *lo)
+ * the next pass reads for its page references).  Their item arrays are
+ * kept, empty, for the next pass's pages (new_page), which saves
+ * growing them again. */
+static void reset_pages(struct lay *L)
 {
+	struct layout *lo = L->lo;
 	for (int i = 0; i < lo->npages; i++)
-		free(lo->pages[i].items);
+		lo->pages[i].nitems = 0;
+	if (lo->npages > L->spare_pages)
+		L->spare_pages = lo->npages;
 	lo->npages = 0;
 	lo->nboxes = 0;
 	lo->nnotes = 0;
@@ -3836,7 +3854,7 @@ static void lay_body(struct lay *L, struct pager *P)
 			break;
 		L->ref_starts = starts;
 		L->ref_heads = heads;
-		reset_pages(lo);
+		reset_pages(L);
 		layout_body(L, P);
 	}
 	/* The Resources appendix follows: it moves no page before it, and
@@ -3852,6 +3870,10 @@ static int lay_front(struct lay *L, struct pager *P)
 	struct layout *lo = L->lo;
 	struct lo_page *body = lo->pages;
 	int nbody = lo->npages;
+	/* The front matter's pages are a new array, with no spare items. */
+	for (int i = nbody; i < L->spare_pages; i++)
+		free(body[i].items);
+	L->spare_pages = 0;
 	struct lo_box *bboxes = lo->boxes;
 	size_t nbboxes = lo->nboxes;
 	lo->pages = NULL;
