@@ -159,8 +159,10 @@ struct bctx {
 };
 
 /*
- * The set lines of a paragraph, kept across the page-reference passes
- * (lay_body).  A paragraph's text is the same in every pass except for
+ * What a block was set as, kept across the page-reference passes
+ * (lay_body): the lines of a paragraph or of a code block.
+ *
+ * A paragraph's text is the same in every pass except for
  * "(p. N)" after a cross-reference (none in the first pass, then the
  * pages the pass before found), a footnote mark (its note's anchor and
  * first citation belong to the pass) and the number of a footnoted URL
@@ -174,8 +176,9 @@ struct bctx {
  * whether footnotes are being set (reference numbers there lead
  * elsewhere).
  */
-struct para_memo {
+struct block_memo {
 	const struct block *b; /* NULL: free slot */
+	/* A paragraph: */
 	struct istyle s;
 	float width, indent;
 	bool in_notes;
@@ -183,6 +186,13 @@ struct para_memo {
 	size_t nrefs;
 	struct pline *pl;  /* in L->keep, as refs */
 	int n;
+	/* A code block (same table: a block is one or the other) has no
+	 * text that depends on the pass: its visual lines as
+	 * code_lines() made them in column c (box-relative, with their
+	 * quote bars), vitems and items in L->keep. */
+	struct bctx c;
+	struct vitem *lines;
+	size_t nlines;
 };
 
 /* Layout state for the whole book. */
@@ -247,11 +257,11 @@ struct lay {
 	bool draft;
 
 	/* Paragraphs' set lines kept for the passes after the first (see
-	 * struct para_memo), in their own arena; text_varies is set while
+	 * struct block_memo), in their own arena; text_varies is set while
 	 * tokenizing text whose lines may differ from pass to pass. */
 	bool memo_on;
 	struct arena keep;
-	struct para_memo *memo; /* open addressing by block, memocap slots */
+	struct block_memo *memo; /* open addressing by block, memocap slots */
 	size_t nmemo, memocap;
 	bool text_varies;
 	int *refs; /* collect_refs() scratch */
@@ -821,7 +831,7 @@ static int page_ref(const struct lay *L, const struct inline_node *in)
 /* Appends to refs (heap, *n used of *cap) what the internal links in
  * [in, stop) and their children print after them: the page_ref() of each,
  * or -2 for a link a handout leaves out.  The same inlines give the
- * same text whenever these are the same (see struct para_memo). */
+ * same text whenever these are the same (see struct block_memo). */
 static void collect_refs(const struct lay *L, const struct inline_node *in,
 			 int **refs, size_t *n, size_t *cap)
 {
@@ -1603,7 +1613,7 @@ static bool same_istyle(const struct istyle *a, const struct istyle *b)
 }
 
 /* The slot of block b in L->memo: its entry, or the free slot for it. */
-static struct para_memo *memo_slot(struct lay *L, const struct block *b)
+static struct block_memo *memo_slot(struct lay *L, const struct block *b)
 {
 	size_t h = ptr_hash(b, L->memocap);
 	while (L->memo[h].b && L->memo[h].b != b)
@@ -1613,7 +1623,7 @@ static struct para_memo *memo_slot(struct lay *L, const struct block *b)
 
 static void memo_grow(struct lay *L)
 {
-	struct para_memo *old = L->memo;
+	struct block_memo *old = L->memo;
 	size_t oldcap = L->memocap;
 	L->memocap = oldcap ? oldcap * 2 : 1024;
 	L->memo = calloc(L->memocap, sizeof *L->memo);
@@ -1628,7 +1638,7 @@ static void memo_grow(struct lay *L)
 /* A whole paragraph b (inlines from b->inlines to the end) as
  * layout_text() sets it with justification, left aligned, as BOX_LINE
  * boxes; its lines set once for all passes when they can be (struct
- * para_memo). */
+ * block_memo). */
 static void layout_para_text(struct lay *L, const struct bctx *c,
 			     const struct block *b, struct istyle s,
 			     float indent)
@@ -1642,8 +1652,8 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 	L->nrefs = 0;
 	collect_refs(L, b->inlines, &L->refs, &L->nrefs, &L->refcap);
 	if (L->memocap) {
-		const struct para_memo *m = memo_slot(L, b);
-		if (m->b && same_istyle(&m->s, &s) && m->width == c->w &&
+		const struct block_memo *m = memo_slot(L, b);
+		if (m->b && m->pl && same_istyle(&m->s, &s) && m->width == c->w &&
 		    m->indent == indent && m->in_notes == L->in_notes &&
 		    m->nrefs == L->nrefs &&
 		    (!m->nrefs || !memcmp(m->refs, L->refs, m->nrefs * sizeof *m->refs))) {
@@ -1667,7 +1677,7 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 	if (kept) {
 		if ((L->nmemo + 1) * 2 > L->memocap)
 			memo_grow(L);
-		struct para_memo *m = memo_slot(L, b);
+		struct block_memo *m = memo_slot(L, b);
 		if (!m->b)
 			L->nmemo++;
 		int *refs = NULL;
@@ -1675,8 +1685,10 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 			refs = arena_alloc(&L->keep, L->nrefs * sizeof *refs);
 			memcpy(refs, L->refs, L->nrefs * sizeof *refs);
 		}
-		*m = (struct para_memo){b, s, c->w, indent, L->in_notes, refs,
-					L->nrefs, pl, n};
+		*m = (struct block_memo){.b = b, .s = s, .width = c->w,
+					.indent = indent, .in_notes = L->in_notes,
+					.refs = refs, .nrefs = L->nrefs, .pl = pl,
+					.n = n};
 	}
 	emit_lines(L, c, pl, n, BOX_LINE, c->leading, font, s.size, false);
 }
@@ -1880,18 +1892,26 @@ static void code_put(struct lay *L, struct codeline *cl, float x0, int font,
 	cl->x += w;
 }
 
-static void layout_code(struct lay *L, const struct bctx *c, const char *text,
-			size_t len, const char *lang, int line0,
-			const struct block *src)
+/* The padding above and below a code block and beside its text. */
+static float code_pad(const struct lay *L, const struct bctx *c)
+{
+	float pad = (float)L->st->code_padding;
+	if (pad * 4 > c->w)
+		pad = c->w / 8;
+	return pad;
+}
+
+/* Sets a code block's text as visual lines (BOX_CODE boxes) into lines. */
+static void code_lines(struct lay *L, const struct bctx *c, const char *text,
+		       size_t len, const char *lang, int line0,
+		       const struct block *src, struct vlist *lines)
 {
 	const struct print_style *st = L->st;
 	float size = c->note ? c->size * 0.9f : (float)st->code.size;
 	float leading = c->note ? c->leading * 0.95f : (float)st->code.leading;
 	if (leading < size * 1.15f)
 		leading = size * 1.15f;
-	float pad = (float)st->code_padding;
-	if (pad * 4 > c->w)
-		pad = c->w / 8;
+	float pad = code_pad(L, c);
 	int mfont;
 	const char *mark = st->code_continuation;
 	uint32_t mcp;
@@ -1917,8 +1937,6 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	float h, bl;
 	line_geometry(leading, basc, bdesc, basc, bdesc, &h, &bl);
 
-	/* Lines are collected first: the penalties depend on the count. */
-	struct vlist lines = {0};
 	struct vlist *saved = L->out;
 	struct codeline cl = {0};
 	int src_line = line0 + 1;
@@ -1928,7 +1946,7 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	 * the first that starts on it (else the one it continues). */
 	int nwords = 0, line_first = -1, line_cont = -1;
 	bool inword = false;
-	L->out = &lines;
+	L->out = lines;
 	float save_pending = L->pending_space;
 	L->pending_space = 0;
 
@@ -2036,6 +2054,62 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	free(cl.items.v);
 	L->out = saved;
 	L->pending_space = save_pending;
+}
+
+static bool same_column(const struct bctx *a, const struct bctx *b)
+{
+	if (a->x != b->x || a->w != b->w || a->size != b->size ||
+	    a->leading != b->leading || a->note != b->note || a->nbars != b->nbars)
+		return false;
+	for (int i = 0; i < a->nbars; i++)
+		if (a->bars[i] != b->bars[i])
+			return false;
+	return true;
+}
+
+static void layout_code(struct lay *L, const struct bctx *c, const char *text,
+			size_t len, const char *lang, int line0,
+			const struct block *src)
+{
+	const struct print_style *st = L->st;
+	float pad = code_pad(L, c);
+	/* Lines are collected first: the penalties depend on the count.
+	 * They are the same in every page-reference pass (struct
+	 * block_memo), unless a list marker or heading waits for them. */
+	struct vlist lines = {0};
+	bool keep = L->memo_on && src && !L->nmarker && !L->pending_heading;
+	struct block_memo *memo = keep && L->memocap ? memo_slot(L, src) : NULL;
+	bool hit = memo && memo->b && memo->lines && same_column(&memo->c, c);
+	if (hit) {
+		lines.v = memo->lines;
+		lines.n = lines.cap = memo->nlines;
+		/* As setting them leaves it: its boxes were the last. */
+		L->last_nbars = c->nbars;
+		memcpy(L->last_bars, c->bars, sizeof L->last_bars);
+	} else {
+		bool draft = L->draft;
+		if (keep)
+			L->draft = false; /* kept lines need their items */
+		code_lines(L, c, text, len, lang, line0, src, &lines);
+		L->draft = draft;
+	}
+	if (keep && !hit) {
+		struct vitem *kv = arena_alloc(&L->keep, (lines.n ? lines.n : 1) * sizeof *kv);
+		for (size_t k = 0; k < lines.n; k++) {
+			kv[k] = lines.v[k];
+			size_t ni = (size_t)kv[k].nitems;
+			kv[k].items = arena_alloc(&L->keep, (ni ? ni : 1) * sizeof *kv[k].items);
+			if (ni)
+				memcpy(kv[k].items, lines.v[k].items, ni * sizeof *kv[k].items);
+		}
+		if ((L->nmemo + 1) * 2 > L->memocap)
+			memo_grow(L);
+		memo = memo_slot(L, src);
+		if (!memo->b)
+			L->nmemo++;
+		*memo = (struct block_memo){.b = src, .c = *c, .lines = kv,
+					   .nlines = lines.n};
+	}
 
 	/* Padding boxes above and below, then the lines with penalties that
 	 * keep at least two lines together at either end of a page break. */
@@ -2081,7 +2155,8 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	v->block = block;
 	v->line = (int)n + 1;
 	v->nlines = (int)n;
-	vlist_free(&lines);
+	if (!hit)
+		vlist_free(&lines);
 	want_space(L, c->note ? 2 : (float)st->code_space);
 	L->after_para = false;
 }
