@@ -1453,7 +1453,8 @@ static struct vitem *emit_box_at(struct lay *L, const struct bctx *c,
 	size_t n = L->draft ? 0 : b.n + (size_t)nmarker + (size_t)nitems;
 	struct lo_item *out = arena_alloc(&L->tmp, (n ? n : 1) * sizeof *out);
 	if (n) {
-		memcpy(out, b.v, b.n * sizeof *out);
+		if (b.n)
+			memcpy(out, b.v, b.n * sizeof *out);
 		struct lo_item *o = out + b.n;
 		for (int i = 0; i < nmarker; i++, o++) {
 			*o = L->marker[i];
