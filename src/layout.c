@@ -243,6 +243,7 @@ struct lay {
 	struct istyle *styles;
 	size_t nstyles, scap;
 	struct toks para; /* scratch for paragraphs */
+	struct lb_work lbw; /* the line breaker's, kept between paragraphs */
 
 	/* lo->pages[0, spare_pages) hold item arrays, those past
 	 * lo->npages empty ones left by an earlier pass (reset_pages). */
@@ -1351,7 +1352,8 @@ static int break_lines_into(struct lay *L, struct arena *into, struct toks *t,
 	struct lb_params p = {L->st->tolerance, 3000, 3000, 10};
 	if (!justify)
 		p.tolerance = 10;
-	if (linebreak(t->it, t->n, &w, 1, &p, &br, &nbr, NULL) != 0 || nbr <= 0) {
+	if (linebreak_in(&L->lbw, t->it, t->n, &w, 1, &p, &br, &nbr, NULL) != 0 ||
+	    nbr <= 0) {
 		free(br);
 		greedy_breaks(t, width, &br, &nbr);
 	}
@@ -2760,7 +2762,9 @@ static void new_page(struct pager *P, bool chapter_start)
 static void page_push(struct lo_page *pg, const struct lo_item *it)
 {
 	if (pg->nitems == pg->cap) {
-		pg->cap = pg->cap ? pg->cap * 2 : 64;
+		/* A page of text holds some 500 items: start big enough to
+		 * grow once or twice (the slack is trimmed at the end). */
+		pg->cap = pg->cap ? pg->cap * 2 : 256;
 		pg->items = xrealloc(pg->items, pg->cap * sizeof *pg->items);
 	}
 	pg->items[pg->nitems++] = *it;
@@ -4132,6 +4136,7 @@ struct layout *layout_part(const struct book *book,
 	free(L.opp);
 	free(L.styles);
 	toks_free(&L.para);
+	lb_work_free(&L.lbw);
 	arena_free(&L.tmp);
 	free(L.warned);
 	hyph_free(L.hyph);
