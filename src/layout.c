@@ -162,16 +162,17 @@ struct bctx {
  * What a block was set as, kept across the page-reference passes
  * (lay_body): the lines of a paragraph or of a code block.
  *
- * A paragraph's text is the same in every pass except for
- * "(p. N)" after a cross-reference (none in the first pass, then the
- * pages the pass before found), a footnote mark (its note's anchor and
- * first citation belong to the pass) and the number of a footnoted URL
- * (likewise).  Paragraphs with the last two are set anew each pass; the
- * others are kept with the page numbers their references printed
- * (collect_refs), and a later pass that would print the same emits the
- * kept lines, which point at nothing that changes between passes (text
- * and links of the book or in L->a, res_at and ref_at anchors made once
- * per layout).  Keyed by the block; what else the lines depend on is
+ * A paragraph is set the same in every pass except for "(p. N)" after a
+ * cross-reference (none in the first pass, then the pages the pass
+ * before found), which footnotes its lines cite first (the line that
+ * does carries the note) and the number of a footnoted URL (whose note
+ * and anchor belong to the pass).  Paragraphs with the last are set anew
+ * each pass; the others are kept with what decides the first two
+ * (collect_refs), and a later pass in which that is the same emits the
+ * kept lines and marks their notes cited.  The lines point at nothing
+ * that changes between passes: text and links of the book or in L->a,
+ * anchors made once per layout (res_at, ref_at) or per chapter
+ * (note_at_of).  Keyed by the block; what else the lines depend on is
  * checked: the look they start in, the column width, the indent and
  * whether footnotes are being set (reference numbers there lead
  * elsewhere).
@@ -182,7 +183,7 @@ struct block_memo {
 	struct istyle s;
 	float width, indent;
 	bool in_notes;
-	int *refs;         /* collect_refs() when set, nrefs of them */
+	int *refs;         /* collect_refs() before setting, nrefs of them */
 	size_t nrefs;
 	struct pline *pl;  /* in L->keep, as refs */
 	int n;
@@ -234,6 +235,7 @@ struct lay {
 	bool *note_cited;
 	struct lo_anchor *note_at; /* where each note's text landed */
 	int nnotes;
+	struct lo_anchor **note_at_of; /* per chapter: its note_at, once made */
 
 	/* Word scratch. */
 	struct wch *w;
@@ -257,9 +259,10 @@ struct lay {
 	 * get no drawing and the pages no items. */
 	bool draft;
 
-	/* Paragraphs' set lines kept for the passes after the first (see
-	 * struct block_memo), in their own arena; text_varies is set while
-	 * tokenizing text whose lines may differ from pass to pass. */
+	/* Paragraphs' and code blocks' lines kept for the passes after the
+	 * first (see struct block_memo), in their own arena; text_varies is
+	 * set while tokenizing text that is never kept (a footnoted URL's
+	 * number). */
 	bool memo_on;
 	struct arena keep;
 	struct block_memo *memo; /* open addressing by block, memocap slots */
@@ -829,16 +832,27 @@ static int page_ref(const struct lay *L, const struct inline_node *in)
 	return a->page >= 0 ? a->page + 1 + L->page_offset : -1;
 }
 
-/* Appends to refs (heap, *n used of *cap) what the internal links in
- * [in, stop) and their children print after them: the page_ref() of each,
- * or -2 for a link a handout leaves out.  The same inlines give the
- * same text whenever these are the same (see struct block_memo). */
+/* Appends to refs (heap, *n used of *cap) what, besides the inlines
+ * themselves, decides how the inlines in and after in (and their
+ * children) are set: for each internal link what it prints after it (the
+ * page_ref(), or -2 for a link a handout leaves out), and for each
+ * footnote mark its note's number n as 2n + 1 if the note has been cited
+ * already, else 2n (set_lines() attaches a note to the line that first
+ * cites it).  The same inlines are set the same whenever these are the
+ * same (see struct block_memo). */
 static void collect_refs(const struct lay *L, const struct inline_node *in,
 			 int **refs, size_t *n, size_t *cap)
 {
 	for (; in; in = in->next) {
 		if (in->children)
 			collect_refs(L, in->children, refs, n, cap);
+		if (in->type == INL_FOOTNOTE_REF && in->footnote) {
+			int num = in->footnote->number;
+			bool cited = num > 0 && num <= L->nnotes && L->note_cited[num - 1];
+			GROW(*refs, *n, *cap);
+			(*refs)[(*n)++] = 2 * num + (cited ? 1 : 0);
+			continue;
+		}
 		if (in->type != INL_LINK || !in->link ||
 		    in->link->kind != LINK_INTERNAL || !in->link->chapter)
 			continue;
@@ -946,7 +960,6 @@ static void tok_inlines(struct lay *L, struct toks *t,
 		case INL_FOOTNOTE_REF: {
 			if (!in->footnote)
 				break;
-			L->text_varies = true;
 			char num[16];
 			int len = snprintf(num, sizeof num, "%d",
 					   in->footnote->number > 0 ? in->footnote->number : 0);
@@ -1660,6 +1673,11 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 		    m->indent == indent && m->in_notes == L->in_notes &&
 		    m->nrefs == L->nrefs &&
 		    (!m->nrefs || !memcmp(m->refs, L->refs, m->nrefs * sizeof *m->refs))) {
+			/* What setting them did: the notes they cite first
+			 * are now cited. */
+			for (int k = 0; k < m->n; k++)
+				for (int i = 0; i < m->pl[k].nnotes; i++)
+					L->note_cited[m->pl[k].notes[i]->number - 1] = true;
 			emit_lines(L, c, m->pl, m->n, BOX_LINE, c->leading, font,
 				   s.size, false);
 			return;
@@ -2659,11 +2677,16 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 	for (int i = 0; i < ch->nfootnotes; i++)
 		if (ch->footnotes[i]->number > L->nnotes)
 			L->nnotes = ch->footnotes[i]->number;
-	/* note_at stays in L->a: placed items and lo->notes point at it. */
+	/* note_at stays in L->a: placed items and lo->notes point at it.
+	 * Each pass of the chapter has the same array (emptied), so that
+	 * lines kept from an earlier pass lead to its notes too. */
 	L->notes = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->notes);
-	L->note_at = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_at);
+	if (!L->note_at_of[ch->index])
+		L->note_at_of[ch->index] = arena_calloc(L->a, (size_t)L->nnotes + 1,
+							sizeof *L->note_at);
+	L->note_at = L->note_at_of[ch->index];
 	for (int i = 0; i < L->nnotes; i++) {
-		L->note_at[i].page = -1;
+		L->note_at[i] = (struct lo_anchor){-1, 0};
 		struct layout *lo = L->lo;
 		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
 		lo->notes[lo->nnotes++] = &L->note_at[i];
@@ -4085,6 +4108,8 @@ struct layout *layout_part(const struct book *book,
 	}
 	lo->chapter_start = arena_calloc(L.a, (size_t)book->nchapters + 1,
 					 sizeof *lo->chapter_start);
+	L.note_at_of = arena_calloc(L.a, (size_t)book->nchapters + 1,
+				    sizeof *L.note_at_of);
 	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
 				    sizeof *lo->headings);
 	for (int ci = 0; ci <= book->nchapters; ci++)
