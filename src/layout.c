@@ -265,7 +265,7 @@ struct lay {
 	 * number). */
 	bool memo_on;
 	struct arena keep;
-	struct block_memo *memo; /* open addressing by block, memocap slots */
+	struct block_memo **memo; /* open addressing by block, memocap slots */
 	size_t nmemo, memocap;
 	bool text_varies;
 	int *refs; /* collect_refs() scratch */
@@ -832,7 +832,8 @@ static int page_ref(const struct lay *L, const struct inline_node *in)
 	return a->page >= 0 ? a->page + 1 + L->page_offset : -1;
 }
 
-/* Appends to refs (heap, *n used of *cap) what, besides the inlines
+/* Appends to refs (heap, *n used of *cap; *nlinks counts the links) what,
+ * besides the inlines
  * themselves, decides how the inlines in and after in (and their
  * children) are set: for each internal link what it prints after it (the
  * page_ref(), or -2 for a link a handout leaves out), and for each
@@ -841,11 +842,11 @@ static int page_ref(const struct lay *L, const struct inline_node *in)
  * cites it).  The same inlines are set the same whenever these are the
  * same (see struct block_memo). */
 static void collect_refs(const struct lay *L, const struct inline_node *in,
-			 int **refs, size_t *n, size_t *cap)
+			 int **refs, size_t *n, size_t *cap, int *nlinks)
 {
 	for (; in; in = in->next) {
 		if (in->children)
-			collect_refs(L, in->children, refs, n, cap);
+			collect_refs(L, in->children, refs, n, cap, nlinks);
 		if (in->type == INL_FOOTNOTE_REF && in->footnote) {
 			int num = in->footnote->number;
 			bool cited = num > 0 && num <= L->nnotes && L->note_cited[num - 1];
@@ -858,6 +859,7 @@ static void collect_refs(const struct lay *L, const struct inline_node *in,
 			continue;
 		GROW(*refs, *n, *cap);
 		(*refs)[(*n)++] = away_chapter(L, in) ? -2 : page_ref(L, in);
+		(*nlinks)++;
 	}
 }
 
@@ -1629,26 +1631,42 @@ static bool same_istyle(const struct istyle *a, const struct istyle *b)
 }
 
 /* The slot of block b in L->memo: its entry, or the free slot for it. */
-static struct block_memo *memo_slot(struct lay *L, const struct block *b)
+static struct block_memo **memo_slot(struct lay *L, const struct block *b)
 {
 	size_t h = ptr_hash(b, L->memocap);
-	while (L->memo[h].b && L->memo[h].b != b)
+	while (L->memo[h] && L->memo[h]->b != b)
 		h = (h + 1) & (L->memocap - 1);
 	return &L->memo[h];
 }
 
-static void memo_grow(struct lay *L)
+/* What is kept for block b, or NULL. */
+static const struct block_memo *memo_find(struct lay *L, const struct block *b)
 {
-	struct block_memo *old = L->memo;
-	size_t oldcap = L->memocap;
-	L->memocap = oldcap ? oldcap * 2 : 1024;
-	L->memo = calloc(L->memocap, sizeof *L->memo);
-	if (!L->memo)
-		abort();
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].b)
-			*memo_slot(L, old[i].b) = old[i];
-	free(old);
+	return L->memocap ? *memo_slot(L, b) : NULL;
+}
+
+/* A cleared entry for block b (its old one, if any, reused). */
+static struct block_memo *memo_new(struct lay *L, const struct block *b)
+{
+	if ((L->nmemo + 1) * 2 > L->memocap) {
+		struct block_memo **old = L->memo;
+		size_t oldcap = L->memocap;
+		L->memocap = oldcap ? oldcap * 2 : 1024;
+		L->memo = calloc(L->memocap, sizeof *L->memo);
+		if (!L->memo)
+			abort();
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				*memo_slot(L, old[i]->b) = old[i];
+		free(old);
+	}
+	struct block_memo **slot = memo_slot(L, b);
+	if (!*slot) {
+		*slot = arena_alloc(&L->keep, sizeof **slot);
+		L->nmemo++;
+	}
+	**slot = (struct block_memo){.b = b};
+	return *slot;
 }
 
 /* A whole paragraph b (inlines from b->inlines to the end) as
@@ -1666,10 +1684,11 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 	}
 	int font = role_of(s.family, s.bold, s.italic);
 	L->nrefs = 0;
-	collect_refs(L, b->inlines, &L->refs, &L->nrefs, &L->refcap);
-	if (L->memocap) {
-		const struct block_memo *m = memo_slot(L, b);
-		if (m->b && m->pl && same_istyle(&m->s, &s) && m->width == c->w &&
+	int nlinks = 0;
+	collect_refs(L, b->inlines, &L->refs, &L->nrefs, &L->refcap, &nlinks);
+	const struct block_memo *m = memo_find(L, b);
+	if (m) {
+		if (m->pl && same_istyle(&m->s, &s) && m->width == c->w &&
 		    m->indent == indent && m->in_notes == L->in_notes &&
 		    m->nrefs == L->nrefs &&
 		    (!m->nrefs || !memcmp(m->refs, L->refs, m->nrefs * sizeof *m->refs))) {
@@ -1691,22 +1710,20 @@ static void layout_para_text(struct lay *L, const struct bctx *c,
 		tok_add(t, LB_BOX, indent, 0, 0, 0, false, -1);
 	tok_inlines(L, t, b->inlines, NULL, s);
 	tok_finish(L, t);
-	bool kept = !L->text_varies;
+	/* Lines set without page references (the first pass) are not kept
+	 * if they have cross-references: the next pass prints them. */
+	bool kept = !L->text_varies && (L->ref_starts || !nlinks);
 	struct pline *pl;
 	int n = break_lines_into(L, kept ? &L->keep : &L->tmp, t, c->w,
 				 L->st->justify, ALIGN_LEFT, font, s.size, &pl);
 	if (kept) {
-		if ((L->nmemo + 1) * 2 > L->memocap)
-			memo_grow(L);
-		struct block_memo *m = memo_slot(L, b);
-		if (!m->b)
-			L->nmemo++;
 		int *refs = NULL;
 		if (L->nrefs) {
 			refs = arena_alloc(&L->keep, L->nrefs * sizeof *refs);
 			memcpy(refs, L->refs, L->nrefs * sizeof *refs);
 		}
-		*m = (struct block_memo){.b = b, .s = s, .width = c->w,
+		struct block_memo *k = memo_new(L, b);
+		*k = (struct block_memo){.b = b, .s = s, .width = c->w,
 					.indent = indent, .in_notes = L->in_notes,
 					.refs = refs, .nrefs = L->nrefs, .pl = pl,
 					.n = n};
@@ -2099,8 +2116,8 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	 * block_memo), unless a list marker or heading waits for them. */
 	struct vlist lines = {0};
 	bool keep = L->memo_on && src && !L->nmarker && !L->pending_heading;
-	struct block_memo *memo = keep && L->memocap ? memo_slot(L, src) : NULL;
-	bool hit = memo && memo->b && memo->lines && same_column(&memo->c, c);
+	const struct block_memo *memo = keep ? memo_find(L, src) : NULL;
+	bool hit = memo && memo->lines && same_column(&memo->c, c);
 	if (hit) {
 		lines.v = memo->lines;
 		lines.n = lines.cap = memo->nlines;
@@ -2123,13 +2140,10 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 			if (ni)
 				memcpy(kv[k].items, lines.v[k].items, ni * sizeof *kv[k].items);
 		}
-		if ((L->nmemo + 1) * 2 > L->memocap)
-			memo_grow(L);
-		memo = memo_slot(L, src);
-		if (!memo->b)
-			L->nmemo++;
-		*memo = (struct block_memo){.b = src, .c = *c, .lines = kv,
-					   .nlines = lines.n};
+		struct block_memo *k = memo_new(L, src);
+		k->c = *c;
+		k->lines = kv;
+		k->nlines = lines.n;
 	}
 
 	/* Padding boxes above and below, then the lines with penalties that
@@ -2786,8 +2800,10 @@ static void page_push(struct lo_page *pg, const struct lo_item *it)
 {
 	if (pg->nitems == pg->cap) {
 		/* A page of text holds some 500 items: start big enough to
-		 * grow once or twice (the slack is trimmed at the end). */
-		pg->cap = pg->cap ? pg->cap * 2 : 256;
+		 * grow a few times, and by half, since up to a third of the
+		 * array stays unused while the layout runs (the slack is
+		 * trimmed at the end). */
+		pg->cap = pg->cap ? pg->cap + pg->cap / 2 : 256;
 		pg->items = xrealloc(pg->items, pg->cap * sizeof *pg->items);
 	}
 	pg->items[pg->nitems++] = *it;
