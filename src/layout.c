@@ -515,17 +515,27 @@ static void flush_word(struct lay *L, struct toks *t)
 				char buf[256];
 				unsigned char pts[256];
 				size_t ends[64], bl = 0;
-				bool fits = true;
+				bool fits = true, contiguous = true;
 				for (size_t j = k; j < e; j++) {
 					if (bl + (size_t)w[j].n > sizeof buf) {
 						fits = false;
 						break;
 					}
-					memcpy(buf + bl, w[j].p, (size_t)w[j].n);
+					if (w[j].p != w[k].p + bl)
+						contiguous = false;
 					bl += (size_t)w[j].n;
 					ends[j - k] = bl;
 				}
-				if (fits && hyph_word(L->hyph, buf, bl, pts) > 0) {
+				/* The letters are mostly one run of the source:
+				 * hyphenate it in place, else a copy. */
+				const char *word = w[k].p;
+				if (fits && !contiguous) {
+					for (size_t j = k; j < e; j++)
+						memcpy(buf + (j > k ? ends[j - k - 1] : 0),
+						       w[j].p, (size_t)w[j].n);
+					word = buf;
+				}
+				if (fits && hyph_word(L->hyph, word, bl, pts) > 0) {
 					size_t j = 0;
 					for (size_t b = 0; b + 1 < bl; b++) {
 						if (!pts[b])
