@@ -843,14 +843,14 @@ static int page_ref(const struct lay *L, const struct inline_node *in)
 }
 
 /* Appends to refs (heap, *n used of *cap; *nlinks counts the links) what,
- * besides the inlines
- * themselves, decides how the inlines in and after in (and their
- * children) are set: for each internal link what it prints after it (the
- * page_ref(), or -2 for a link a handout leaves out), and for each
- * footnote mark its note's number n as 2n + 1 if the note has been cited
- * already, else 2n (set_lines() attaches a note to the line that first
- * cites it).  The same inlines are set the same whenever these are the
- * same (see struct block_memo). */
+ * besides the inlines themselves, decides how the inlines in and after in
+ * (and their children) are set: for each internal link what it prints
+ * after it (the page_ref(), or -2 for a link a handout leaves out), and
+ * for each footnote mark its note's number n as 2n + 1 if the note has
+ * been cited already, else 2n (set_lines() attaches a note to the line
+ * that first cites it).  The same inlines are set the same whenever
+ * these are the same (see struct block_memo); entries are compared by
+ * position, and a position is always the same kind of node. */
 static void collect_refs(const struct lay *L, const struct inline_node *in,
 			 int **refs, size_t *n, size_t *cap, int *nlinks)
 {
