@@ -158,6 +158,44 @@ struct bctx {
 	bool note; /* laying out a footnote */
 };
 
+/*
+ * What a block was set as, kept across the page-reference passes
+ * (lay_body): the lines of a paragraph or of a code block.
+ *
+ * A paragraph is set the same in every pass except for "(p. N)" after a
+ * cross-reference (none in the first pass, then the pages the pass
+ * before found), which footnotes its lines cite first (the line that
+ * does carries the note) and the number of a footnoted URL (whose note
+ * and anchor belong to the pass).  Paragraphs with the last are set anew
+ * each pass; the others are kept with what decides the first two
+ * (collect_refs), and a later pass in which that is the same emits the
+ * kept lines and marks their notes cited.  The lines point at nothing
+ * that changes between passes: text and links of the book or in L->a,
+ * anchors made once per layout (res_at, ref_at) or per chapter
+ * (note_at_of).  Keyed by the block; what else the lines depend on is
+ * checked: the look they start in, the column width, the indent and
+ * whether footnotes are being set (reference numbers there lead
+ * elsewhere).
+ */
+struct block_memo {
+	const struct block *b; /* NULL: free slot */
+	/* A paragraph: */
+	struct istyle s;
+	float width, indent;
+	bool in_notes;
+	int *refs;         /* collect_refs() before setting, nrefs of them */
+	size_t nrefs;
+	struct pline *pl;  /* in L->keep, as refs */
+	int n;
+	/* A code block (same table: a block is one or the other) has no
+	 * text that depends on the pass: its visual lines as
+	 * code_lines() made them in column c (box-relative, with their
+	 * quote bars), vitems and items in L->keep. */
+	struct bctx c;
+	struct vitem *lines;
+	size_t nlines;
+};
+
 /* Layout state for the whole book. */
 struct lay {
 	const struct book *book;
@@ -165,7 +203,16 @@ struct lay {
 	const struct fonts *fonts;
 	const struct lo_image_info *images;
 	struct layout *lo;
+	/* Two arenas.  a (the layout's own) holds what outlives a chapter:
+	 * everything a placed lo_item points at (text made here, such as
+	 * "(p. 12)" or a footnote number, links, anchors) and what the next
+	 * pass reads.  tmp holds a chapter's working copies: set lines, the
+	 * vertical list's item arrays, its footnote lists.  place_chapter()
+	 * copies the items onto the pages, so tmp is emptied after each
+	 * chapter is placed (scratch_reset) and the layout's memory no
+	 * longer grows with the book and with each page-reference pass. */
 	struct arena *a;
+	struct arena tmp;
 	struct hyphenator *hyph;
 	const struct chapter *ch;
 	float W, H;
@@ -188,17 +235,41 @@ struct lay {
 	bool *note_cited;
 	struct lo_anchor *note_at; /* where each note's text landed */
 	int nnotes;
+	struct lo_anchor **note_at_of; /* per chapter: its note_at, once made */
 
 	/* Word scratch. */
 	struct wch *w;
 	size_t nw, wcap;
+	unsigned char *opp; /* flush_word's scratch, oppcap bytes */
+	size_t oppcap;
 	struct istyle *styles;
 	size_t nstyles, scap;
 	struct toks para; /* scratch for paragraphs */
+	struct lb_work lbw; /* the line breaker's, kept between paragraphs */
+
+	/* lo->pages[0, spare_pages) hold item arrays, those past
+	 * lo->npages empty ones left by an earlier pass (reset_pages). */
+	int spare_pages;
 
 	/* Where the previous pass put chapters and headings, for "(p. N)". */
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
+	/* A pass whose pages are laid out again for sure (the first of
+	 * several, lay_body): only where boxes land counts, so the boxes
+	 * get no drawing and the pages no items. */
+	bool draft;
+
+	/* Paragraphs' and code blocks' lines kept for the passes after the
+	 * first (see struct block_memo), in their own arena; text_varies is
+	 * set while tokenizing text that is never kept (a footnoted URL's
+	 * number). */
+	bool memo_on;
+	struct arena keep;
+	struct block_memo **memo; /* open addressing by block, memocap slots */
+	size_t nmemo, memocap;
+	bool text_varies;
+	int *refs; /* collect_refs() scratch */
+	size_t nrefs, refcap;
 
 	/* Pagination words (pagination.h) of the leaf block being set:
 	 * how many have started, whether the last source character was
@@ -412,9 +483,14 @@ static void flush_word(struct lay *L, struct toks *t)
 	if (nw == 0)
 		return;
 	struct wch *w = L->w;
-	unsigned char *opp = calloc(nw, 1);
-	if (!opp)
-		abort();
+	/* The break opportunity after each character: scratch kept as long
+	 * as L->w, since this runs once per word. */
+	if (L->oppcap < nw) {
+		L->oppcap = L->wcap;
+		L->opp = xrealloc(L->opp, L->oppcap);
+	}
+	unsigned char *opp = L->opp;
+	memset(opp, 0, nw);
 
 	bool techy = nw >= 16;
 	for (size_t k = 0; k < nw; k++) {
@@ -439,17 +515,27 @@ static void flush_word(struct lay *L, struct toks *t)
 				char buf[256];
 				unsigned char pts[256];
 				size_t ends[64], bl = 0;
-				bool fits = true;
+				bool fits = true, contiguous = true;
 				for (size_t j = k; j < e; j++) {
 					if (bl + (size_t)w[j].n > sizeof buf) {
 						fits = false;
 						break;
 					}
-					memcpy(buf + bl, w[j].p, (size_t)w[j].n);
+					if (w[j].p != w[k].p + bl)
+						contiguous = false;
 					bl += (size_t)w[j].n;
 					ends[j - k] = bl;
 				}
-				if (fits && hyph_word(L->hyph, buf, bl, pts) > 0) {
+				/* The letters are mostly one run of the source:
+				 * hyphenate it in place, else a copy. */
+				const char *word = w[k].p;
+				if (fits && !contiguous) {
+					for (size_t j = k; j < e; j++)
+						memcpy(buf + (j > k ? ends[j - k - 1] : 0),
+						       w[j].p, (size_t)w[j].n);
+					word = buf;
+				}
+				if (fits && hyph_word(L->hyph, word, bl, pts) > 0) {
 					size_t j = 0;
 					for (size_t b = 0; b + 1 < bl; b++) {
 						if (!pts[b])
@@ -531,7 +617,6 @@ static void flush_word(struct lay *L, struct toks *t)
 		}
 		r = k + 1;
 	}
-	free(opp);
 	L->nw = 0;
 }
 
@@ -724,9 +809,68 @@ static void tok_reference(struct lay *L, struct toks *t,
 	    L->unote_seq[entry] == L->useq) {
 		c.dest = L->unote_at[entry];
 		c.unote = entry + 1;
+		L->text_varies = true;
 	}
 	const char *num = arena_printf(L->a, "%d", entry + 1);
 	tok_text(L, t, push_style(L, &c), num, strlen(num));
+}
+
+/* In a handout, the chapter a link leads to if the handout leaves it
+ * out; else NULL. */
+static const struct chapter *away_chapter(const struct lay *L,
+					  const struct inline_node *in)
+{
+	if (in->link && in->link->kind == LINK_INTERNAL && in->link->chapter &&
+	    (in->link->chapter->index < L->first ||
+	     in->link->chapter->index >= L->end))
+		return in->link->chapter;
+	return NULL;
+}
+
+/* The printed page number in "(p. N)" after the link in (where the pass
+ * before put its target), or -1 for none. */
+static int page_ref(const struct lay *L, const struct inline_node *in)
+{
+	if (!in->link || in->link->kind != LINK_INTERNAL || !in->link->chapter ||
+	    !L->ref_starts || !L->ch)
+		return -1;
+	const struct lo_anchor *a = &L->ref_starts[in->link->chapter->index];
+	const struct block *hb = in->link->heading;
+	if (hb && hb->number >= 0 && hb->number < in->link->chapter->nheadings &&
+	    L->ref_heads[in->link->chapter->index][hb->number].page >= 0)
+		a = &L->ref_heads[in->link->chapter->index][hb->number];
+	return a->page >= 0 ? a->page + 1 + L->page_offset : -1;
+}
+
+/* Appends to refs (heap, *n used of *cap; *nlinks counts the links) what,
+ * besides the inlines themselves, decides how the inlines in and after in
+ * (and their children) are set: for each internal link what it prints
+ * after it (the page_ref(), or -2 for a link a handout leaves out), and
+ * for each footnote mark its note's number n as 2n + 1 if the note has
+ * been cited already, else 2n (set_lines() attaches a note to the line
+ * that first cites it).  The same inlines are set the same whenever
+ * these are the same (see struct block_memo); entries are compared by
+ * position, and a position is always the same kind of node. */
+static void collect_refs(const struct lay *L, const struct inline_node *in,
+			 int **refs, size_t *n, size_t *cap, int *nlinks)
+{
+	for (; in; in = in->next) {
+		if (in->children)
+			collect_refs(L, in->children, refs, n, cap, nlinks);
+		if (in->type == INL_FOOTNOTE_REF && in->footnote) {
+			int num = in->footnote->number;
+			bool cited = num > 0 && num <= L->nnotes && L->note_cited[num - 1];
+			GROW(*refs, *n, *cap);
+			(*refs)[(*n)++] = 2 * num + (cited ? 1 : 0);
+			continue;
+		}
+		if (in->type != INL_LINK || !in->link ||
+		    in->link->kind != LINK_INTERNAL || !in->link->chapter)
+			continue;
+		GROW(*refs, *n, *cap);
+		(*refs)[(*n)++] = away_chapter(L, in) ? -2 : page_ref(L, in);
+		(*nlinks)++;
+	}
 }
 
 static void tok_plain_children(struct lay *L, struct toks *t,
@@ -780,12 +924,7 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			tok_plain_children(L, t, in->children, c);
 			break;
 		case INL_LINK: {
-			/* In a handout, a link to a chapter it leaves out. */
-			const struct chapter *away = NULL;
-			if (in->link && in->link->kind == LINK_INTERNAL && in->link->chapter &&
-			    (in->link->chapter->index < L->first ||
-			     in->link->chapter->index >= L->end))
-				away = in->link->chapter;
+			const struct chapter *away = away_chapter(L, in);
 			if (in->link && (in->link->kind == LINK_EXTERNAL ||
 					 (in->link->kind == LINK_INTERNAL && !away)))
 				c.link = in->link;
@@ -795,25 +934,15 @@ static void tok_inlines(struct lay *L, struct toks *t,
 			tok_plain_children(L, t, in->children, c);
 			if (entry >= 0)
 				tok_reference(L, t, &s, entry);
+			int page = away ? -1 : page_ref(L, in);
 			if (away) {
 				tok_see(L, t, &s, away);
-			} else if (in->link && in->link->kind == LINK_INTERNAL &&
-			    in->link->chapter && L->ref_starts && L->ch) {
-				const struct lo_anchor *a =
-					&L->ref_starts[in->link->chapter->index];
-				const struct block *hb = in->link->heading;
-				if (hb && hb->number >= 0 &&
-				    hb->number < in->link->chapter->nheadings &&
-				    L->ref_heads[in->link->chapter->index][hb->number].page >= 0)
-					a = &L->ref_heads[in->link->chapter->index][hb->number];
-				if (a->page >= 0) {
-					struct istyle n = s;
-					flush_word(L, t);
-					add_space(L, t, &n);
-					char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)",
-								 a->page + 1 + L->page_offset);
-					tok_text(L, t, push_style(L, &n), ref, strlen(ref));
-				}
+			} else if (page >= 0) {
+				struct istyle n = s;
+				flush_word(L, t);
+				add_space(L, t, &n);
+				char *ref = arena_printf(L->a, "(p.\xc2\xa0%d)", page);
+				tok_text(L, t, push_style(L, &n), ref, strlen(ref));
 			}
 			if (in->link && in->link->kind == LINK_KNOWN &&
 			    in->link->note) {
@@ -1022,14 +1151,14 @@ static bool same_look(const struct frag *a, const struct frag *b)
 	       a->link == b->link && a->note == b->note && a->dest == b->dest;
 }
 
-/* Sets the lines of t, broken at br[0..nbr), into out[0..nbr). */
+/* Sets the lines of t, broken at br[0..nbr), into out[0..nbr); their
+ * items come from arena into. */
 static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		      int nbr, float width, bool justify,
 		      enum cell_align align, int base_font, float base_size,
-		      struct pline *out)
+		      struct arena *into, struct pline *out)
 {
 	static struct ibuf texts, fills, lines;
-	float *xs = xrealloc(NULL, (t->n + 1) * sizeof *xs);
 	size_t start = 0;
 	for (int k = 0; k < nbr; k++) {
 		size_t end = br[k];
@@ -1083,7 +1212,6 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		int nunotes = 0;
 		for (size_t i = start; i < end; i++) {
 			const struct lb_item *it = &t->it[i];
-			xs[i] = (float)x;
 			if (it->kind == LB_GLUE) {
 				if (!isinf(it->stretch))
 					x += it->width + (r > 0 ? r * it->stretch
@@ -1209,7 +1337,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			nlinks++;
 		}
 		pl->nitems = (int)(fills.n + texts.n + lines.n);
-		pl->items = arena_alloc(L->a, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
+		pl->items = arena_alloc(into, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
 		if (fills.n)
 			memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
 		if (texts.n)
@@ -1221,25 +1349,24 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		pl->width = (float)x;
 		pl->word = first_word >= 0 ? first_word : cont_word;
 		if (nnotes) {
-			pl->notes = arena_alloc(L->a, (size_t)nnotes * sizeof *pl->notes);
+			pl->notes = arena_alloc(into, (size_t)nnotes * sizeof *pl->notes);
 			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
 			pl->nnotes = nnotes;
 		}
 		if (nunotes) {
-			pl->unotes = arena_alloc(L->a, (size_t)nunotes * sizeof *pl->unotes);
+			pl->unotes = arena_alloc(into, (size_t)nunotes * sizeof *pl->unotes);
 			memcpy(pl->unotes, unotes, (size_t)nunotes * sizeof *unotes);
 			pl->nunotes = nunotes;
 		}
 		start = end + 1;
 	}
-	free(xs);
 }
 
 /* Breaks t into lines of width and sets them.  Returns the line count;
- * *out is arena memory. */
-static int break_lines(struct lay *L, struct toks *t, float width,
-		       bool justify, enum cell_align align, int base_font,
-		       float base_size, struct pline **out)
+ * *out is memory of arena into. */
+static int break_lines_into(struct lay *L, struct arena *into, struct toks *t,
+			    float width, bool justify, enum cell_align align,
+			    int base_font, float base_size, struct pline **out)
 {
 	if (width < 1)
 		width = 1;
@@ -1250,14 +1377,26 @@ static int break_lines(struct lay *L, struct toks *t, float width,
 	struct lb_params p = {L->st->tolerance, 3000, 3000, 10};
 	if (!justify)
 		p.tolerance = 10;
-	if (linebreak(t->it, t->n, &w, 1, &p, &br, &nbr, NULL) != 0 || nbr <= 0) {
+	if (linebreak_in(&L->lbw, t->it, t->n, &w, 1, &p, &br, &nbr, NULL) != 0 ||
+	    nbr <= 0) {
 		free(br);
 		greedy_breaks(t, width, &br, &nbr);
 	}
-	*out = arena_calloc(L->a, (size_t)nbr, sizeof **out);
-	set_lines(L, t, br, nbr, width, justify, align, base_font, base_size, *out);
+	*out = arena_calloc(into, (size_t)nbr, sizeof **out);
+	set_lines(L, t, br, nbr, width, justify, align, base_font, base_size,
+		  into, *out);
 	free(br);
 	return nbr;
+}
+
+/* As break_lines_into(), in scratch memory (L->tmp): the lines live until
+ * the chapter is placed. */
+static int break_lines(struct lay *L, struct toks *t, float width,
+		       bool justify, enum cell_align align, int base_font,
+		       float base_size, struct pline **out)
+{
+	return break_lines_into(L, &L->tmp, t, width, justify, align, base_font,
+				base_size, out);
 }
 
 /* ---- Boxes into the vertical list ------------------------------------- */
@@ -1276,9 +1415,10 @@ static void add_bars(struct lay *L, struct ibuf *b, const float *bars,
 	}
 }
 
+/* A box's items, kept (in scratch memory) until the chapter is placed. */
 static struct lo_item *to_arena(struct lay *L, const struct ibuf *b)
 {
-	struct lo_item *v = arena_alloc(L->a, (b->n ? b->n : 1) * sizeof *v);
+	struct lo_item *v = arena_alloc(&L->tmp, (b->n ? b->n : 1) * sizeof *v);
 	if (b->n)
 		memcpy(v, b->v, b->n * sizeof *v);
 	return v;
@@ -1307,12 +1447,14 @@ static void want_space(struct lay *L, float s)
 }
 
 /* Appends a box: the pending space first (as glue carrying the quote bars
- * both neighbours share), then the box with its bars and any waiting list
- * marker.  items are box-relative (see struct vitem). */
-static struct vitem *emit_box(struct lay *L, const struct bctx *c,
-			      enum lo_box_kind kind, float height,
-			      float baseline, const struct lo_item *items,
-			      int nitems)
+ * both neighbours share), then the box with its bars, any waiting list
+ * marker and items, written straight into the box's array.  items are
+ * box-relative (see struct vitem), or if shift is set, become so when
+ * moved by (dx, dy). */
+static struct vitem *emit_box_at(struct lay *L, const struct bctx *c,
+				 enum lo_box_kind kind, float height,
+				 float baseline, const struct lo_item *items,
+				 int nitems, bool shift, float dx, float dy)
 {
 	static struct ibuf b;
 	if (L->pending_space > 0 && L->out->n > 0) {
@@ -1321,7 +1463,8 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 		       c->bars[common] == L->last_bars[common])
 			common++;
 		b.n = 0;
-		add_bars(L, &b, c->bars, common, L->pending_space);
+		if (!L->draft)
+			add_bars(L, &b, c->bars, common, L->pending_space);
 		add_glue(L, L->pending_space);
 		struct vitem *g = &L->out->v[L->out->n - 1];
 		g->items = to_arena(L, &b);
@@ -1331,28 +1474,48 @@ static struct vitem *emit_box(struct lay *L, const struct bctx *c,
 	b.n = 0;
 	add_bars(L, &b, c->bars, c->nbars, height);
 	/* The marker first: text extraction then reads "4. Text". */
-	if (L->nmarker && baseline >= 0) {
-		for (int i = 0; i < L->nmarker; i++) {
-			struct lo_item *m = ipush(&b);
-			*m = L->marker[i];
-			m->y += baseline;
-		}
+	int nmarker = L->nmarker && baseline >= 0 ? L->nmarker : 0;
+	if (nmarker)
 		L->nmarker = 0;
+	size_t n = L->draft ? 0 : b.n + (size_t)nmarker + (size_t)nitems;
+	struct lo_item *out = arena_alloc(&L->tmp, (n ? n : 1) * sizeof *out);
+	if (n) {
+		if (b.n)
+			memcpy(out, b.v, b.n * sizeof *out);
+		struct lo_item *o = out + b.n;
+		for (int i = 0; i < nmarker; i++, o++) {
+			*o = L->marker[i];
+			o->y += baseline;
+		}
+		for (int i = 0; i < nitems; i++, o++) {
+			*o = items[i];
+			if (shift) {
+				o->x += dx;
+				o->y += dy;
+			}
+		}
 	}
-	for (int i = 0; i < nitems; i++)
-		*ipush(&b) = items[i];
 	struct vitem *v = vpush(L->out);
 	v->kind = V_BOX;
 	v->box = kind;
 	v->height = height;
 	v->baseline = baseline;
-	v->items = to_arena(L, &b);
-	v->nitems = (int)b.n;
+	v->items = out;
+	v->nitems = (int)n;
 	v->heading = L->pending_heading;
 	L->pending_heading = NULL;
 	L->last_nbars = c->nbars;
 	memcpy(L->last_bars, c->bars, sizeof L->last_bars);
 	return v;
+}
+
+static struct vitem *emit_box(struct lay *L, const struct bctx *c,
+			      enum lo_box_kind kind, float height,
+			      float baseline, const struct lo_item *items,
+			      int nitems)
+{
+	return emit_box_at(L, c, kind, height, baseline, items, nitems, false,
+			   0, 0);
 }
 
 /* The footnotes (and footnoted URLs) first cited in a line, as one list
@@ -1372,8 +1535,8 @@ static struct vlist *notes_for(struct lay *L, const struct pline *pl)
 			n += L->unote[pl->unotes[i]]->n;
 	if (!n)
 		return NULL;
-	struct vlist *v = arena_calloc(L->a, 1, sizeof *v);
-	v->v = arena_alloc(L->a, n * sizeof *v->v);
+	struct vlist *v = arena_calloc(&L->tmp, 1, sizeof *v);
+	v->v = arena_alloc(&L->tmp, n * sizeof *v->v);
 	/* In the order the text cites them. */
 	int a = 0, b = 0;
 	while (a < pl->nnotes || b < pl->nunotes) {
@@ -1413,7 +1576,6 @@ static void emit_lines(struct lay *L, const struct bctx *c,
 		       const struct pline *pl, int n, enum lo_box_kind kind,
 		       float leading, int base_font, float base_size, bool keep)
 {
-	static struct ibuf b;
 	int block = ++L->serial;
 	float basc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000;
 	float bdesc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
@@ -1424,14 +1586,8 @@ static void emit_lines(struct lay *L, const struct bctx *c,
 		}
 		float h, bl;
 		line_geometry(leading, basc, bdesc, pl[k].asc, pl[k].desc, &h, &bl);
-		b.n = 0;
-		for (int i = 0; i < pl[k].nitems; i++) {
-			struct lo_item *it = ipush(&b);
-			*it = pl[k].items[i];
-			it->x += c->x;
-			it->y += bl;
-		}
-		struct vitem *v = emit_box(L, c, kind, h, bl, b.v, (int)b.n);
+		struct vitem *v = emit_box_at(L, c, kind, h, bl, pl[k].items,
+					      pl[k].nitems, true, c->x, bl);
 		v->block = block;
 		v->line = k + 1;
 		v->nlines = n;
@@ -1471,6 +1627,118 @@ static void layout_text(struct lay *L, const struct bctx *c,
 	int font = role_of(s.family, s.bold, s.italic);
 	int n = break_lines(L, t, c->w, justify, align, font, s.size, &pl);
 	emit_lines(L, c, pl, n, kind, leading, font, s.size, keep);
+}
+
+static bool same_istyle(const struct istyle *a, const struct istyle *b)
+{
+	return a->family == b->family && a->bold == b->bold &&
+	       a->italic == b->italic && a->strike == b->strike &&
+	       a->codebg == b->codebg && a->size == b->size &&
+	       a->rise == b->rise && a->color == b->color &&
+	       a->link == b->link && a->note == b->note && a->dest == b->dest &&
+	       a->land == b->land && a->unote == b->unote &&
+	       a->line == b->line && a->src == b->src;
+}
+
+/* The slot of block b in L->memo: its entry, or the free slot for it. */
+static struct block_memo **memo_slot(struct lay *L, const struct block *b)
+{
+	size_t h = ptr_hash(b, L->memocap);
+	while (L->memo[h] && L->memo[h]->b != b)
+		h = (h + 1) & (L->memocap - 1);
+	return &L->memo[h];
+}
+
+/* What is kept for block b, or NULL. */
+static const struct block_memo *memo_find(struct lay *L, const struct block *b)
+{
+	return L->memocap ? *memo_slot(L, b) : NULL;
+}
+
+/* A cleared entry for block b (its old one, if any, reused). */
+static struct block_memo *memo_new(struct lay *L, const struct block *b)
+{
+	if ((L->nmemo + 1) * 2 > L->memocap) {
+		struct block_memo **old = L->memo;
+		size_t oldcap = L->memocap;
+		L->memocap = oldcap ? oldcap * 2 : 1024;
+		L->memo = calloc(L->memocap, sizeof *L->memo);
+		if (!L->memo)
+			abort();
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				*memo_slot(L, old[i]->b) = old[i];
+		free(old);
+	}
+	struct block_memo **slot = memo_slot(L, b);
+	if (!*slot) {
+		*slot = arena_alloc(&L->keep, sizeof **slot);
+		L->nmemo++;
+	}
+	**slot = (struct block_memo){.b = b};
+	return *slot;
+}
+
+/* A whole paragraph b (inlines from b->inlines to the end) as
+ * layout_text() sets it with justification, left aligned, as BOX_LINE
+ * boxes; its lines set once for all passes when they can be (struct
+ * block_memo). */
+static void layout_para_text(struct lay *L, const struct bctx *c,
+			     const struct block *b, struct istyle s,
+			     float indent)
+{
+	if (!L->memo_on) {
+		layout_text(L, c, b->inlines, NULL, s, c->leading, L->st->justify,
+			    ALIGN_LEFT, BOX_LINE, indent, false);
+		return;
+	}
+	int font = role_of(s.family, s.bold, s.italic);
+	L->nrefs = 0;
+	int nlinks = 0;
+	collect_refs(L, b->inlines, &L->refs, &L->nrefs, &L->refcap, &nlinks);
+	const struct block_memo *m = memo_find(L, b);
+	if (m) {
+		if (m->pl && same_istyle(&m->s, &s) && m->width == c->w &&
+		    m->indent == indent && m->in_notes == L->in_notes &&
+		    m->nrefs == L->nrefs &&
+		    (!m->nrefs || !memcmp(m->refs, L->refs, m->nrefs * sizeof *m->refs))) {
+			/* What setting them did: the notes they cite first
+			 * are now cited. */
+			for (int k = 0; k < m->n; k++)
+				for (int i = 0; i < m->pl[k].nnotes; i++)
+					L->note_cited[m->pl[k].notes[i]->number - 1] = true;
+			emit_lines(L, c, m->pl, m->n, BOX_LINE, c->leading, font,
+				   s.size, false);
+			return;
+		}
+	}
+	struct toks *t = &L->para;
+	toks_reset(t);
+	L->nstyles = 0;
+	L->text_varies = false;
+	if (indent > 0)
+		tok_add(t, LB_BOX, indent, 0, 0, 0, false, -1);
+	tok_inlines(L, t, b->inlines, NULL, s);
+	tok_finish(L, t);
+	/* Lines set without page references (the first pass) are not kept
+	 * if they have cross-references: the next pass prints them. */
+	bool kept = !L->text_varies && (L->ref_starts || !nlinks);
+	struct pline *pl;
+	int n = break_lines_into(L, kept ? &L->keep : &L->tmp, t, c->w,
+				 L->st->justify, ALIGN_LEFT, font, s.size, &pl);
+	if (kept) {
+		int *refs = NULL;
+		if (L->nrefs) {
+			refs = arena_alloc(&L->keep, L->nrefs * sizeof *refs);
+			memcpy(refs, L->refs, L->nrefs * sizeof *refs);
+		}
+		struct block_memo *k = memo_new(L, b);
+		*k = (struct block_memo){.b = b, .s = s, .width = c->w,
+					.indent = indent, .in_notes = L->in_notes,
+					.refs = refs, .nrefs = L->nrefs, .pl = pl,
+					.n = n};
+	}
+	emit_lines(L, c, pl, n, BOX_LINE, c->leading, font, s.size, false);
 }
 
 static bool inlines_blank(const struct inline_node *in,
@@ -1574,8 +1842,13 @@ static void layout_paragraph(struct lay *L, const struct bctx *c,
 		if (in && !inline_image(in))
 			continue;
 		if (!inlines_blank(seg, in)) {
-			layout_text(L, c, seg, in, s, c->leading, L->st->justify,
-				    ALIGN_LEFT, BOX_LINE, indent, false);
+			/* Pagination words run on across a figure: only a
+			 * paragraph without one has lines of its own. */
+			if (seg == b->inlines && !in && !L->pw_off)
+				layout_para_text(L, c, b, s, indent);
+			else
+				layout_text(L, c, seg, in, s, c->leading, L->st->justify,
+					    ALIGN_LEFT, BOX_LINE, indent, false);
 			indent = 0;
 		}
 		if (!in)
@@ -1667,18 +1940,26 @@ static void code_put(struct lay *L, struct codeline *cl, float x0, int font,
 	cl->x += w;
 }
 
-static void layout_code(struct lay *L, const struct bctx *c, const char *text,
-			size_t len, const char *lang, int line0,
-			const struct block *src)
+/* The padding above and below a code block and beside its text. */
+static float code_pad(const struct lay *L, const struct bctx *c)
+{
+	float pad = (float)L->st->code_padding;
+	if (pad * 4 > c->w)
+		pad = c->w / 8;
+	return pad;
+}
+
+/* Sets a code block's text as visual lines (BOX_CODE boxes) into lines. */
+static void code_lines(struct lay *L, const struct bctx *c, const char *text,
+		       size_t len, const char *lang, int line0,
+		       const struct block *src, struct vlist *lines)
 {
 	const struct print_style *st = L->st;
 	float size = c->note ? c->size * 0.9f : (float)st->code.size;
 	float leading = c->note ? c->leading * 0.95f : (float)st->code.leading;
 	if (leading < size * 1.15f)
 		leading = size * 1.15f;
-	float pad = (float)st->code_padding;
-	if (pad * 4 > c->w)
-		pad = c->w / 8;
+	float pad = code_pad(L, c);
 	int mfont;
 	const char *mark = st->code_continuation;
 	uint32_t mcp;
@@ -1704,8 +1985,6 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	float h, bl;
 	line_geometry(leading, basc, bdesc, basc, bdesc, &h, &bl);
 
-	/* Lines are collected first: the penalties depend on the count. */
-	struct vlist lines = {0};
 	struct vlist *saved = L->out;
 	struct codeline cl = {0};
 	int src_line = line0 + 1;
@@ -1715,7 +1994,7 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	 * the first that starts on it (else the one it continues). */
 	int nwords = 0, line_first = -1, line_cont = -1;
 	bool inword = false;
-	L->out = &lines;
+	L->out = lines;
 	float save_pending = L->pending_space;
 	L->pending_space = 0;
 
@@ -1823,6 +2102,59 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	free(cl.items.v);
 	L->out = saved;
 	L->pending_space = save_pending;
+}
+
+static bool same_column(const struct bctx *a, const struct bctx *b)
+{
+	if (a->x != b->x || a->w != b->w || a->size != b->size ||
+	    a->leading != b->leading || a->note != b->note || a->nbars != b->nbars)
+		return false;
+	for (int i = 0; i < a->nbars; i++)
+		if (a->bars[i] != b->bars[i])
+			return false;
+	return true;
+}
+
+static void layout_code(struct lay *L, const struct bctx *c, const char *text,
+			size_t len, const char *lang, int line0,
+			const struct block *src)
+{
+	const struct print_style *st = L->st;
+	float pad = code_pad(L, c);
+	/* Lines are collected first: the penalties depend on the count.
+	 * They are the same in every page-reference pass (struct
+	 * block_memo), unless a list marker or heading waits for them. */
+	struct vlist lines = {0};
+	bool keep = L->memo_on && src && !L->nmarker && !L->pending_heading;
+	const struct block_memo *memo = keep ? memo_find(L, src) : NULL;
+	bool hit = memo && memo->lines && same_column(&memo->c, c);
+	if (hit) {
+		lines.v = memo->lines;
+		lines.n = lines.cap = memo->nlines;
+		/* As setting them leaves it: its boxes were the last. */
+		L->last_nbars = c->nbars;
+		memcpy(L->last_bars, c->bars, sizeof L->last_bars);
+	} else {
+		bool draft = L->draft;
+		if (keep)
+			L->draft = false; /* kept lines need their items */
+		code_lines(L, c, text, len, lang, line0, src, &lines);
+		L->draft = draft;
+	}
+	if (keep && !hit) {
+		struct vitem *kv = arena_alloc(&L->keep, (lines.n ? lines.n : 1) * sizeof *kv);
+		for (size_t k = 0; k < lines.n; k++) {
+			kv[k] = lines.v[k];
+			size_t ni = (size_t)kv[k].nitems;
+			kv[k].items = arena_alloc(&L->keep, (ni ? ni : 1) * sizeof *kv[k].items);
+			if (ni)
+				memcpy(kv[k].items, lines.v[k].items, ni * sizeof *kv[k].items);
+		}
+		struct block_memo *k = memo_new(L, src);
+		k->c = *c;
+		k->lines = kv;
+		k->nlines = lines.n;
+	}
 
 	/* Padding boxes above and below, then the lines with penalties that
 	 * keep at least two lines together at either end of a page break. */
@@ -1851,7 +2183,7 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 		d->nlines = (int)n;
 		if (k == 0 && L->nmarker) {
 			/* a list item that starts with code: marker here */
-			struct lo_item *items = arena_alloc(L->a, (size_t)(d->nitems + L->nmarker) * sizeof *items);
+			struct lo_item *items = arena_alloc(&L->tmp, (size_t)(d->nitems + L->nmarker) * sizeof *items);
 			memcpy(items + L->nmarker, d->items, (size_t)d->nitems * sizeof *items);
 			for (int m = 0; m < L->nmarker; m++) {
 				items[m] = L->marker[m];
@@ -1868,7 +2200,8 @@ static void layout_code(struct lay *L, const struct bctx *c, const char *text,
 	v->block = block;
 	v->line = (int)n + 1;
 	v->nlines = (int)n;
-	vlist_free(&lines);
+	if (!hit)
+		vlist_free(&lines);
 	want_space(L, c->note ? 2 : (float)st->code_space);
 	L->after_para = false;
 }
@@ -2137,10 +2470,10 @@ static void layout_table(struct lay *L, const struct bctx *c,
 		if (hdr[r] && (r == 0 || hdr[r - 1] || header)) {
 			/* The header rows, kept for repeating after a break. */
 			if (!header) {
-				header = arena_alloc(L->a, sizeof *header);
+				header = arena_alloc(&L->tmp, sizeof *header);
 			}
 			size_t nn = L->out->n - first_item;
-			struct vitem *nv = arena_alloc(L->a, (header->n + nn) * sizeof *nv);
+			struct vitem *nv = arena_alloc(&L->tmp, (header->n + nn) * sizeof *nv);
 			if (header->n)
 				memcpy(nv, header->v, header->n * sizeof *nv);
 			for (size_t q = 0; q < nn; q++) {
@@ -2179,7 +2512,8 @@ static void set_marker(struct lay *L, const struct bctx *c, const char *text,
 	if (font < 0)
 		font = FONT_FALLBACK;
 	float w = text_width(L, font, c->size, text, strlen(text));
-	struct lo_item *m = arena_alloc(L->a, sizeof *m);
+	/* The item is copied into a box; text must outlive the chapter. */
+	struct lo_item *m = arena_alloc(&L->tmp, sizeof *m);
 	m->kind = LO_TEXT;
 	m->font = font;
 	m->size = c->size;
@@ -2367,15 +2701,21 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 	for (int i = 0; i < ch->nfootnotes; i++)
 		if (ch->footnotes[i]->number > L->nnotes)
 			L->nnotes = ch->footnotes[i]->number;
-	L->notes = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->notes);
-	L->note_at = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_at);
+	/* note_at stays in L->a: placed items and lo->notes point at it.
+	 * Each pass of the chapter has the same array (emptied), so that
+	 * lines kept from an earlier pass lead to its notes too. */
+	L->notes = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->notes);
+	if (!L->note_at_of[ch->index])
+		L->note_at_of[ch->index] = arena_calloc(L->a, (size_t)L->nnotes + 1,
+							sizeof *L->note_at);
+	L->note_at = L->note_at_of[ch->index];
 	for (int i = 0; i < L->nnotes; i++) {
-		L->note_at[i].page = -1;
+		L->note_at[i] = (struct lo_anchor){-1, 0};
 		struct layout *lo = L->lo;
 		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
 		lo->notes[lo->nnotes++] = &L->note_at[i];
 	}
-	L->note_cited = arena_calloc(L->a, (size_t)L->nnotes + 1, sizeof *L->note_cited);
+	L->note_cited = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->note_cited);
 	/* Notes cannot cite notes: mark all as cited while laying them out. */
 	for (int i = 0; i < L->nnotes; i++)
 		L->note_cited[i] = true;
@@ -2386,7 +2726,7 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		struct footnote *fn = ch->footnotes[i];
 		if (fn->number <= 0 || !fn->def)
 			continue;
-		struct vlist *v = arena_alloc(L->a, sizeof *v);
+		struct vlist *v = arena_alloc(&L->tmp, sizeof *v);
 		L->out = v;
 		L->pending_space = 0;
 		L->last_nbars = 0;
@@ -2405,8 +2745,8 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 		}
 		if (v->n)
 			v->v[0].anchor = &L->note_at[fn->number - 1];
-		/* Copy into arena memory: the heap array lives no longer. */
-		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
+		/* Copy into scratch memory: the heap array lives no longer. */
+		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
 		if (v->n)
 			memcpy(a, v->v, v->n * sizeof *a);
 		free(v->v);
@@ -2446,7 +2786,16 @@ static void new_page(struct pager *P, bool chapter_start)
 		lo->pages = xrealloc(lo->pages, (size_t)lo->cap * sizeof *lo->pages);
 	}
 	struct lo_page *pg = &lo->pages[lo->npages];
+	/* The item array of the same page of the pass before, emptied. */
+	struct lo_item *items = NULL;
+	size_t cap = 0;
+	if (lo->npages < P->L->spare_pages) {
+		items = pg->items;
+		cap = pg->cap;
+	}
 	memset(pg, 0, sizeof *pg);
+	pg->items = items;
+	pg->cap = cap;
 	pg->chapter = P->ch;
 	pg->chapter_start = chapter_start;
 	/* Page 1 is a right-hand page: its inner margin is on the left. */
@@ -2460,7 +2809,11 @@ static void new_page(struct pager *P, bool chapter_start)
 static void page_push(struct lo_page *pg, const struct lo_item *it)
 {
 	if (pg->nitems == pg->cap) {
-		pg->cap = pg->cap ? pg->cap * 2 : 64;
+		/* A page of text holds some 500 items: start big enough to
+		 * grow a few times, and by half, since up to a third of the
+		 * array stays unused while the layout runs (the slack is
+		 * trimmed at the end). */
+		pg->cap = pg->cap ? pg->cap + pg->cap / 2 : 256;
 		pg->items = xrealloc(pg->items, pg->cap * sizeof *pg->items);
 	}
 	pg->items[pg->nitems++] = *it;
@@ -2709,6 +3062,25 @@ static void place_chapter(struct pager *P, const struct vlist *V)
 	P->fnh = 0;
 }
 
+/* Empties the scratch arena once a chapter is placed: its pages hold
+ * copies of the items, and nothing left in L points into it any more
+ * (the footnote lists are forgotten here; L->unote's lists are read
+ * only in the chapter run that made them).  Footnote lines still
+ * waiting for a page (P->fn, only if more than place_chapter's guard
+ * allows) point into it, so then it is kept until the next chapter. */
+static void scratch_reset(struct lay *L, const struct pager *P)
+{
+	if (P->nfn)
+		return;
+	arena_free(&L->tmp);
+	arena_init(&L->tmp);
+	L->notes = NULL;
+	L->note_cited = NULL;
+	L->nnotes = 0;
+	L->marker = NULL;
+	L->nmarker = 0;
+}
+
 /* ---- Front matter and running heads ---------------------------------- */
 
 void layout_folio(const struct lo_page *pg, char out[16])
@@ -2844,7 +3216,7 @@ static void toc_line(struct lay *L, const struct bctx *c, const char *title,
 	for (int k = 0; k < n; k++) {
 		bool last = k == n - 1;
 		int extra = 1 + (last && page >= 0 ? 2 : 0);
-		struct lo_item *items = arena_alloc(L->a, (size_t)(pl[k].nitems + extra) * sizeof *items);
+		struct lo_item *items = arena_alloc(&L->tmp, (size_t)(pl[k].nitems + extra) * sizeof *items);
 		memcpy(items, pl[k].items, (size_t)pl[k].nitems * sizeof *items);
 		int ni = pl[k].nitems;
 		if (last && page >= 0) {
@@ -3175,15 +3547,21 @@ static void layout_body(struct lay *L, struct pager *P)
 		}
 		place_chapter(P, &V);
 		vlist_free(&V);
+		scratch_reset(L, P);
 	}
 }
 
 /* Forgets the pages of an earlier pass (the arena keeps its anchors, which
- * the next pass reads for its page references). */
-static void reset_pages(struct layout *lo)
+ * the next pass reads for its page references).  Their item arrays are
+ * kept, empty, for the next pass's pages (new_page), which saves
+ * growing them again. */
+static void reset_pages(struct lay *L)
 {
+	struct layout *lo = L->lo;
 	for (int i = 0; i < lo->npages; i++)
-		free(lo->pages[i].items);
+		lo->pages[i].nitems = 0;
+	if (lo->npages > L->spare_pages)
+		L->spare_pages = lo->npages;
 	lo->npages = 0;
 	lo->nboxes = 0;
 	lo->nnotes = 0;
@@ -3277,7 +3655,7 @@ static void url_notes(struct lay *L, const struct chapter *ch)
 		int entry = L->res_index[book->extrefs[e].distinct];
 		if (entry < 0 || L->unote_seq[entry] == L->useq)
 			continue;
-		struct vlist *v = arena_calloc(L->a, 1, sizeof *v);
+		struct vlist *v = arena_calloc(&L->tmp, 1, sizeof *v);
 		L->out = v;
 		L->pending_space = 0;
 		L->last_nbars = 0;
@@ -3303,12 +3681,14 @@ static void url_notes(struct lay *L, const struct chapter *ch)
 		lo->notes[lo->nnotes++] = at;
 		if (v->n)
 			v->v[0].anchor = at;
-		struct vitem *a = arena_alloc(L->a, (v->n ? v->n : 1) * sizeof *a);
+		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
 		if (v->n)
 			memcpy(a, v->v, v->n * sizeof *a);
 		free(v->v);
 		v->v = a;
 		v->cap = v->n;
+		/* Scratch memory: read (notes_for) only while this chapter run
+		 * (unote_seq == useq) is laid out, never after the reset. */
 		L->unote[entry] = v;
 		L->unote_at[entry] = at;
 		L->unote_seq[entry] = L->useq;
@@ -3577,6 +3957,7 @@ static void layout_appendix(struct lay *L, struct pager *P)
 	}
 	place_chapter(P, &V);
 	vlist_free(&V);
+	scratch_reset(L, P);
 }
 
 /* ---- The book --------------------------------------------------------- */
@@ -3587,7 +3968,9 @@ static void lay_body(struct lay *L, struct pager *P)
 {
 	const struct book *book = L->book;
 	struct layout *lo = L->lo;
+	L->draft = L->st->page_refs;
 	layout_body(L, P);
+	L->draft = false;
 	/* "(p. N)" after cross-references: lay out again with the pages the
 	 * pass before found, until no target moves (or three passes). */
 	for (int pass = 0; L->st->page_refs && pass < 3; pass++) {
@@ -3600,7 +3983,7 @@ static void lay_body(struct lay *L, struct pager *P)
 			break;
 		L->ref_starts = starts;
 		L->ref_heads = heads;
-		reset_pages(lo);
+		reset_pages(L);
 		layout_body(L, P);
 	}
 	/* The Resources appendix follows: it moves no page before it, and
@@ -3616,6 +3999,10 @@ static int lay_front(struct lay *L, struct pager *P)
 	struct layout *lo = L->lo;
 	struct lo_page *body = lo->pages;
 	int nbody = lo->npages;
+	/* The front matter's pages are a new array, with no spare items. */
+	for (int i = nbody; i < L->spare_pages; i++)
+		free(body[i].items);
+	L->spare_pages = 0;
 	struct lo_box *bboxes = lo->boxes;
 	size_t nbboxes = lo->nboxes;
 	lo->pages = NULL;
@@ -3633,6 +4020,7 @@ static int lay_front(struct lay *L, struct pager *P)
 		layout_front(L, &F);
 	place_chapter(P, &F);
 	vlist_free(&F);
+	scratch_reset(L, P);
 	if (L->duplex && lo->npages % 2 == 1) {
 		new_page(P, false);
 		lo->pages[P->page].blank = true;
@@ -3705,6 +4093,10 @@ struct layout *layout_part(const struct book *book,
 		return NULL;
 	arena_init(&lo->arena);
 	struct lay L = {0};
+	arena_init(&L.tmp);
+	arena_init(&L.keep);
+	/* Kept lines pay off only if the body is laid out more than once. */
+	L.memo_on = st->page_refs || part;
 	L.book = book;
 	L.st = st;
 	L.fonts = fonts;
@@ -3742,6 +4134,8 @@ struct layout *layout_part(const struct book *book,
 	}
 	lo->chapter_start = arena_calloc(L.a, (size_t)book->nchapters + 1,
 					 sizeof *lo->chapter_start);
+	L.note_at_of = arena_calloc(L.a, (size_t)book->nchapters + 1,
+				    sizeof *L.note_at_of);
 	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
 				    sizeof *lo->headings);
 	for (int ci = 0; ci <= book->nchapters; ci++)
@@ -3768,14 +4162,33 @@ struct layout *layout_part(const struct book *book,
 		lo->ntoc = 0;
 		lo->nnotes = 0;
 	}
+	arena_free(&L.keep);
+	free(L.refs);
+	free(L.memo);
+	L.memo = NULL;
+	L.nmemo = L.memocap = 0;
+	L.memo_on = false;
 	lo->frame_top = lo->top + (float)(st->header_gap + st->header.size);
 	lo->frame_bottom = lo->bottom - (float)(st->footer_gap + st->folio.size * 0.5);
 	add_furniture(&L);
+	/* The item arrays grew by doubling (a third of them unused, on
+	 * average); the layout stays alive while the PDF is drawn, so give
+	 * the slack back for the drawing to use. */
+	for (int i = 0; i < lo->npages; i++) {
+		struct lo_page *pg = &lo->pages[i];
+		if (pg->cap > pg->nitems) {
+			pg->items = xrealloc(pg->items, pg->nitems * sizeof *pg->items);
+			pg->cap = pg->nitems;
+		}
+	}
 
 	free(P.fn);
 	free(L.w);
+	free(L.opp);
 	free(L.styles);
 	toks_free(&L.para);
+	lb_work_free(&L.lbw);
+	arena_free(&L.tmp);
 	free(L.warned);
 	hyph_free(L.hyph);
 	return lo;

@@ -637,9 +637,34 @@ int linebreak(const struct lb_item *items, size_t n, const double *widths,
 	      int nwidths, const struct lb_params *params, size_t **breaks,
 	      int *nbreaks, double **ratios)
 {
+	struct lb_work work = {0};
+	int rc = linebreak_in(&work, items, n, widths, nwidths, params, breaks,
+			      nbreaks, ratios);
+	lb_work_free(&work);
+	return rc;
+}
+
+void lb_work_free(struct lb_work *w)
+{
+	free(w->nodes);
+	free(w->active);
+	free(w->cand);
+	memset(w, 0, sizeof *w);
+}
+
+int linebreak_in(struct lb_work *work, const struct lb_item *items, size_t n,
+		 const double *widths, int nwidths,
+		 const struct lb_params *params, size_t **breaks, int *nbreaks,
+		 double **ratios)
+{
+	/* The node lists start from the arrays of the call before: every
+	 * pass fills them from index 0 before it reads them. */
 	struct lb_run run = {
 		.items = items, .n = n, .widths = widths, .nwidths = nwidths,
 		.params = params,
+		.nodes = work->nodes, .capnodes = work->capnodes,
+		.active = work->active, .capactive = work->capactive,
+		.cand = work->cand, .capcand = work->capcand,
 	};
 	size_t *brk = NULL;
 	double *rat = NULL;
@@ -703,9 +728,12 @@ int linebreak(const struct lb_item *items, size_t n, const double *widths,
 out:
 	free(brk);
 	free(rat);
-	free(run.nodes);
-	free(run.active);
-	free(run.cand);
+	work->nodes = run.nodes;
+	work->capnodes = run.capnodes;
+	work->active = run.active;
+	work->capactive = run.capactive;
+	work->cand = run.cand;
+	work->capcand = run.capcand;
 	return rc;
 }
 

@@ -83,6 +83,26 @@ int linebreak(const struct lb_item *items, size_t n, const double *widths,
 	      int nwidths, const struct lb_params *params, size_t **breaks,
 	      int *nbreaks, double **ratios);
 
+/* Working memory that linebreak_in() keeps from one call to the next, so
+ * that breaking paragraph after paragraph does not grow it anew each
+ * time.  Start from {0}; the caller frees it with lb_work_free(). */
+struct lb_node;
+struct lb_active;
+struct lb_cand;
+struct lb_work {
+	struct lb_node *nodes;
+	struct lb_active *active;
+	struct lb_cand *cand;
+	size_t capnodes, capactive, capcand;
+};
+
+/* linebreak() with its working memory in *work. */
+int linebreak_in(struct lb_work *work, const struct lb_item *items, size_t n,
+		 const double *widths, int nwidths,
+		 const struct lb_params *params, size_t **breaks, int *nbreaks,
+		 double **ratios);
+void lb_work_free(struct lb_work *w);
+
 /* ---- Hyphenation (libhyphen) ---- */
 
 struct hyphenator;
