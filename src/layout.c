@@ -4194,6 +4194,26 @@ struct layout *layout_part(const struct book *book,
 	return lo;
 }
 
+void layout_keep_links(struct layout *lo)
+{
+	for (int p = 0; p < lo->npages; p++) {
+		struct lo_page *pg = &lo->pages[p];
+		size_t n = 0;
+		for (size_t i = 0; i < pg->nitems; i++)
+			if (pg->items[i].kind == LO_LINK)
+				pg->items[n++] = pg->items[i];
+		if (n == 0) {
+			free(pg->items);
+			pg->items = NULL;
+		} else if (n < pg->nitems) {
+			struct lo_item *v = realloc(pg->items, n * sizeof *v);
+			if (v) /* else the bigger array stays: no harm */
+				pg->items = v;
+		}
+		pg->nitems = pg->cap = n;
+	}
+}
+
 void layout_free(struct layout *lo)
 {
 	if (!lo)

@@ -166,6 +166,11 @@ struct layout *layout_part(const struct book *book,
 			   const struct lo_part *part);
 void layout_free(struct layout *lo);
 
+/* Once the pages are drawn: frees every page's items but its link areas
+ * (LO_LINK), which the PDF's annotations still need; the layout dump
+ * and the boxes are no longer right afterwards. */
+void layout_keep_links(struct layout *lo);
+
 /* Formats a printed page number ("xii" or "12") into out[16]. */
 void layout_folio(const struct lo_page *pg, char out[16]);
 

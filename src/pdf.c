@@ -884,6 +884,7 @@ static int write_pdf(const struct book *book, const struct build_opts *opts,
 			   "memory, or the PDF library failed");
 		goto out;
 	}
+	layout_keep_links(lo); /* what is drawn is in the document now */
 	add_links(pages, lo, &tmp);
 	add_labels(pdf, lo);
 	add_outline(pdf, pages, book, lo, S.st.contents_depth);
