@@ -57,41 +57,180 @@ static void hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 
 /* Decodes any PNG (palette, grey, 16-bit, alpha, interlaced) to 8-bit RGB
  * over white: libharu mangles 16-bit samples and paper has no alpha. */
-static HPDF_Image load_png(HPDF_Doc pdf, const char *path, const char **why)
+/*
+ * libharu deflates an image's pixels when it saves the document: on one
+ * thread, after everything else (the bundled book's three diagrams are
+ * 10 MB of RGB).  Instead the decoded pixels are handed to a second
+ * thread that deflates them while the book is laid out and drawn, and go
+ * into the image's stream as FlateDecode data before the save, as the
+ * pages' content streams do (pdfpage.h).
+ */
+struct image_job {
+	HPDF_Image im;
+	struct buf data; /* the pixels; deflated once done */
+	int failed;
+};
+
+struct image_jobs {
+	struct image_job *v;
+	int n, cap;
+	pthread_t thread;
+	bool started;
+};
+
+static void *deflate_images(void *arg)
+{
+	struct image_jobs *j = arg;
+	struct pdfpage_deflater *z = pdfpage_deflater_new(Z_DEFAULT_COMPRESSION);
+	for (int i = 0; i < j->n; i++)
+		if (!z || pdfpage_deflate(z, &j->v[i].data) != 0)
+			j->v[i].failed = 1;
+	pdfpage_deflater_free(z);
+	return NULL;
+}
+
+/* A libharu image of w x h RGB pixels (buf, which this frees).  With
+ * jobs, the pixels wait there to be deflated and libharu's copy of them
+ * is dropped; without (nothing will be written), libharu keeps them. */
+static HPDF_Image raw_image(HPDF_Doc pdf, struct image_jobs *jobs,
+			    unsigned char *buf, int w, int h)
+{
+	HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, buf, (HPDF_UINT)w, (HPDF_UINT)h,
+						 HPDF_CS_DEVICE_RGB, 8);
+	if (!im || !jobs || im->write_fn || !im->stream) {
+		free(buf);
+		return im; /* libharu deflates it at save, as before */
+	}
+	if (jobs->n == jobs->cap) {
+		int cap = jobs->cap ? jobs->cap * 2 : 8;
+		struct image_job *v = realloc(jobs->v, (size_t)cap * sizeof *v);
+		if (!v) {
+			free(buf);
+			return im;
+		}
+		jobs->v = v;
+		jobs->cap = cap;
+	}
+	size_t len = (size_t)w * (size_t)h * 3;
+	jobs->v[jobs->n++] = (struct image_job){im, {(char *)buf, len, len}, 0};
+	HPDF_MemStream_FreeData(im->stream);
+	return im;
+}
+
+/* Starts deflating the images' pixels beside this thread. */
+static void images_start(struct image_jobs *jobs)
+{
+	if (jobs->n && threads_allowed() &&
+	    pthread_create(&jobs->thread, NULL, deflate_images, jobs) == 0)
+		jobs->started = true;
+}
+
+/* libharu writes no /Filter for a stream it did not compress itself;
+ * this adds it to a stream's dictionary (page contents, images). */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Waits for the deflated pixels and gives them to their images; pixels
+ * that could not be deflated go back to libharu, which deflates them at
+ * save.  Returns 0, or -1 if libharu failed. */
+static int images_finish(struct image_jobs *jobs)
+{
+	if (jobs->started) {
+		pthread_join(jobs->thread, NULL);
+		jobs->started = false;
+	} else if (jobs->n) {
+		deflate_images(jobs); /* one thread (FOLIO_THREADS=1) */
+	}
+	int rc = 0;
+	for (int i = 0; i < jobs->n; i++) {
+		struct image_job *j = &jobs->v[i];
+		if (!j->failed) {
+			j->im->filter = HPDF_STREAM_FILTER_NONE;
+			j->im->write_fn = write_flate_filter;
+		}
+		if (HPDF_Stream_Write(j->im->stream, (const HPDF_BYTE *)j->data.data,
+				      (HPDF_UINT)j->data.len) != HPDF_OK)
+			rc = -1;
+		buf_free(&j->data);
+	}
+	jobs->n = 0;
+	return rc;
+}
+
+static void images_free(struct image_jobs *jobs)
+{
+	if (jobs->started)
+		pthread_join(jobs->thread, NULL);
+	for (int i = 0; i < jobs->n; i++)
+		buf_free(&jobs->v[i].data);
+	free(jobs->v);
+	memset(jobs, 0, sizeof *jobs);
+}
+
+/* A PNG decoded to 8-bit RGB over white (libpng reduces 16-bit samples,
+ * which libharu would scramble), or why it cannot be. */
+struct png_pixels {
+	char path[4096];
+	unsigned char *buf;
+	int w, h;
+	char why[128];
+};
+
+static void decode_png(struct png_pixels *p)
 {
 	png_image img;
 	memset(&img, 0, sizeof img);
 	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_file(&img, path)) {
-		*why = img.message[0] ? img.message : "unreadable PNG";
-		return NULL;
+	if (!png_image_begin_read_from_file(&img, p->path)) {
+		snprintf(p->why, sizeof p->why, "%s",
+			 img.message[0] ? img.message : "unreadable PNG");
+		return;
 	}
 	img.format = PNG_FORMAT_RGB;
 	if (img.width == 0 || img.height == 0 || img.width > 20000 ||
 	    img.height > 20000) {
 		png_image_free(&img);
-		*why = "PNG too large";
-		return NULL;
+		snprintf(p->why, sizeof p->why, "PNG too large");
+		return;
 	}
-	size_t size = PNG_IMAGE_SIZE(img);
-	unsigned char *buf = malloc(size);
+	unsigned char *buf = malloc(PNG_IMAGE_SIZE(img));
 	if (!buf) {
 		png_image_free(&img);
-		*why = "out of memory";
-		return NULL;
+		snprintf(p->why, sizeof p->why, "out of memory");
+		return;
 	}
 	png_color white = {255, 255, 255};
 	if (!png_image_finish_read(&img, &white, buf, 0, NULL)) {
 		free(buf);
-		*why = "damaged PNG";
-		return NULL;
+		snprintf(p->why, sizeof p->why, "damaged PNG");
+		return;
 	}
-	HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, buf, img.width, img.height,
-						 HPDF_CS_DEVICE_RGB, 8);
-	free(buf);
-	if (!im)
-		*why = "the PDF library refused the image";
-	return im;
+	p->buf = buf;
+	p->w = (int)img.width;
+	p->h = (int)img.height;
+}
+
+/* The book's PNGs are decoded on both cores (libpng keeps no shared
+ * state); each result stays in its own slot, so the order in which they
+ * finish changes nothing. */
+struct png_batch {
+	struct png_pixels *v;
+	int n;
+	atomic_int next;
+};
+
+static void *decode_pngs(void *arg)
+{
+	struct png_batch *b = arg;
+	for (;;) {
+		int i = atomic_fetch_add(&b->next, 1);
+		if (i >= b->n)
+			return NULL;
+		decode_png(&b->v[i]);
+	}
 }
 
 /* Rasterises an SVG (read through book_read_file, so confined to the book
@@ -100,7 +239,8 @@ static HPDF_Image load_png(HPDF_Doc pdf, const char *path, const char **why)
  * resource (href to a file or URL): those parts are simply not drawn.
  * *css_w and *css_h get the intrinsic size in CSS pixels (96 dpi), which
  * the layout sizes the figure by. */
-static HPDF_Image load_svg(HPDF_Doc pdf, const struct book *book,
+static HPDF_Image load_svg(HPDF_Doc pdf, struct image_jobs *jobs,
+			   const struct book *book,
 			   const char *rel, int *css_w, int *css_h, const char **why)
 {
 	char *data = NULL;
@@ -189,9 +329,7 @@ static HPDF_Image load_svg(HPDF_Doc pdf, const struct book *book,
 		}
 	}
 	cairo_surface_destroy(surf);
-	HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, buf, (HPDF_UINT)pw, (HPDF_UINT)ph,
-						 HPDF_CS_DEVICE_RGB, 8);
-	free(buf);
+	HPDF_Image im = raw_image(pdf, jobs, buf, pw, ph);
 	if (!im)
 		*why = "the PDF library refused the image";
 	*css_w = (int)(w + 0.5);
@@ -210,7 +348,13 @@ static void mark_image(void *ctx, struct block *owner, struct inline_node *in)
 
 /* Loads the images of chapters [first, end) (every image a document holds
  * is written into it, drawn or not). */
-static void load_images(HPDF_Doc pdf, const struct book *book, int first, int end,
+static bool is_png(const struct image *img)
+{
+	return img->media_type && strcmp(img->media_type, "image/png") == 0;
+}
+
+static void load_images(HPDF_Doc pdf, struct image_jobs *jobs,
+			const struct book *book, int first, int end,
 			HPDF_Image *handles, struct lo_image_info *info)
 {
 	bool *used = NULL;
@@ -221,6 +365,25 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 		for (int ci = first; ci < end; ci++)
 			model_each_inline(book->chapters[ci]->blocks, mark_image, used);
 	}
+	/* The PNGs first, decoded beside each other. */
+	struct png_batch pngs = {0};
+	pngs.v = calloc((size_t)book->nimages + 1, sizeof *pngs.v);
+	if (!pngs.v) {
+		free(used);
+		return;
+	}
+	for (int i = 0; i < book->nimages; i++)
+		if ((!used || used[i]) && is_png(book->images[i]))
+			snprintf(pngs.v[pngs.n++].path, sizeof pngs.v->path, "%s/%s",
+				 book->dir, book->images[i]->path);
+	pthread_t helper;
+	bool two = pngs.n > 1 && threads_allowed() &&
+		   pthread_create(&helper, NULL, decode_pngs, &pngs) == 0;
+	decode_pngs(&pngs);
+	if (two)
+		pthread_join(helper, NULL);
+
+	int k = 0; /* the next decoded PNG */
 	for (int i = 0; i < book->nimages; i++) {
 		const struct image *img = book->images[i];
 		if (used && !used[i])
@@ -231,8 +394,16 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 		HPDF_Image im = NULL;
 		int css_w = 0, css_h = 0;
 		const char *mt = img->media_type ? img->media_type : "";
-		if (strcmp(mt, "image/png") == 0) {
-			im = load_png(pdf, path, &why);
+		if (is_png(img)) {
+			struct png_pixels *p = &pngs.v[k++];
+			if (p->buf) {
+				im = raw_image(pdf, jobs, p->buf, p->w, p->h);
+				p->buf = NULL; /* raw_image() frees it */
+				if (!im)
+					why = "the PDF library refused the image";
+			} else {
+				why = p->why;
+			}
 		} else if (strcmp(mt, "image/jpeg") == 0) {
 			im = HPDF_LoadJpegImageFromFile(pdf, path);
 			if (!im) {
@@ -240,7 +411,7 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 				why = "unsupported JPEG (baseline or progressive 8-bit only)";
 			}
 		} else if (strcmp(mt, "image/svg+xml") == 0) {
-			im = load_svg(pdf, book, img->path, &css_w, &css_h, &why);
+			im = load_svg(pdf, jobs, book, img->path, &css_w, &css_h, &why);
 		} else {
 			why = "only PNG, JPEG and SVG images can go into the PDF";
 		}
@@ -259,6 +430,9 @@ static void load_images(HPDF_Doc pdf, const struct book *book, int first, int en
 			info[i].height = css_h;
 		}
 	}
+	for (int i = 0; i < pngs.n; i++)
+		free(pngs.v[i].buf);
+	free(pngs.v);
 	free(used);
 }
 
@@ -371,14 +545,6 @@ static void *render_pages(void *arg)
 	}
 	pdfpage_deflater_free(z);
 	return NULL;
-}
-
-/* libharu writes no /Filter for a stream it did not compress itself;
- * this adds it to a page's content stream dictionary. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
-{
-	(void)dict;
-	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
 /* Step 3 for one page. */
@@ -644,11 +810,13 @@ struct setup {
 	struct fonts *fonts;
 	HPDF_Image *images;
 	struct lo_image_info *info;
+	struct image_jobs jobs; /* pixels being deflated (writing only) */
 	struct hpdf_ctx ctx;
 };
 
 static void setup_close(struct setup *S)
 {
+	images_free(&S->jobs);
 	free(S->images);
 	free(S->info);
 	fonts_free(S->fonts);
@@ -692,8 +860,11 @@ static int setup_open(struct setup *S, const struct book *book,
 		setup_close(S);
 		return -1;
 	}
-	load_images(S->pdf, book, part ? part->module->first : 0,
+	/* Only a document that will be written needs its pixels deflated. */
+	load_images(S->pdf, path ? &S->jobs : NULL, book,
+		    part ? part->module->first : 0,
 		    part ? part->module->end : book->nchapters, S->images, S->info);
+	images_start(&S->jobs);
 	return 0;
 }
 
@@ -891,6 +1062,8 @@ static int write_pdf(const struct book *book, const struct build_opts *opts,
 	set_info(pdf, book, opts, part ? part->module : NULL);
 
 	stage_time("pdf links");
+	if (images_finish(&S.jobs) != 0)
+		goto out; /* libharu's error is already recorded */
 	if (save_atomic(pdf, path, book->diags) != 0)
 		goto out;
 	stage_time("pdf save");

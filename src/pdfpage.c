@@ -236,11 +236,11 @@ static void put_text(struct out *o, struct text *t, const struct lo_item *it,
 void pdfpage_content(struct buf *out, const struct lo_page *pg,
 		     const struct fonts *fonts, const struct pdfpage_names *names)
 {
+	buf_grow(out, STEP_ROOM); /* out->data may still be NULL */
 	struct out o = {out, out->data + out->len};
 	struct text t = {0};
 	uint32_t fill = 0; /* the initial fill colour is black */
 	size_t image = 0;
-	reserve(&o, STEP_ROOM);
 	for (size_t i = 0; i < pg->nitems; i++) {
 		const struct lo_item *it = &pg->items[i];
 		if (it->kind == LO_LINK)
