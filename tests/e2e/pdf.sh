@@ -163,6 +163,21 @@ else
 	fail style-error-names-file-line-key "exit $rc: $(head -c 300 "$TMP/bad.err")"
 fi
 
+# Only the fonts some text uses are in the PDF: a book without code and
+# without bold italic embeds neither monospace font nor the bold italic.
+mkdir -p "$TMP/plain"
+printf '[book]\ntitle = Plain\nauthors = A\nidentifier = plain\n' >"$TMP/plain/folio.ini"
+printf '# Plain\n\nJust words, *some emphasis* and **strong** ones.\n' >"$TMP/plain/index.md"
+"$FOLIO" build "$TMP/plain" -o "$TMP/plain/out" --pdf -q 2>/dev/null
+fonts=$(pdffonts "$TMP/plain/out/plain.pdf" 2>/dev/null | awk 'NR > 2 { print $1 }' | sed 's/^[A-Z]*+//' | sort | tr '\n' ' ')
+case "$fonts" in
+*Serif* ) case "$fonts" in
+	*Mono* | *BoldItalic* ) fail "only used fonts embedded" "fonts: $fonts" ;;
+	* ) pass "only used fonts embedded ($fonts)" ;;
+	esac ;;
+* ) fail "only used fonts embedded" "no body font in: $fonts" ;;
+esac
+
 # A 1 MB book in one file builds: a whole, valid PDF with every word.
 # How fast is for make bench (issue 9): no check here depends on timing.
 mkdir -p "$TMP/big"
