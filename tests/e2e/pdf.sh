@@ -163,6 +163,20 @@ else
 	fail style-error-names-file-line-key "exit $rc: $(head -c 300 "$TMP/bad.err")"
 fi
 
+# Text whose 2-byte codes contain the bytes a PDF string must escape:
+# ( ) \ and CR, LF (U+0128 U+0129 U+015C U+010D U+010A), and the plain
+# characters: what pdftotext reads back is what was written.
+mkdir -p "$TMP/esc"
+printf '[book]\ntitle = Esc\nauthors = A\nidentifier = esc\n' >"$TMP/esc/folio.ini"
+printf '# Esc\n\nBytes: \304\250\304\251 \305\234\305\235 \304\215\304\212 (round) back\\\\slash end.\n' >"$TMP/esc/index.md"
+"$FOLIO" build "$TMP/esc" -o "$TMP/esc/out" --pdf -q 2>/dev/null
+want=$(printf 'Bytes: \304\250\304\251 \305\234\305\235 \304\215\304\212 (round) back\\slash end.')
+if pdftotext "$TMP/esc/out/esc.pdf" - 2>/dev/null | grep -q -F -x "$want"; then
+	pass "escaped string bytes read back"
+else
+	fail "escaped string bytes read back" "$(pdftotext "$TMP/esc/out/esc.pdf" - 2>/dev/null | grep Bytes)"
+fi
+
 # Only the fonts some text uses are in the PDF: a book without code and
 # without bold italic embeds neither monospace font nor the bold italic.
 mkdir -p "$TMP/plain"
