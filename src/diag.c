@@ -16,8 +16,8 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-void diag_add(struct diag_list *d, enum diag_level level, const char *file,
-	      int line, int col, const char *fmt, ...)
+/* A new slot at the end of d. */
+static struct diag *diag_push(struct diag_list *d)
 {
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -27,13 +27,19 @@ void diag_add(struct diag_list *d, enum diag_level level, const char *file,
 		d->v = v;
 		d->cap = cap;
 	}
+	return &d->v[d->n++];
+}
+
+void diag_add(struct diag_list *d, enum diag_level level, const char *file,
+	      int line, int col, const char *fmt, ...)
+{
+	struct diag *g = diag_push(d);
 	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 
-	struct diag *g = &d->v[d->n++];
 	g->level = level;
 	g->file = file ? xstrdup(file) : NULL;
 	g->line = line;
@@ -45,6 +51,17 @@ void diag_add(struct diag_list *d, enum diag_level level, const char *file,
 		d->nerr++;
 	else if (level == DIAG_FATAL)
 		d->nfatal++;
+}
+
+void diag_append(struct diag_list *to, struct diag_list *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		*diag_push(to) = from->v[i];
+	to->nwarn += from->nwarn;
+	to->nerr += from->nerr;
+	to->nfatal += from->nfatal;
+	free(from->v);
+	memset(from, 0, sizeof *from);
 }
 
 static const char *level_name(enum diag_level l)

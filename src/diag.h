@@ -46,6 +46,9 @@ void diag_add(struct diag_list *d, enum diag_level level, const char *file,
 #define diag_fatal(d, file, ...) \
 	diag_add((d), DIAG_FATAL, (file), 0, 0, __VA_ARGS__)
 
+/* Moves every diagnostic of from to the end of to; from is left empty. */
+void diag_append(struct diag_list *to, struct diag_list *from);
+
 /* Prints every diagnostic as "file:line:col: level: message". */
 void diag_print(const struct diag_list *d, FILE *out);
 void diag_list_free(struct diag_list *d);

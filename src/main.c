@@ -355,27 +355,6 @@ static void on_paginated(void *ctx, const struct pagination *p)
 		j->started = true;
 }
 
-/* Moves every diagnostic of from to the end of to. */
-static void diag_append(struct diag_list *to, struct diag_list *from)
-{
-	for (size_t i = 0; i < from->n; i++) {
-		if (to->n == to->cap) {
-			size_t cap = to->cap ? to->cap * 2 : 16;
-			struct diag *v = realloc(to->v, cap * sizeof *v);
-			if (!v)
-				abort();
-			to->v = v;
-			to->cap = cap;
-		}
-		to->v[to->n++] = from->v[i];
-	}
-	to->nwarn += from->nwarn;
-	to->nerr += from->nerr;
-	to->nfatal += from->nfatal;
-	free(from->v);
-	memset(from, 0, sizeof *from);
-}
-
 static int run(struct cli *c)
 {
 	double t0 = now_seconds();
