@@ -2693,6 +2693,20 @@ static struct bctx note_ctx(const struct lay *L)
 
 static void url_notes(struct lay *L, const struct chapter *ch);
 
+/* A note's vertical list never breaks inside: its glue and penalties
+ * become spacing boxes of their height (a penalty has none), and every
+ * box is a note line. */
+static void as_note_boxes(struct vlist *v)
+{
+	for (size_t k = 0; k < v->n; k++) {
+		if (v->v[k].kind == V_PENALTY)
+			v->v[k].height = 0;
+		v->v[k].kind = V_BOX;
+		v->v[k].box = BOX_NOTE;
+		v->v[k].notes = NULL;
+	}
+}
+
 /* Lays out every cited footnote of the chapter into its own list, ready
  * to be attached to the line that first cites it. */
 static void layout_notes(struct lay *L, const struct chapter *ch)
@@ -2734,15 +2748,7 @@ static void layout_notes(struct lay *L, const struct chapter *ch)
 			   c.x - c.size * 0.4f, fn->def->line);
 		layout_blocks(L, &c, fn->def->children);
 		L->nmarker = 0;
-		/* Glue and penalties inside a note never break: drop them
-		 * and keep the heights as spacing boxes. */
-		for (size_t k = 0; k < v->n; k++) {
-			if (v->v[k].kind == V_PENALTY)
-				v->v[k].height = 0;
-			v->v[k].kind = V_BOX;
-			v->v[k].box = BOX_NOTE;
-			v->v[k].notes = NULL;
-		}
+		as_note_boxes(v);
 		if (v->n)
 			v->v[0].anchor = &L->note_at[fn->number - 1];
 		/* Copy into scratch memory: the heap array lives no longer. */
@@ -3667,13 +3673,7 @@ static void url_notes(struct lay *L, const struct chapter *ch)
 		u.link = &L->res_link[entry];
 		layout_url(L, &c, L->res[entry]->url, u, c.leading, BOX_NOTE);
 		L->nmarker = 0;
-		for (size_t k = 0; k < v->n; k++) {
-			if (v->v[k].kind == V_PENALTY)
-				v->v[k].height = 0;
-			v->v[k].kind = V_BOX;
-			v->v[k].box = BOX_NOTE;
-			v->v[k].notes = NULL;
-		}
+		as_note_boxes(v);
 		struct lo_anchor *at = arena_calloc(L->a, 1, sizeof *at);
 		at->page = -1;
 		struct layout *lo = L->lo;
