@@ -563,31 +563,16 @@ static void breaks_close(struct render *r)
 	r->due.n = 0;
 }
 
-/* Counts the words of s without writing it (raw HTML shown otherwise or
- * not at all): markers due inside it go out before it. */
-static void skip_words(struct render *r, const char *s, size_t len)
-{
-	if (r->due.n == 0 || r->quiet)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		if (word_space(s + i)) {
-			r->in_word = false;
-		} else if (!r->in_word) {
-			r->in_word = true;
-			breaks_due(r, r->word);
-			r->word++;
-		}
-	}
-}
-
-/* Writes text escaped, with the markers due right before the words they
- * name. */
-static void put_text(struct render *r, const char *s, size_t len)
+/* Walks the words of s, putting the markers due right before the words
+ * they name; with write, s goes out escaped between them, else it is only
+ * counted (raw HTML shown otherwise or not at all). */
+static void walk_text(struct render *r, const char *s, size_t len, bool write)
 {
 	size_t run = 0;
 
 	if (r->due.n == 0 || r->quiet) {
-		xhtml_escape(r->b, s, len);
+		if (write)
+			xhtml_escape(r->b, s, len);
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -595,13 +580,25 @@ static void put_text(struct render *r, const char *s, size_t len)
 			r->in_word = false;
 		} else if (!r->in_word) {
 			r->in_word = true;
-			xhtml_escape(r->b, s + run, i - run);
+			if (write)
+				xhtml_escape(r->b, s + run, i - run);
 			run = i;
 			breaks_due(r, r->word);
 			r->word++;
 		}
 	}
-	xhtml_escape(r->b, s + run, len - run);
+	if (write)
+		xhtml_escape(r->b, s + run, len - run);
+}
+
+static void put_text(struct render *r, const char *s, size_t len)
+{
+	walk_text(r, s, len, true);
+}
+
+static void skip_words(struct render *r, const char *s, size_t len)
+{
+	walk_text(r, s, len, false);
 }
 
 /* Soft and hard breaks separate words. */
