@@ -388,8 +388,6 @@ static void load_images(HPDF_Doc pdf, struct image_jobs *jobs,
 		const struct image *img = book->images[i];
 		if (used && !used[i])
 			continue;
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", book->dir, img->path);
 		const char *why = NULL;
 		HPDF_Image im = NULL;
 		int css_w = 0, css_h = 0;
@@ -405,6 +403,8 @@ static void load_images(HPDF_Doc pdf, struct image_jobs *jobs,
 				why = p->why;
 			}
 		} else if (strcmp(mt, "image/jpeg") == 0) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s", book->dir, img->path);
 			im = HPDF_LoadJpegImageFromFile(pdf, path);
 			if (!im) {
 				HPDF_ResetError(pdf);
