@@ -6,14 +6,8 @@
 # Books: the bundled book/, ../shared/corpora/perf-book, a book of every
 # CommonMark spec example (tools/spec2book.py), a small hostile book, an
 # mdBook book and a book with embedded fonts (epub_fonts), written here.  Run from the repository root (see tests/run).
-FOLIO=${FOLIO:-build/folio}
-SHARED=${SHARED:-../shared}
-TMP=${TMP:-$(mktemp -d)}
 EPUBCHECK=${EPUBCHECK:-/usr/share/java/epubcheck.jar}
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
+. tests/lib.sh
 
 have_epubcheck=1
 if [ ! -f "$EPUBCHECK" ] || ! command -v java >/dev/null 2>&1; then

@@ -9,19 +9,9 @@
 # "(see Module M, ...)", the page checks of pdfcheck.py; listed in
 # build.json and SHA256SUMS; byte-identical when built again from another
 # folder; US Letter and duplex apply.
-FOLIO=${FOLIO:-build/folio}
-TMP=${TMP:-$(mktemp -d)}
+. tests/lib.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-
-for tool in qpdf pdftotext pdfinfo python3 cmark-gfm; do
-	if ! command -v "$tool" >/dev/null; then
-		skip handouts "$tool not installed"
-		exit 0
-	fi
-done
+need_tools handouts qpdf pdftotext pdfinfo python3 cmark-gfm
 
 OUT="$TMP/h1"
 mkdir -p "$TMP/dumps"

@@ -9,25 +9,14 @@
 # byte-identical EPUBs.
 # Books: the bundled book/ (also --duplex) and ../shared/corpora/perf-book.
 # Run from the repository root (see tests/run).
-FOLIO=${FOLIO:-build/folio}
-SHARED=${SHARED:-../shared}
-TMP=${TMP:-$(mktemp -d)}
 EPUBCHECK=${EPUBCHECK:-/usr/share/java/epubcheck.jar}
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
+. tests/lib.sh
 
 if [ ! -x "$FOLIO" ]; then
 	fail "pagelist: folio binary" "$FOLIO is missing; run make first"
 	exit 1
 fi
-for tool in pdftotext qpdf python3; do
-	if ! command -v "$tool" >/dev/null; then
-		skip pagelist "$tool not installed (make test-deps)"
-		exit 0
-	fi
-done
+need_tools pagelist pdftotext qpdf python3
 
 cat >"$TMP/pagelist.py" <<'PY'
 import json, re, subprocess, sys, zipfile

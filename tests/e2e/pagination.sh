@@ -6,20 +6,9 @@
 # word rule of src/pagination.h) must open that page of the PDF.  pdf.c
 # writes both paginations when FOLIO_PAGINATION_DUMP is set: PATH from
 # the layout it draws, PATH.paginate from a separate pdf_paginate() run.
-FOLIO=${FOLIO:-build/folio}
-SHARED=${SHARED:-../shared}
-TMP=${TMP:-$(mktemp -d)}
+. tests/lib.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-
-for tool in pdftotext pdfinfo python3; do
-	if ! command -v "$tool" >/dev/null; then
-		skip pagination "$tool not installed"
-		exit 0
-	fi
-done
+need_tools pagination pdftotext pdfinfo python3
 
 check() {
 	local name=$1 dir=$2

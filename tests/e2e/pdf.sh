@@ -5,22 +5,11 @@
 # tests/stress/book: qpdf --check, every font embedded and subset, text
 # fidelity, geometry and page rules (tests/e2e/pdfcheck.py, reading the
 # layout dump that FOLIO_LAYOUT_DUMP asks pdf.c for).  Also: style errors
-# name file:line and key, US Letter pages, 16-bit PNGs, a 1 MB book in
-# well under a second, and characters no font has are warned about once.
-FOLIO=${FOLIO:-build/folio}
-SHARED=${SHARED:-../shared}
-TMP=${TMP:-$(mktemp -d)}
+# name file:line and key, US Letter pages, 16-bit PNGs, a 1 MB book with
+# every word, and characters no font has are warned about once.
+. tests/lib.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-
-for tool in qpdf pdffonts pdftotext pdfinfo python3; do
-	if ! command -v "$tool" >/dev/null; then
-		skip pdf "$tool not installed"
-		exit 0
-	fi
-done
+need_tools pdf qpdf pdffonts pdftotext pdfinfo python3
 
 # build NAME BOOK_DIR [folio options...]: builds the PDF into $TMP/NAME
 build() {

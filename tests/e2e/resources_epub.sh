@@ -11,14 +11,8 @@
 #   [links] references = none, title and author-group hold for the EPUB.
 # Books: the bundled book/ and ../shared/corpora/perf-book.  Run from the
 # repository root (see tests/run).
-FOLIO=${FOLIO:-build/folio}
-SHARED=${SHARED:-../shared}
-TMP=${TMP:-$(mktemp -d)}
 EPUBCHECK=${EPUBCHECK:-/usr/share/java/epubcheck.jar}
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
+. tests/lib.sh
 
 if [ ! -x "$FOLIO" ]; then
 	fail "resources_epub: folio binary" "$FOLIO is missing; run make first"

@@ -16,20 +16,9 @@
 #             the entries the same
 # And the style's other modes: links.references = footnotes (URLs at the
 # page foot, the PDF still checks out) and none (no numbers).
-FOLIO=${FOLIO:-build/folio}
-SHARED=${SHARED:-../shared}
-TMP=${TMP:-$(mktemp -d)}
+. tests/lib.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-
-for tool in qpdf pdftotext pdfinfo python3 cmark-gfm; do
-	if ! command -v "$tool" >/dev/null; then
-		skip resources-pdf "$tool not installed"
-		exit 0
-	fi
-done
+need_tools resources-pdf qpdf pdftotext pdfinfo python3 cmark-gfm
 
 # build NAME BOOK_DIR [options]: PDF and dump into $TMP/NAME
 build() {

@@ -2,19 +2,9 @@
 # tests/e2e/svg.sh - SVG figures in the PDF (issue 11): rasterised through
 # librsvg and drawn like PNGs, never dropped; an SVG pointing at a file
 # outside the book (or a URL) does not get it read.
-FOLIO=${FOLIO:-build/folio}
-TMP=${TMP:-$(mktemp -d)}
+. tests/lib.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-
-for tool in qpdf pdfimages; do
-	if ! command -v "$tool" >/dev/null; then
-		skip svg "$tool not installed"
-		exit 0
-	fi
-done
+need_tools svg qpdf pdfimages
 
 b="$TMP/svgbook"
 mkdir -p "$b/img"
