@@ -8,14 +8,15 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
-DEFS    := -D_GNU_SOURCE
+DEFS    := -D_GNU_SOURCE -Isrc
 LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -lm -lpthread \
           $(shell pkg-config --libs librsvg-2.0 cairo 2>/dev/null)
 
 BUILD   := build
-SRC     := $(sort $(wildcard src/*.c))
+SRC     := $(sort $(wildcard src/*/*.c))
+HDR     := $(wildcard src/*/*.h)
 OBJ     := $(SRC:src/%.c=$(BUILD)/obj/%.o)
-LIBOBJ  := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+LIBOBJ  := $(filter-out $(BUILD)/obj/app/main.o,$(OBJ))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -37,22 +38,23 @@ deps:
 test-deps:
 	@sh tools/ensure-packages $(BUILD_PKGS) $(TEST_PKGS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) -MMD -c $< -o $@
 
 # librsvg (SVG figures in the PDF) only for pdf.c; its glib headers as
 # system headers, so that -Werror judges folio's code only.  Expanded when
 # used (=), after `make deps` has installed the package.
 RSVG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags librsvg-2.0 2>/dev/null))
-$(BUILD)/obj/pdf.o: CFLAGS += $(RSVG_CFLAGS)
+$(BUILD)/obj/pdf/pdf.o: CFLAGS += $(RSVG_CFLAGS)
 
 $(BUILD)/folio: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJ) | $(BUILD)/tests
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LIBS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 book: $(BUILD)/folio
@@ -84,7 +86,7 @@ install: $(BUILD)/folio
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
 	install -m 644 fonts/*.ttf fonts/LICENSE* fonts/README $(DESTDIR)$(PREFIX)/share/folio/fonts/
 	install -m 644 styles/*.ini styles/*.css $(DESTDIR)$(PREFIX)/share/folio/styles/
-	install -m 644 src/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
+	install -m 644 src/app/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/folio $(DESTDIR)$(PREFIX)/share/folio \

@@ -16,7 +16,7 @@ ASAN_WARN   := $(filter-out -Werror,$(WARN))
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 ASAN_OBJ    := $(SRC:src/%.c=$(ASAN_DIR)/obj/%.o)
-ASAN_LIBOBJ := $(filter-out $(ASAN_DIR)/obj/main.o,$(ASAN_OBJ))
+ASAN_LIBOBJ := $(filter-out $(ASAN_DIR)/obj/app/main.o,$(ASAN_OBJ))
 ASAN_UNIT   := $(UNIT:tests/unit/%.c=$(ASAN_DIR)/tests/%)
 ASAN_LOG    := $(CURDIR)/$(ASAN_DIR)/log
 # ASAN_QUICK=1 leaves EPUBCheck out where a test allows it (EPUBCHECK):
@@ -50,16 +50,17 @@ asan: test-deps asan-deps
 	echo "asan: test suite under AddressSanitizer+UBSan took $$(( $$(date +%s) - start )) s"; \
 	exit $$rc
 
-$(ASAN_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(ASAN_DIR)/obj
+$(ASAN_DIR)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -MMD -c $< -o $@
 
-$(ASAN_DIR)/obj/pdf.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
+$(ASAN_DIR)/obj/pdf/pdf.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
 
 $(ASAN_DIR)/folio: $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LIBS)
 
 $(ASAN_DIR)/tests/%: tests/unit/%.c tests/unit/unit.h $(ASAN_LIBOBJ) | $(ASAN_DIR)/tests
-	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -Isrc -o $@ $< $(ASAN_LIBOBJ) $(LIBS)
+	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -o $@ $< $(ASAN_LIBOBJ) $(LIBS)
 
 $(ASAN_DIR)/run: tests/run | $(ASAN_DIR)/tests
 	sed -e 's|^cd "$$(dirname "$$0")/.."|cd "$(CURDIR)"|' \
@@ -68,7 +69,7 @@ $(ASAN_DIR)/run: tests/run | $(ASAN_DIR)/tests
 		{ echo "mk/asan.mk: tests/run changed shape; update the sed in mk/asan.mk" >&2; exit 1; }
 	mv $@.tmp $@
 
-$(ASAN_DIR)/obj $(ASAN_DIR)/tests:
+$(ASAN_DIR)/tests:
 	mkdir -p $@
 
 -include $(ASAN_OBJ:.o=.d)

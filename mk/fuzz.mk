@@ -20,7 +20,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=all
-FUZZ_OBJ     := $(filter-out $(FUZZ_DIR)/obj/main.o,$(SRC:src/%.c=$(FUZZ_DIR)/obj/%.o))
+FUZZ_OBJ     := $(filter-out $(FUZZ_DIR)/obj/app/main.o,$(SRC:src/%.c=$(FUZZ_DIR)/obj/%.o))
 FUZZ_ARGS    := -max_len=32768 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
                 -dict=tests/fuzz/markdown.dict -artifact_prefix=$(FUZZ_DIR)/crashes/
 
@@ -51,7 +51,8 @@ fuzz-merge: $(FUZZ_DIR)/fuzz_chapter
 fuzz-corpus:
 	python3 tests/fuzz/seed.py tests/fuzz/corpus
 
-$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)/obj
+$(FUZZ_DIR)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(filter-out -Werror,$(WARN)) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 		-MMD -c $< -o $@
 

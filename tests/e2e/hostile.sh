@@ -145,7 +145,7 @@ fi
 
 # ---- 4. security -----------------------------------------------------------------
 # No shell or program is ever started: no such call in the source at all.
-calls=$(grep -n -E '\b(system|popen|execl|execlp|execle|execv|execvp|execvpe|fexecve|posix_spawnp?|fork|vfork|dlopen)[[:space:]]*\(' src/*.c src/*.h |
+calls=$(grep -n -E '\b(system|popen|execl|execlp|execle|execv|execvp|execvpe|fexecve|posix_spawnp?|fork|vfork|dlopen)[[:space:]]*\(' src/*/*.c src/*/*.h |
 	grep -v -E '^[^:]+:[0-9]+:[[:space:]]*(/?\*|//)')
 [ -z "$calls" ] && ok "src/ has no system/popen/exec/spawn/fork/dlopen call" || no "shell or program calls in src/" "$calls"
 
@@ -304,15 +304,15 @@ style() {
 		no "style: $name" "error without print.ini's line and key: exit $rc: $(head -2 "$T/err" | tr '\n' ' ')"
 	fi
 }
-style "unknown key" src/style.c nosuch "key = 1" nosuch.key
-style "wrong type" src/style.c body "leading = huge" body.leading
-style "bad colour" src/style.c body "color = red" body.color
-style "out of range" src/style.c body "size = 500pt" body.size
-style "zero font size" "src/style.c" body "size = 0pt" body.size
-style "margins larger than the page" "src/style.c, src/pdf.c" page "margin-top = 400mm" page.margin-top
-style "missing font file" "src/fonts.c" fonts "serif = NoSuch.ttf" fonts.serif
+style "unknown key" src/print/style.c nosuch "key = 1" nosuch.key
+style "wrong type" src/print/style.c body "leading = huge" body.leading
+style "bad colour" src/print/style.c body "color = red" body.color
+style "out of range" src/print/style.c body "size = 500pt" body.size
+style "zero font size" "src/print/style.c" body "size = 0pt" body.size
+style "margins larger than the page" "src/print/style.c, src/pdf/pdf.c" page "margin-top = 400mm" page.margin-top
+style "missing font file" "src/print/fonts.c" fonts "serif = NoSuch.ttf" fonts.serif
 style "font that is not TrueType" "src/fonts.c" fonts "serif = Fake.ttf" fonts.serif
-style "font outside the fonts folder" "src/style.c" fonts "serif = ../../../etc/passwd" fonts.serif
+style "font outside the fonts folder" "src/print/style.c" fonts "serif = ../../../etc/passwd" fonts.serif
 
 # ---- 5. environment faults ------------------------------------------------------
 tiny=$T/tiny

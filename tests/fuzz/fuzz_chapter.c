@@ -22,14 +22,14 @@
  * Environment: FOLIO_DATA_DIR (fonts/, styles/; default: the current
  * folder, the repository root), FUZZ_VERBOSE=1 prints the diagnostics.
  */
-#include "book.h"
-#include "epub.h"
-#include "model.h"
-#include "options.h"
-#include "pagination.h"
-#include "pdf.h"
-#include "resolve.h"
-#include "resources.h"
+#include "load/book.h"
+#include "epub/epub.h"
+#include "model/model.h"
+#include "base/options.h"
+#include "print/pagination.h"
+#include "pdf/pdf.h"
+#include "resolve/resolve.h"
+#include "resolve/resources.h"
 
 #include <errno.h>
 #include <ftw.h>

@@ -44,14 +44,14 @@ def case(name, big=False):
 
 
 def parse_limit(name):
-    """A nesting limit from src/parse.h, so the expected positions follow it."""
+    """A nesting limit from src/load/parse.h, so the expected positions follow it."""
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "..", "..", "src", "parse.h")) as f:
+    with open(os.path.join(here, "..", "..", "src", "load", "parse.h")) as f:
         for line in f:
             words = line.split()
             if len(words) >= 3 and words[0] == "#define" and words[1] == name:
                 return int(words[2])
-    raise SystemExit("gen.py: %s not found in src/parse.h" % name)
+    raise SystemExit("gen.py: %s not found in src/load/parse.h" % name)
 
 
 BLOCK_MAX = parse_limit("PARSE_MAX_BLOCK_DEPTH")

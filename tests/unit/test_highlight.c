@@ -1,6 +1,6 @@
 /* test_highlight.c - the code-block lexers: spans cover the input exactly,
  * and keywords, strings, comments ... get their classes. */
-#include "highlight.h"
+#include "model/highlight.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -9,8 +9,8 @@
 
 #include "../fuzz/fuzz_chapter.c"
 
-#include "parse.h"
-#include "util.h"
+#include "load/parse.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <sys/wait.h>

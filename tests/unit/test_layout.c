@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fonts.h"
-#include "layout.h"
-#include "pagination.h"
-#include "style.h"
+#include "print/fonts.h"
+#include "print/layout.h"
+#include "print/pagination.h"
+#include "print/style.h"
 #include "unit.h"
 
 static struct arena A;

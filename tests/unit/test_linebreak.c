@@ -7,7 +7,7 @@
  * item by item and applying the demerits rules as linebreak.h states
  * them.  Timings go to stderr only.
  */
-#include "linebreak.h"
+#include "print/linebreak.h"
 #include "unit.h"
 
 #include <math.h>

@@ -12,10 +12,10 @@
  */
 #include "unit.h"
 
-#include "book.h"
-#include "parse.h"
-#include "resolve.h"
-#include "util.h"
+#include "load/book.h"
+#include "load/parse.h"
+#include "resolve/resolve.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -10,9 +10,9 @@
 
 #include <zlib.h>
 
-#include "fonts.h"
-#include "pdfpage.h"
-#include "style.h"
+#include "print/fonts.h"
+#include "pdf/pdfpage.h"
+#include "print/style.h"
 #include "unit.h"
 
 static struct lo_item text(float x, float y, const char *s)

@@ -4,9 +4,9 @@
  */
 #include "unit.h"
 
-#include "book.h"
-#include "resolve.h"
-#include "resources.h"
+#include "load/book.h"
+#include "resolve/resolve.h"
+#include "resolve/resources.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "style.h"
+#include "print/style.h"
 #include "unit.h"
 
 static int has_diag(const struct diag_list *d, int line, const char *needle)

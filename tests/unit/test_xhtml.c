@@ -1,8 +1,8 @@
 /* test_xhtml.c - the XHTML writer: escaping, ids, URLs, and chapters built
  * from hand-made models (well-formed output, the right elements). */
-#include "xhtml.h"
-#include "epub.h"
-#include "pagination.h"
+#include "epub/xhtml.h"
+#include "epub/epub.h"
+#include "print/pagination.h"
 #include "unit.h"
 
 #include <dirent.h>

@@ -1,0 +1,170 @@
+/* manifest.c - SHA256SUMS and build.json beside the artifacts. */
+#include "app/manifest.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sha2.h>
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		buf_free(&tmp);
+		return -1;
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) != 0)
+		goto fail;
+	buf_free(&tmp);
+	return 0;
+fail:;
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data);
+	buf_free(&tmp);
+	errno = saved;
+	return -1;
+}
+
+/* The artifact's name relative to the output folder (handouts live in
+ * OUT_DIR/handouts/), as `cd OUT_DIR && sha256sum -c SHA256SUMS` needs. */
+static const char *rel_name(const char *out_dir, const char *path)
+{
+	size_t n = strlen(out_dir);
+	while (n > 1 && out_dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, out_dir, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+int manifest_write(const struct book *book, const struct build_opts *opts,
+		   const char *out_dir, const struct artifact *arts, int nart,
+		   const char *version)
+{
+	struct buf sums = BUF_INIT, js = BUF_INIT;
+	int rc = 0;
+	char date[21];
+	time_iso8601(opts->source_date, date);
+
+	buf_puts(&js, "{\n  \"folio_version\": ");
+	json_str(&js, version);
+	buf_printf(&js, ",\n  \"source_date\": \"%s\",\n  \"source_date_epoch\": %lld,\n", date,
+		   opts->source_date);
+	buf_puts(&js, "  \"book\": {\n    \"title\": ");
+	json_str(&js, book->meta.title);
+	buf_puts(&js, ",\n    \"identifier\": ");
+	json_str(&js, book->meta.identifier);
+	buf_puts(&js, ",\n    \"language\": ");
+	json_str(&js, book->meta.language);
+	buf_printf(&js, ",\n    \"chapters\": %d,\n    \"external_links\": %d,\n"
+			"    \"resources\": %d,\n    \"images\": %d\n  },\n",
+		   book->nchapters, book->nextrefs, book->nresources, book->nimages);
+
+	buf_puts(&js, "  \"artifacts\": [");
+	for (int i = 0; i < nart; i++) {
+		char hex[SHA256_DIGEST_STRING_LENGTH];
+		struct stat st;
+		if (!SHA256File(arts[i].path, hex) || stat(arts[i].path, &st) != 0) {
+			diag_fatal(book->diags, arts[i].path, "cannot read artifact back: %s",
+				   strerror(errno));
+			rc = -1;
+			goto out;
+		}
+		buf_printf(&sums, "%s  %s\n", hex, rel_name(out_dir, arts[i].path));
+		buf_puts(&js, i ? ",\n    {" : "\n    {");
+		buf_puts(&js, "\"file\": ");
+		json_str(&js, rel_name(out_dir, arts[i].path));
+		buf_puts(&js, ", \"format\": ");
+		json_str(&js, arts[i].format);
+		buf_printf(&js, ", \"bytes\": %lld", (long long)st.st_size);
+		if (arts[i].pages)
+			buf_printf(&js, ", \"pages\": %d", arts[i].pages);
+		buf_printf(&js, ", \"sha256\": \"%s\"}", hex);
+	}
+	buf_puts(&js, nart ? "\n  ],\n" : "],\n");
+
+	const struct diag_list *d = book->diags;
+	buf_printf(&js, "  \"warnings\": %d,\n  \"errors\": %d,\n  \"diagnostics\": [",
+		   d->nwarn, d->nerr + d->nfatal);
+	int k = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		if (g->level == DIAG_NOTE)
+			continue;
+		buf_puts(&js, k++ ? ",\n    {" : "\n    {");
+		buf_puts(&js, "\"level\": ");
+		json_str(&js, g->level == DIAG_WARNING ? "warning" : "error");
+		buf_puts(&js, ", \"file\": ");
+		json_str(&js, g->file ? g->file : "");
+		buf_printf(&js, ", \"line\": %d, \"column\": %d, \"message\": ", g->line, g->col);
+		json_str(&js, g->msg);
+		buf_putc(&js, '}');
+	}
+	buf_puts(&js, k ? "\n  ]\n}\n" : "]\n}\n");
+
+	const char *names[2] = {"SHA256SUMS", "build.json"};
+	struct buf *bodies[2] = {&sums, &js};
+	for (int i = 0; i < 2; i++) {
+		struct buf path = BUF_INIT;
+		buf_printf(&path, "%s/%s", out_dir, names[i]);
+		if (write_file_atomic(path.data, bodies[i]->data ? bodies[i]->data : "",
+				      bodies[i]->len) != 0) {
+			diag_fatal(book->diags, path.data, "cannot write: %s", strerror(errno));
+			rc = -1;
+		}
+		buf_free(&path);
+	}
+out:
+	buf_free(&sums);
+	buf_free(&js);
+	return rc;
+}

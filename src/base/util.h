@@ -1,0 +1,79 @@
+/*
+ * util.h - small pure helpers: UTF-8, paths, slugs, files.
+ *
+ * None of these touch the book model; all are unit-tested in
+ * tests/unit/test_util.c.
+ */
+#ifndef FOLIO_UTIL_H
+#define FOLIO_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+/* With FOLIO_TIMING set in the environment, prints to stderr the seconds
+ * since the previous call (the first call starts the clock): where a
+ * build's time goes, stage by stage.  Call from the main thread only. */
+void stage_time(const char *stage);
+
+/* True unless FOLIO_THREADS=1 is set in the environment: whether a build
+ * may use a second thread (the EPUB beside the PDF, PDF pages on both
+ * cores).  The outputs are the same bytes either way; the tests check. */
+bool threads_allowed(void);
+
+/* Decodes one UTF-8 sequence at s (n bytes available).  Returns its length
+ * (1..4) and stores the code point, or returns 1 and stores 0xFFFD for an
+ * invalid or truncated sequence. */
+int utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp into out (at least 4 bytes); returns the length. */
+int utf8_encode(uint32_t cp, char *out);
+
+/* Cleans text for the model: invalid UTF-8 becomes U+FFFD, NUL and other C0
+ * controls except tab and newline are dropped, CRLF and CR become LF, a
+ * leading byte-order mark is removed.  Counts what was changed so the caller
+ * can warn: *bad_utf8 (replaced sequences), *bad_ctrl (dropped controls),
+ * and the first line:col of each kind (1-based, 0 if none). */
+struct clean_report {
+	int bad_utf8, bad_ctrl;
+	int utf8_line, utf8_col, ctrl_line, ctrl_col;
+	bool had_bom;
+};
+char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
+		 struct clean_report *rep);
+
+/* GitHub-style heading slug: lowercase ASCII letters, keep letters (any
+ * script), digits, '-' and '_', spaces become '-', everything else is
+ * dropped.  The caller makes duplicates unique. */
+char *slug_make(struct arena *a, const char *text);
+
+/* Normalises a relative path: removes "." segments and empty segments and
+ * folds "dir/.." pairs.  Returns NULL if the path climbs above its start
+ * (a leading ".." remains), so the caller can refuse it. */
+char *path_normalize(struct arena *a, const char *path);
+/* The same, but keeps leading ".." segments ("a/../../b" -> "../b"). */
+char *path_normalize_up(struct arena *a, const char *path);
+/* The folder part of a relative path ("a/b/c.md" -> "a/b", "c.md" -> ""). */
+char *path_dirname(struct arena *a, const char *path);
+/* Joins dir and rel with one '/' (dir may be ""). */
+char *path_join(struct arena *a, const char *dir, const char *rel);
+/* Decodes %XX escapes; returns NULL for a malformed escape or %00. */
+char *percent_decode(struct arena *a, const char *s);
+/* Lowercased file extension without the dot ("" if none). */
+const char *path_ext(const char *path);
+
+/* True if url starts with a URI scheme ("http:", "mailto:", "file:" ...). */
+bool url_has_scheme(const char *url);
+/* Normalised URL for deduplication: scheme and host lowercased, default
+ * port and a trailing '#' dropped; path and query kept exactly. */
+char *url_normalize(struct arena *a, const char *url);
+
+/* Reads a whole file into heap memory (NUL-terminated).  Returns 0, or -1
+ * with errno set.  The caller frees *out. */
+int file_read(const char *path, char **out, size_t *len);
+
+/* Renders a time_t (UTC) as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
+void time_iso8601(long long t, char out[21]);
+
+#endif

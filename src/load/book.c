@@ -1,0 +1,616 @@
+/*
+ * book.c - the book folder: confinement, chapter files, reading order.
+ */
+#include "load/book.h"
+#include "load/meta.h"
+#include "load/parse.h"
+#include "load/preproc.h"
+#include "load/summary.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- Confinement -------------------------------------------------------- */
+
+/* Resolves rel (relative to the book folder) through symlinks and checks
+ * that it stays inside the book.  Returns the status and, for TARGET_OK,
+ * fills *st. */
+static enum target_status check_path(const struct book *b, const char *rel, struct stat *st)
+{
+	char full[PATH_MAX], real[PATH_MAX];
+	if (snprintf(full, sizeof full, "%s/%s", b->realdir, rel) >= (int)sizeof full)
+		return TARGET_BAD;
+	if (!realpath(full, real))
+		return errno == ENOENT || errno == ENOTDIR ? TARGET_MISSING : TARGET_OUTSIDE;
+	size_t dl = strlen(b->realdir);
+	if (strncmp(real, b->realdir, dl) != 0 || (real[dl] != '/' && real[dl] != '\0'))
+		return TARGET_OUTSIDE;
+	if (stat(real, st) != 0)
+		return TARGET_MISSING;
+	return S_ISREG(st->st_mode) ? TARGET_OK : TARGET_NOT_FILE;
+}
+
+int book_read_file(const struct book *b, const char *path, char **data, size_t *len)
+{
+	struct stat st;
+	enum target_status s = check_path(b, path, &st);
+	if (s != TARGET_OK) {
+		errno = s == TARGET_MISSING ? ENOENT : s == TARGET_NOT_FILE ? EISDIR : EACCES;
+		return -1;
+	}
+	char full[PATH_MAX];
+	snprintf(full, sizeof full, "%s/%s", b->realdir, path);
+	return file_read(full, data, len);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+enum target_status book_target(const struct book *b, const char *from_path,
+			       const char *dest, const char **path)
+{
+	struct arena *a = b->arena;
+	*path = NULL;
+	if (dest[0] == '/' || dest[0] == '\\')
+		return TARGET_OUTSIDE;
+	char *dec = percent_decode(a, dest);
+	if (!dec)
+		return TARGET_BAD;
+	if (dec[0] == '/')
+		return TARGET_OUTSIDE;
+	char *joined = path_join(a, path_dirname(a, from_path), dec);
+	char *norm = path_normalize(a, joined);
+	if (!norm)
+		return TARGET_OUTSIDE;
+	bool dir_like = *norm == '\0' || ends_with(dec, "/");
+
+	/* Candidates in order of preference. */
+	const char *cand[4];
+	int nc = 0;
+	const char *ext = path_ext(norm);
+	if (!dir_like && (strcmp(ext, "html") == 0 || strcmp(ext, "htm") == 0)) {
+		size_t stem = strlen(norm) - strlen(ext) - 1;
+		cand[nc++] = arena_printf(a, "%.*s.md", (int)stem, norm);
+		/* mdBook publishes a folder's README.md as its index.html. */
+		const char *base = strrchr(norm, '/');
+		base = base ? base + 1 : norm;
+		if (strncmp(base, "index.", 6) == 0)
+			cand[nc++] = arena_printf(a, "%.*sREADME.md", (int)(base - norm), norm);
+	}
+	if (!dir_like)
+		cand[nc++] = norm;
+	/* Report the first candidate's path, and the first status that says
+	 * more than "missing". */
+	enum target_status result = TARGET_MISSING;
+	const char *result_path = nc ? cand[0] : norm;
+	for (int i = 0; i < nc; i++) {
+		struct stat st;
+		enum target_status s = check_path(b, cand[i], &st);
+		if (s == TARGET_OK) {
+			*path = cand[i];
+			return TARGET_OK;
+		}
+		if (s == TARGET_NOT_FILE && S_ISDIR(st.st_mode))
+			dir_like = true;
+		else if (result == TARGET_MISSING && s != TARGET_MISSING)
+			result = s, result_path = cand[i];
+	}
+	if (dir_like) {
+		static const char *const idx[] = {"index.md", "README.md"};
+		for (int i = 0; i < 2; i++) {
+			const char *p = path_join(a, norm, idx[i]);
+			struct stat st;
+			if (check_path(b, p, &st) == TARGET_OK) {
+				*path = p;
+				return TARGET_OK;
+			}
+		}
+		if (result == TARGET_MISSING) {
+			*path = norm;
+			return nc ? TARGET_NOT_FILE : TARGET_MISSING;
+		}
+	}
+	*path = result_path;
+	return result;
+}
+
+const struct known_target *book_known(const struct book *b, const char *from_path,
+				      const char *dest)
+{
+	if (!b->meta.nknown)
+		return NULL;
+	struct arena *a = b->arena;
+	char *dec = percent_decode(a, dest);
+	const char *rel = dec ? path_normalize_up(a, path_join(a, path_dirname(a, from_path), dec))
+			      : NULL;
+	for (int i = 0; i < b->meta.nknown; i++) {
+		const struct known_target *k = &b->meta.known[i];
+		if (strcmp(k->path, dest) == 0)
+			return k;
+		const char *kn = path_normalize_up(a, k->path);
+		if (rel && kn && strcmp(rel, kn) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* ---- The chapter index (path -> chapter) ------------------------------- */
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void index_add(struct book *b, struct chapter *ch)
+{
+	if ((size_t)(b->nchapters + 1) * 2 > b->chapter_hash_size) {
+		size_t size = b->chapter_hash_size ? b->chapter_hash_size * 2 : 64;
+		struct chapter **t = arena_calloc(b->arena, size, sizeof *t);
+		for (size_t i = 0; i < b->chapter_hash_size; i++) {
+			struct chapter *c = b->chapter_hash[i];
+			if (!c)
+				continue;
+			size_t h = hash_str(c->path) & (size - 1);
+			while (t[h])
+				h = (h + 1) & (size - 1);
+			t[h] = c;
+		}
+		b->chapter_hash = t;
+		b->chapter_hash_size = size;
+	}
+	size_t h = hash_str(ch->path) & (b->chapter_hash_size - 1);
+	while (b->chapter_hash[h])
+		h = (h + 1) & (b->chapter_hash_size - 1);
+	b->chapter_hash[h] = ch;
+}
+
+struct chapter *book_chapter(const struct book *b, const char *path)
+{
+	if (!b->chapter_hash_size)
+		return NULL;
+	size_t h = hash_str(path) & (b->chapter_hash_size - 1);
+	while (b->chapter_hash[h]) {
+		if (strcmp(b->chapter_hash[h]->path, path) == 0)
+			return b->chapter_hash[h];
+		h = (h + 1) & (b->chapter_hash_size - 1);
+	}
+	return NULL;
+}
+
+/* ---- Loading chapters --------------------------------------------------- */
+
+struct loader {
+	struct book *book;
+	struct vec order;       /* chapters in reading order */
+	struct vec toc;         /* struct toc_entry *, from SUMMARY.md */
+	unsigned char *walked;  /* by chapter index: walked in the second pass */
+	size_t walked_cap;
+};
+
+/* Marks ch walked; returns whether it already was. */
+static bool mark_walked(struct loader *L, const struct chapter *ch)
+{
+	size_t i = (size_t)ch->index;
+	if (i >= L->walked_cap) {
+		size_t cap = L->walked_cap ? L->walked_cap : 64;
+		while (cap <= i)
+			cap *= 2;
+		L->walked = realloc(L->walked, cap);
+		if (!L->walked)
+			abort();
+		memset(L->walked + L->walked_cap, 0, cap - L->walked_cap);
+		L->walked_cap = cap;
+	}
+	bool was = L->walked[i];
+	L->walked[i] = 1;
+	return was;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Reads, cleans and parses one chapter file; NULL (with a warning at
+ * from:line:col) if it cannot be read.  name is what SUMMARY.md calls it,
+ * or NULL.  In mdBook books the {{#include}} family is expanded first and
+ * rustdoc's hidden lines are dropped after parsing (preproc.h). */
+static struct chapter *load_chapter(struct loader *L, const char *path, const char *from,
+				    int line, int col, const char *name)
+{
+	struct book *b = L->book;
+	struct arena *a = b->arena;
+	char *data;
+	size_t len;
+	const char *shown = arena_printf(a, "%s%s", b->display_dir, path);
+	if (book_read_file(b, path, &data, &len) != 0) {
+		diag_warn(b->diags, from, line, col, "cannot read chapter '%s': %s", shown,
+			  strerror(errno));
+		return NULL;
+	}
+	struct chapter *ch = arena_alloc(a, sizeof *ch);
+	ch->path = path;
+	ch->display_path = shown;
+	struct clean_report rep;
+	ch->source = text_clean(a, data, len, &ch->source_len, &rep);
+	free(data);
+	if (rep.bad_utf8)
+		diag_warn(b->diags, shown, rep.utf8_line, rep.utf8_col,
+			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
+			  rep.bad_utf8 == 1 ? "" : "s");
+	if (rep.bad_ctrl)
+		diag_warn(b->diags, shown, rep.ctrl_line, rep.ctrl_col,
+			  "control characters removed (%d)", rep.bad_ctrl);
+	const char *set_title = NULL;
+	struct preproc_map *map = NULL;
+	if (b->mdbook)
+		map = preproc_expand(b, ch, &set_title);
+	size_t first_diag = b->diags->n;
+	md_parse(b, ch);
+	preproc_map_positions(map, ch, b->diags, first_diag);
+	if (b->mdbook)
+		preproc_hide_lines(b, ch);
+	if (set_title && *set_title)
+		ch->title = set_title;
+	else if (name && *name)
+		ch->title = name;
+	else if (ch->nheadings)
+		ch->title = ch->headings[0]->plain;
+	if (!ch->title || !*ch->title) {
+		/* A page without a heading is named after its file. */
+		const char *base = base_name(path);
+		const char *dot = strrchr(base, '.');
+		ch->title = arena_strndup(a, base, dot ? (size_t)(dot - base) : strlen(base));
+	}
+	if (!ch->blocks)
+		diag_warn(b->diags, shown, 1, 1, "chapter is empty");
+	ch->index = (int)L->order.n;
+	vec_push(&L->order, ch);
+	index_add(b, ch);
+	b->nchapters = (int)L->order.n;
+	return ch;
+}
+
+/* Local Markdown link targets of a chapter, in document order. */
+struct link_collect {
+	struct book *book;
+	struct chapter *ch;
+	struct vec paths;
+	struct vec nodes;
+};
+
+static bool is_markdown(const char *path)
+{
+	const char *e = path_ext(path);
+	return strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0;
+}
+
+static void collect_link(void *ctx, struct block *owner, struct inline_node *in)
+{
+	(void)owner;
+	struct link_collect *c = ctx;
+	if (in->type != INL_LINK)
+		return;
+	const char *url = in->link->url;
+	if (!*url || url[0] == '#' || url_has_scheme(url))
+		return;
+	const char *hash = strchr(url, '#');
+	const char *dest = hash ? arena_strndup(c->book->arena, url, (size_t)(hash - url)) : url;
+	const char *path;
+	if (book_target(c->book, c->ch->path, dest, &path) == TARGET_OK && is_markdown(path)) {
+		vec_push(&c->paths, (void *)path);
+		vec_push(&c->nodes, in);
+	}
+}
+
+/* True if the folder of q lies within the folder of p (or is it). */
+static bool folder_within(const char *p, const char *q)
+{
+	const char *ps = strrchr(p, '/');
+	size_t pl = ps ? (size_t)(ps - p) : 0;
+	if (pl == 0)
+		return true; /* the book's top folder holds everything */
+	return strncmp(p, q, pl) == 0 && q[pl] == '/';
+}
+
+/*
+ * Depth-first over local links in document order, with an explicit stack
+ * so a chain of 10,000 pages costs no C stack.
+ *
+ * In the first pass a page claims only the pages in its own folder or
+ * below it: a module's project page therefore follows its module even when
+ * an earlier page links forward to another module's project.  A second,
+ * unrestricted pass then picks up pages reached only through other links.
+ */
+static void dfs(struct loader *L, struct chapter *root, bool within_only)
+{
+	struct book *b = L->book;
+	struct frame {
+		struct chapter *ch;
+		struct link_collect links;
+		size_t next;
+	} *st = NULL;
+	size_t n = 0, cap = 0;
+	struct chapter *push = root;
+	for (;;) {
+		if (push) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				st = realloc(st, cap * sizeof *st);
+				if (!st)
+					abort();
+			}
+			memset(&st[n], 0, sizeof st[n]);
+			st[n].ch = push;
+			st[n].links.book = b;
+			st[n].links.ch = push;
+			model_each_inline(push->blocks, collect_link, &st[n].links);
+			n++;
+			push = NULL;
+		}
+		if (!n)
+			break;
+		struct frame *f = &st[n - 1];
+		if (f->next >= f->links.paths.n) {
+			vec_free(&f->links.paths);
+			vec_free(&f->links.nodes);
+			n--;
+			continue;
+		}
+		size_t i = f->next++;
+		const char *path = f->links.paths.v[i];
+		struct chapter *seen = book_chapter(b, path);
+		if (seen) {
+			/* Already loaded: in the second pass, walk it again to
+			 * find pages only it leads to (each page walked once). */
+			if (!within_only && !mark_walked(L, seen))
+				push = seen;
+			continue;
+		}
+		if (within_only && !folder_within(f->ch->path, path))
+			continue;
+		struct inline_node *in = f->links.nodes.v[i];
+		push = load_chapter(L, path, f->ch->display_path, in->line, in->col, NULL);
+		if (push && !within_only)
+			mark_walked(L, push);
+	}
+	free(st);
+}
+
+static void load_reachable(struct loader *L, struct chapter *root)
+{
+	dfs(L, root, true);
+	mark_walked(L, root);
+	dfs(L, root, false);
+	free(L->walked);
+}
+
+/* ---- mdBook: SUMMARY.md and the table of contents ------------------------ */
+
+static void toc_add(struct loader *L, enum toc_kind kind, const char *title,
+		    const char *number, int depth, int parent, struct chapter *ch)
+{
+	struct toc_entry *e = arena_alloc(L->book->arena, sizeof *e);
+	e->kind = kind;
+	e->title = title;
+	e->number = number;
+	e->depth = depth;
+	e->parent = parent;
+	e->chapter = ch;
+	vec_push(&L->toc, e);
+}
+
+/* Loads the chapters SUMMARY.md lists, in its order, and makes its outline
+ * the table of contents.  Returns -1 if there is no SUMMARY.md. */
+static int load_summary(struct loader *L, const char *src_dir)
+{
+	struct book *b = L->book;
+	struct summary sum;
+	if (summary_read(&sum, b, src_dir) != 0)
+		return -1;
+	const char *part = NULL;
+	for (int i = 0; i < sum.nitems; i++) {
+		const struct summary_item *it = &sum.items[i];
+		enum toc_kind kind = it->kind;
+		struct chapter *ch = NULL;
+		if (kind == TOC_CHAPTER) {
+			ch = book_chapter(b, it->path);
+			if (ch) {
+				diag_warn(b->diags, sum.display_path, it->line, it->col,
+					  "SUMMARY.md lists '%s' again; its page appears once, "
+					  "at its first place", it->url);
+			} else {
+				ch = load_chapter(L, it->path, sum.display_path, it->line, it->col,
+						  it->title);
+				if (ch) {
+					ch->depth = it->depth;
+					ch->number = it->number;
+					ch->part = part;
+					ch->toc_index = i;
+					part = NULL;
+					if (it->parent >= 0) {
+						struct toc_entry *pe = L->toc.v[it->parent];
+						ch->parent = pe->kind == TOC_CHAPTER ? pe->chapter : NULL;
+					}
+				} else {
+					kind = TOC_DRAFT;
+				}
+			}
+		} else if (kind == TOC_PART) {
+			part = it->title;
+		}
+		toc_add(L, kind, it->title, it->number, it->depth, it->parent, ch);
+	}
+	return 0;
+}
+
+/* Links to the book's own published pages (book.toml's site-url) become
+ * relative links to its chapters; other links are left alone. */
+struct site_links {
+	struct book *book;
+	struct chapter *ch;
+	const char *src_dir;
+	const char *site; /* site-url without its scheme */
+};
+
+static const char *strip_scheme(const char *url)
+{
+	if (strncasecmp(url, "https://", 8) == 0)
+		return url + 8;
+	if (strncasecmp(url, "http://", 7) == 0)
+		return url + 7;
+	return NULL;
+}
+
+static void site_link(void *ctx, struct block *owner, struct inline_node *in)
+{
+	(void)owner;
+	struct site_links *c = ctx;
+	struct book *b = c->book;
+	struct arena *a = b->arena;
+	if (in->type != INL_LINK)
+		return;
+	const char *rest = strip_scheme(in->link->url);
+	size_t sl = strlen(c->site);
+	if (!rest || strncmp(rest, c->site, sl) != 0)
+		return;
+	rest += sl;
+	const char *frag = strchr(rest, '#');
+	size_t pl = strcspn(rest, "#?");
+	const char *dest = arena_strndup(a, rest, pl);
+	struct chapter *target = NULL;
+	const char *path;
+	if (!*dest || strcmp(dest, "index.html") == 0)
+		target = b->chapters[0]; /* mdBook's index.html is the first chapter */
+	else if (book_target(b, path_join(a, c->src_dir, "SUMMARY.md"), dest, &path) == TARGET_OK)
+		target = book_chapter(b, path);
+	if (!target || strchr(target->path, '%'))
+		return;
+	struct buf url = BUF_INIT;
+	for (const char *p = c->ch->path; (p = strchr(p, '/')); p++)
+		buf_puts(&url, "../");
+	buf_puts(&url, target->path);
+	if (frag)
+		buf_puts(&url, frag);
+	in->link->url = buf_to_arena(&url, a);
+	buf_free(&url);
+}
+
+static void own_site_links(struct book *b, const char *src_dir)
+{
+	const char *site = b->meta.site_url ? strip_scheme(b->meta.site_url) : NULL;
+	if (!site || !b->nchapters)
+		return;
+	struct site_links c = {b, NULL, src_dir, site};
+	for (int i = 0; i < b->nchapters; i++) {
+		c.ch = b->chapters[i];
+		model_each_inline(c.ch->blocks, site_link, &c);
+	}
+}
+
+int book_load(struct book **out, const char *dir, struct arena *a, struct diag_list *d)
+{
+	struct book *b = arena_alloc(a, sizeof *b);
+	b->arena = a;
+	b->diags = d;
+	b->dir = arena_strdup(a, dir);
+	size_t dl = strlen(dir);
+	b->display_dir = strcmp(dir, ".") == 0 ? "" : arena_printf(a, "%s%s", dir,
+				 dl && dir[dl - 1] == '/' ? "" : "/");
+	char real[PATH_MAX];
+	struct stat st;
+	if (!realpath(dir, real) || stat(real, &st) != 0) {
+		diag_fatal(d, dir, "book folder not found: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		diag_fatal(d, dir, "not a folder");
+		return -1;
+	}
+	b->realdir = arena_strdup(a, real);
+
+	const char *src_dir = NULL;
+	meta_load(b, &src_dir);
+	if (!src_dir) {
+		struct stat sst;
+		if (check_path(b, "src/SUMMARY.md", &sst) == TARGET_OK)
+			src_dir = "src";
+	}
+	b->mdbook = src_dir != NULL;
+
+	struct loader L = {.book = b};
+	bool summary = false;
+	if (src_dir) {
+		if (load_summary(&L, src_dir) != 0)
+			diag_warn(d, b->meta.source_file ? arena_printf(a, "%s%s", b->display_dir,
+							b->meta.source_file) : b->display_dir,
+				  0, 0, "no %s; the reading order follows the links from its "
+				  "index.md or README.md", path_join(a, src_dir, "SUMMARY.md"));
+		else if (!L.order.n)
+			diag_warn(d, arena_printf(a, "%s%s", b->display_dir,
+						  path_join(a, src_dir, "SUMMARY.md")), 0, 0,
+				  "SUMMARY.md lists no chapter that can be read; the reading order "
+				  "follows the links from index.md or README.md");
+		else
+			summary = true;
+	}
+	if (summary) {
+		b->root = L.order.v[0];
+	} else {
+		L.toc.n = 0;
+		const char *root = NULL;
+		static const char *const names[] = {"index.md", "README.md"};
+		for (int i = 0; i < 2 && !root; i++) {
+			const char *p = src_dir ? path_join(a, src_dir, names[i]) : names[i];
+			if (check_path(b, p, &st) == TARGET_OK)
+				root = p;
+		}
+		if (!root) {
+			diag_fatal(d, b->display_dir[0] ? b->display_dir : ".",
+				   "no root page (index.md or README.md) in the book folder");
+			vec_free(&L.order);
+			vec_free(&L.toc);
+			return -1;
+		}
+		b->root = load_chapter(&L, root, b->display_dir, 0, 0, NULL);
+		if (!b->root) {
+			vec_free(&L.order);
+			vec_free(&L.toc);
+			return -1;
+		}
+		load_reachable(&L, b->root);
+		/* Without SUMMARY.md the contents are the reading order. */
+		for (size_t i = 0; i < L.order.n; i++) {
+			struct chapter *ch = L.order.v[i];
+			ch->toc_index = (int)i;
+			toc_add(&L, TOC_CHAPTER, ch->title, NULL, 0, -1, ch);
+		}
+	}
+
+	b->nchapters = (int)L.order.n;
+	b->chapters = arena_calloc(a, L.order.n, sizeof *b->chapters);
+	for (size_t i = 0; i < L.order.n; i++)
+		b->chapters[i] = L.order.v[i];
+	b->ntoc = (int)L.toc.n;
+	b->toc = arena_calloc(a, L.toc.n + 1, sizeof *b->toc);
+	for (size_t i = 0; i < L.toc.n; i++)
+		b->toc[i] = *(struct toc_entry *)L.toc.v[i];
+	vec_free(&L.order);
+	vec_free(&L.toc);
+	if (b->mdbook)
+		own_site_links(b, src_dir);
+	meta_defaults(b);
+	*out = b;
+	return 0;
+}

@@ -1,0 +1,689 @@
+/* meta.c - folio.ini / book.toml metadata. */
+#include "load/meta.h"
+#include "load/book.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+struct meta_ctx {
+	struct book *book;
+	const char *file;    /* display path */
+	const char *src_dir; /* book.toml's src, normalised */
+	struct vec authors;
+	struct vec known;
+	struct vec hidelines; /* struct hidelines *, from book.toml */
+	const char *cursor; /* reading position in the file's text */
+	int line;           /* line number of the last line handed to inih */
+};
+
+/* inih's line reader over text in memory; counts lines because Debian's
+ * inih does not pass line numbers to the handler. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct meta_ctx *c = stream;
+	if (!*c->cursor)
+		return NULL;
+	const char *nl = strchr(c->cursor, '\n');
+	size_t len = nl ? (size_t)(nl - c->cursor) + 1 : strlen(c->cursor);
+	size_t take = len < (size_t)num - 1 ? len : (size_t)num - 1;
+	memcpy(str, c->cursor, take);
+	str[take] = '\0';
+	c->cursor += len; /* an over-long line's tail is dropped */
+	c->line++;
+	return str;
+}
+
+static char *trim(struct arena *a, const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* Values may be quoted ("x" or 'x'): one level of quotes is stripped. */
+static char *unquote(struct arena *a, const char *s)
+{
+	char *t = trim(a, s);
+	size_t n = strlen(t);
+	if (n >= 2 && (t[0] == '"' || t[0] == '\'') && t[n - 1] == t[0]) {
+		t[n - 1] = '\0';
+		return t + 1;
+	}
+	return t;
+}
+
+static void add_authors(struct meta_ctx *c, const char *value)
+{
+	struct arena *a = c->book->arena;
+	char *v = trim(a, value);
+	size_t n = strlen(v);
+	if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
+		v[n - 1] = '\0';
+		v++;
+	}
+	char *save = NULL;
+	for (char *tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *name = unquote(a, tok);
+		if (*name)
+			vec_push(&c->authors, name);
+	}
+}
+
+static int on_value(void *user, const char *section, const char *name,
+		    const char *value)
+{
+	struct meta_ctx *c = user;
+	int lineno = c->line;
+	struct book *b = c->book;
+	struct arena *a = b->arena;
+	struct metadata *m = &b->meta;
+
+	if (strcmp(section, "external") == 0) {
+		struct known_target *k = arena_alloc(a, sizeof *k);
+		k->path = trim(a, name);
+		k->note = trim(a, value);
+		vec_push(&c->known, k);
+		return 1;
+	}
+	if (strcmp(section, "handouts") == 0) {
+		if (strcmp(name, "modules") != 0) {
+			diag_warn(b->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]", name);
+			return 1;
+		}
+		/* Comma-separated chapter paths, in the order of the modules. */
+		struct vec paths = {0};
+		for (const char *p = value; *p;) {
+			const char *e = strchr(p, ',');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			char *one = trim(a, arena_strndup(a, p, n));
+			if (*one)
+				vec_push(&paths, unquote(a, one));
+			p += n + (e ? 1 : 0);
+		}
+		m->nhandout_modules = (int)paths.n;
+		m->handout_modules = arena_calloc(a, paths.n + 1, sizeof *m->handout_modules);
+		for (size_t i = 0; i < paths.n; i++)
+			m->handout_modules[i] = paths.v[i];
+		m->handout_modules_line = lineno;
+		vec_free(&paths);
+		return 1;
+	}
+	if (strcmp(section, "book") != 0) {
+		diag_warn(b->diags, c->file, lineno, 1,
+			  "unknown section [%s] (expected [book], [external] or [handouts])", section);
+		return 1;
+	}
+	char *v = unquote(a, value);
+	if (strcmp(name, "title") == 0) m->title = v;
+	else if (strcmp(name, "subtitle") == 0) m->subtitle = v;
+	else if (strcmp(name, "authors") == 0 || strcmp(name, "author") == 0) add_authors(c, value);
+	else if (strcmp(name, "language") == 0) m->language = v;
+	else if (strcmp(name, "identifier") == 0) m->identifier = v;
+	else if (strcmp(name, "version") == 0) m->version = v;
+	else if (strcmp(name, "date") == 0) {
+		int y, mo, d;
+		char tail;
+		if (sscanf(v, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3 || mo < 1 || mo > 12 ||
+		    d < 1 || d > 31)
+			diag_warn(b->diags, c->file, lineno, 1,
+				  "date '%s' is not YYYY-MM-DD; ignored", v);
+		else
+			m->date = v;
+	} else if (strcmp(name, "description") == 0) m->description = v;
+	else if (strcmp(name, "keywords") == 0) m->keywords = v;
+	else if (strcmp(name, "epub_fonts") == 0) {
+		if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0)
+			m->epub_fonts = true;
+		else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0)
+			m->epub_fonts = false;
+		else
+			diag_warn(b->diags, c->file, lineno, 1,
+				  "epub_fonts = '%s': expected yes or no; fonts are not embedded", v);
+	} else
+		diag_warn(b->diags, c->file, lineno, 1, "unknown key '%s' in [book]", name);
+	return 1;
+}
+
+/* ---- book.toml -------------------------------------------------------------
+ *
+ * A small TOML reader, enough for mdBook's book.toml: tables and arrays of
+ * tables, bare, quoted and dotted keys, basic and literal strings (also
+ * multi-line), arrays (also multi-line, with comments), inline tables,
+ * and other scalars (numbers, booleans, dates) taken as text.  Only
+ * [book] and [output.html] site-url are used; everything else is skipped.
+ */
+
+enum tval_type { TV_OTHER, TV_STRING, TV_ARRAY };
+
+struct tval {
+	enum tval_type type;
+	char *str;          /* TV_STRING */
+	struct vec strings; /* TV_ARRAY: its string items (others skipped) */
+};
+
+struct toml {
+	struct meta_ctx *c;
+	const char *s;
+	size_t n, i;
+	int line;
+	const char *err; /* why the current line failed */
+};
+
+static bool toml_ws(int ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static void toml_skip_ws(struct toml *t)
+{
+	while (t->i < t->n && toml_ws(t->s[t->i]))
+		t->i++;
+}
+
+/* Whitespace, newlines and comments (inside arrays). */
+static void toml_skip_space(struct toml *t)
+{
+	while (t->i < t->n) {
+		char ch = t->s[t->i];
+		if (toml_ws(ch) || ch == '\r') {
+			t->i++;
+		} else if (ch == '\n') {
+			t->i++;
+			t->line++;
+		} else if (ch == '#') {
+			while (t->i < t->n && t->s[t->i] != '\n')
+				t->i++;
+		} else {
+			break;
+		}
+	}
+}
+
+static bool toml_eol(struct toml *t)
+{
+	toml_skip_ws(t);
+	if (t->i < t->n && t->s[t->i] == '\r')
+		t->i++;
+	if (t->i < t->n && t->s[t->i] == '#')
+		while (t->i < t->n && t->s[t->i] != '\n')
+			t->i++;
+	return t->i >= t->n || t->s[t->i] == '\n';
+}
+
+static bool toml_fail(struct toml *t, const char *why)
+{
+	if (!t->err)
+		t->err = why;
+	return false;
+}
+
+static int hex4(const char *p, int digits, uint32_t *cp)
+{
+	*cp = 0;
+	for (int k = 0; k < digits; k++) {
+		int ch = p[k], v;
+		if (ch >= '0' && ch <= '9') v = ch - '0';
+		else if (ch >= 'a' && ch <= 'f') v = ch - 'a' + 10;
+		else if (ch >= 'A' && ch <= 'F') v = ch - 'A' + 10;
+		else return -1;
+		*cp = *cp * 16 + (uint32_t)v;
+	}
+	return 0;
+}
+
+/* A string starting at t->i (at its opening quote). */
+static bool toml_string(struct toml *t, char **out)
+{
+	char q = t->s[t->i];
+	bool multi = t->i + 2 < t->n && t->s[t->i + 1] == q && t->s[t->i + 2] == q;
+	t->i += multi ? 3 : 1;
+	if (multi && t->i < t->n && t->s[t->i] == '\n') {
+		/* a newline right after the opening quotes is not part of it */
+		t->i++;
+		t->line++;
+	} else if (multi && t->i + 1 < t->n && t->s[t->i] == '\r' && t->s[t->i + 1] == '\n') {
+		t->i += 2;
+		t->line++;
+	}
+	struct buf b = BUF_INIT;
+	for (;;) {
+		if (t->i >= t->n) {
+			buf_free(&b);
+			return toml_fail(t, "unterminated string");
+		}
+		char ch = t->s[t->i];
+		if (ch == q && (!multi || (t->i + 2 < t->n && t->s[t->i + 1] == q &&
+					   t->s[t->i + 2] == q))) {
+			t->i += multi ? 3 : 1;
+			/* up to two more quotes belong to a multi-line string */
+			while (multi && t->i < t->n && t->s[t->i] == q) {
+				buf_putc(&b, q);
+				t->i++;
+			}
+			break;
+		}
+		if (ch == '\n') {
+			if (!multi) {
+				buf_free(&b);
+				return toml_fail(t, "unterminated string");
+			}
+			t->line++;
+		}
+		if (ch == '\\' && q == '"') {
+			char e = t->i + 1 < t->n ? t->s[t->i + 1] : '\0';
+			const char *simple = strchr("btnfr\"\\", e);
+			if (e && simple) {
+				static const char map[] = "\b\t\n\f\r\"\\";
+				buf_putc(&b, map[simple - "btnfr\"\\"]);
+				t->i += 2;
+				continue;
+			}
+			if (e == 'u' || e == 'U') {
+				int digits = e == 'u' ? 4 : 8;
+				uint32_t cp;
+				if (t->i + 2 + (size_t)digits > t->n || hex4(t->s + t->i + 2, digits, &cp) ||
+				    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
+					buf_free(&b);
+					return toml_fail(t, "bad \\u escape in a string");
+				}
+				char u[4];
+				buf_put(&b, u, (size_t)utf8_encode(cp, u));
+				t->i += 2 + (size_t)digits;
+				continue;
+			}
+			if (multi) {
+				/* line-ending backslash: drop the newline and the
+				 * whitespace after it */
+				size_t j = t->i + 1;
+				while (j < t->n && (toml_ws(t->s[j]) || t->s[j] == '\r'))
+					j++;
+				if (j < t->n && t->s[j] == '\n') {
+					while (j < t->n && (isspace((unsigned char)t->s[j]))) {
+						if (t->s[j] == '\n')
+							t->line++;
+						j++;
+					}
+					t->i = j;
+					continue;
+				}
+			}
+			buf_free(&b);
+			return toml_fail(t, "bad escape in a string");
+		}
+		buf_putc(&b, ch);
+		t->i++;
+	}
+	*out = buf_to_arena(&b, t->c->book->arena);
+	buf_free(&b);
+	return true;
+}
+
+static bool toml_value(struct toml *t, struct tval *v, int depth);
+
+static bool toml_array(struct toml *t, struct tval *v, int depth)
+{
+	t->i++; /* [ */
+	v->type = TV_ARRAY;
+	for (;;) {
+		toml_skip_space(t);
+		if (t->i >= t->n)
+			return toml_fail(t, "unterminated array");
+		if (t->s[t->i] == ']') {
+			t->i++;
+			return true;
+		}
+		struct tval item = {0};
+		if (!toml_value(t, &item, depth + 1)) {
+			vec_free(&item.strings);
+			return false;
+		}
+		if (item.type == TV_STRING)
+			vec_push(&v->strings, item.str);
+		vec_free(&item.strings);
+		toml_skip_space(t);
+		if (t->i < t->n && t->s[t->i] == ',')
+			t->i++;
+		else if (t->i < t->n && t->s[t->i] != ']')
+			return toml_fail(t, "expected ',' or ']' in an array");
+	}
+}
+
+static bool toml_key(struct toml *t, struct buf *key);
+
+static bool toml_inline_table(struct toml *t, int depth)
+{
+	t->i++; /* { */
+	toml_skip_ws(t);
+	if (t->i < t->n && t->s[t->i] == '}') {
+		t->i++;
+		return true;
+	}
+	for (;;) {
+		struct buf key = BUF_INIT;
+		bool ok = toml_key(t, &key);
+		buf_free(&key);
+		if (!ok)
+			return false;
+		toml_skip_ws(t);
+		if (t->i >= t->n || t->s[t->i] != '=')
+			return toml_fail(t, "expected '=' in an inline table");
+		t->i++;
+		toml_skip_ws(t);
+		struct tval item = {0};
+		ok = toml_value(t, &item, depth + 1);
+		vec_free(&item.strings);
+		if (!ok)
+			return false;
+		toml_skip_ws(t);
+		if (t->i < t->n && t->s[t->i] == ',') {
+			t->i++;
+			toml_skip_ws(t);
+		} else if (t->i < t->n && t->s[t->i] == '}') {
+			t->i++;
+			return true;
+		} else {
+			return toml_fail(t, "expected ',' or '}' in an inline table");
+		}
+	}
+}
+
+static bool toml_value(struct toml *t, struct tval *v, int depth)
+{
+	if (depth > 32)
+		return toml_fail(t, "values nested too deeply");
+	if (t->i >= t->n)
+		return toml_fail(t, "missing value");
+	char ch = t->s[t->i];
+	if (ch == '"' || ch == '\'') {
+		v->type = TV_STRING;
+		return toml_string(t, &v->str);
+	}
+	if (ch == '[')
+		return toml_array(t, v, depth);
+	if (ch == '{') {
+		v->type = TV_OTHER;
+		return toml_inline_table(t, depth);
+	}
+	size_t start = t->i;
+	while (t->i < t->n && !isspace((unsigned char)t->s[t->i]) && !strchr(",]}#", t->s[t->i]))
+		t->i++;
+	/* a date-time may hold one space: 1979-05-27 07:32:00 */
+	if (t->i - start == 10 && t->i + 1 < t->n && t->s[t->i] == ' ' &&
+	    isdigit((unsigned char)t->s[t->i + 1]))
+		for (t->i++; t->i < t->n && !isspace((unsigned char)t->s[t->i]) &&
+			     !strchr(",]}#", t->s[t->i]); t->i++)
+			;
+	if (t->i == start)
+		return toml_fail(t, "missing value");
+	v->type = TV_OTHER;
+	v->str = arena_strndup(t->c->book->arena, t->s + start, t->i - start);
+	return true;
+}
+
+/* A dotted key (bare or quoted parts) appended to key as "a.b.c". */
+static bool toml_key(struct toml *t, struct buf *key)
+{
+	for (;;) {
+		toml_skip_ws(t);
+		if (t->i >= t->n)
+			return toml_fail(t, "missing key");
+		char ch = t->s[t->i];
+		if (key->len)
+			buf_putc(key, '.');
+		if (ch == '"' || ch == '\'') {
+			char *part;
+			if (t->i + 2 < t->n && t->s[t->i + 1] == ch && t->s[t->i + 2] == ch)
+				return toml_fail(t, "a key cannot be a multi-line string");
+			if (!toml_string(t, &part))
+				return false;
+			buf_puts(key, part);
+		} else {
+			size_t st = t->i;
+			while (t->i < t->n && (isalnum((unsigned char)t->s[t->i]) ||
+					       t->s[t->i] == '_' || t->s[t->i] == '-'))
+				t->i++;
+			if (t->i == st)
+				return toml_fail(t, "expected a key");
+			buf_put(key, t->s + st, t->i - st);
+		}
+		toml_skip_ws(t);
+		if (t->i < t->n && t->s[t->i] == '.') {
+			t->i++;
+			continue;
+		}
+		return true;
+	}
+}
+
+/* Preprocessors that mdBook runs by default, whose work folio does itself. */
+static bool builtin_preprocessor(const char *name)
+{
+	return strcmp(name, "links") == 0 || strcmp(name, "index") == 0;
+}
+
+static void toml_table(struct toml *t, const char *table, int line)
+{
+	struct meta_ctx *c = t->c;
+	if (strncmp(table, "preprocessor.", 13) == 0 && !strchr(table + 13, '.') &&
+	    !builtin_preprocessor(table + 13))
+		diag_add(c->book->diags, DIAG_NOTE, c->file, line, 1,
+			 "preprocessor '%s' is not run by folio; its markup stays as written",
+			 table + 13);
+}
+
+static const char *toml_str(struct toml *t, const struct tval *v, const char *key, int line)
+{
+	if (v->type == TV_STRING)
+		return v->str;
+	diag_warn(t->c->book->diags, t->c->file, line, 1, "'%s' should be a string; ignored", key);
+	return NULL;
+}
+
+static void toml_pair(struct toml *t, const char *key, const struct tval *v, int line)
+{
+	struct meta_ctx *c = t->c;
+	struct book *b = c->book;
+	struct metadata *m = &b->meta;
+	if (strcmp(key, "book.title") == 0) {
+		m->title = toml_str(t, v, key, line);
+	} else if (strcmp(key, "book.description") == 0) {
+		m->description = toml_str(t, v, key, line);
+	} else if (strcmp(key, "book.language") == 0) {
+		m->language = toml_str(t, v, key, line);
+	} else if (strcmp(key, "book.src") == 0) {
+		const char *src = toml_str(t, v, key, line);
+		if (src) {
+			char *norm = path_normalize(b->arena, src);
+			if (!norm || src[0] == '/')
+				diag_warn(b->diags, c->file, line, 1,
+					  "src '%s' leaves the book folder; using 'src'", src);
+			else
+				c->src_dir = norm;
+		}
+	} else if (strcmp(key, "book.authors") == 0) {
+		if (v->type == TV_ARRAY) {
+			for (size_t i = 0; i < v->strings.n; i++)
+				if (*(char *)v->strings.v[i])
+					vec_push(&c->authors, v->strings.v[i]);
+		} else if (v->type == TV_STRING && *v->str) {
+			vec_push(&c->authors, v->str);
+		}
+	} else if (strncmp(key, "output.html.code.hidelines.", 27) == 0 && v->type == TV_STRING &&
+		   *v->str) {
+		struct hidelines *h = arena_alloc(b->arena, sizeof *h);
+		h->lang = key + 27;
+		h->prefix = v->str;
+		vec_push(&c->hidelines, h);
+	} else if (strcmp(key, "output.html.site-url") == 0 && v->type == TV_STRING) {
+		/* Only an absolute URL names the book's own pages. */
+		const char *u = v->str;
+		if (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0) {
+			size_t n = strlen(u);
+			m->site_url = n && u[n - 1] == '/' ? u : arena_printf(b->arena, "%s/", u);
+		}
+	}
+}
+
+static void toml_parse(struct meta_ctx *c, const char *text, size_t len)
+{
+	struct toml t = {c, text, len, 0, 1, NULL};
+	char table[512] = "";
+	struct buf key = BUF_INIT;
+	while (t.i < t.n) {
+		toml_skip_ws(&t);
+		if (t.i >= t.n)
+			break;
+		char ch = t.s[t.i];
+		int line = t.line;
+		t.err = NULL;
+		bool ok = true;
+		buf_reset(&key);
+		if (ch == '\n' || ch == '\r' || ch == '#') {
+			toml_eol(&t);
+		} else if (ch == '[') {
+			bool aot = t.i + 1 < t.n && t.s[t.i + 1] == '[';
+			t.i += aot ? 2 : 1;
+			ok = toml_key(&t, &key);
+			if (ok && (t.i >= t.n || t.s[t.i] != ']' ||
+				   (aot && (t.i + 1 >= t.n || t.s[t.i + 1] != ']'))))
+				ok = toml_fail(&t, "expected ']' after the table name");
+			if (ok) {
+				t.i += aot ? 2 : 1;
+				snprintf(table, sizeof table, "%s", key.data);
+				toml_table(&t, table, line);
+			}
+		} else {
+			ok = toml_key(&t, &key);
+			if (ok) {
+				toml_skip_ws(&t);
+				if (t.i >= t.n || t.s[t.i] != '=')
+					ok = toml_fail(&t, "expected '=' after the key");
+			}
+			struct tval v = {0};
+			if (ok) {
+				t.i++;
+				toml_skip_ws(&t);
+				ok = toml_value(&t, &v, 0);
+			}
+			if (ok) {
+				const char *full = *table ? arena_printf(c->book->arena, "%s.%s", table,
+									 key.data) : key.data;
+				toml_pair(&t, full, &v, line);
+			}
+			vec_free(&v.strings);
+		}
+		if (ok && !toml_eol(&t))
+			ok = toml_fail(&t, "unexpected text after the value");
+		if (!ok) {
+			diag_warn(c->book->diags, c->file, t.line, 1, "cannot read this line of "
+				  "book.toml (%s); ignored", t.err ? t.err : "syntax error");
+			while (t.i < t.n && t.s[t.i] != '\n')
+				t.i++;
+		}
+		if (t.i < t.n && t.s[t.i] == '\n') {
+			t.i++;
+			t.line++;
+		}
+	}
+	buf_free(&key);
+}
+
+static bool load_file(struct meta_ctx *c, const char *name, bool toml)
+{
+	struct book *b = c->book;
+	char *data;
+	size_t len;
+	if (book_read_file(b, name, &data, &len) != 0)
+		return false;
+	c->file = arena_printf(b->arena, "%s%s", b->display_dir, name);
+	b->meta.source_file = arena_strdup(b->arena, name);
+	if (toml) {
+		struct clean_report rep;
+		size_t clen;
+		char *text = text_clean(b->arena, data, len, &clen, &rep);
+		free(data);
+		toml_parse(c, text, clen);
+		return true;
+	}
+	c->cursor = data;
+	c->line = 0;
+	int err = ini_parse_stream(read_line, c, on_value, c);
+	if (err > 0)
+		diag_warn(b->diags, c->file, err, 1, "cannot parse this line (expected key = value)");
+	free(data);
+	return true;
+}
+
+void meta_load(struct book *b, const char **src_dir)
+{
+	struct meta_ctx c = {0};
+	c.book = b;
+	*src_dir = NULL;
+	/* folio.ini wins; book.toml is read only in its absence. */
+	if (!load_file(&c, "folio.ini", false) && load_file(&c, "book.toml", true))
+		*src_dir = c.src_dir ? c.src_dir : "src";
+	struct metadata *m = &b->meta;
+	if (c.authors.n) {
+		m->nauthors = (int)c.authors.n;
+		m->authors = arena_calloc(b->arena, c.authors.n, sizeof *m->authors);
+		for (size_t i = 0; i < c.authors.n; i++)
+			m->authors[i] = c.authors.v[i];
+	}
+	if (c.known.n) {
+		m->nknown = (int)c.known.n;
+		m->known = arena_calloc(b->arena, c.known.n, sizeof *m->known);
+		for (size_t i = 0; i < c.known.n; i++)
+			m->known[i] = *(struct known_target *)c.known.v[i];
+	}
+	if (c.hidelines.n) {
+		m->nhidelines = (int)c.hidelines.n;
+		m->hidelines = arena_calloc(b->arena, c.hidelines.n, sizeof *m->hidelines);
+		for (size_t i = 0; i < c.hidelines.n; i++)
+			m->hidelines[i] = *(struct hidelines *)c.hidelines.v[i];
+	}
+	vec_free(&c.authors);
+	vec_free(&c.known);
+	vec_free(&c.hidelines);
+}
+
+void meta_defaults(struct book *b)
+{
+	struct metadata *m = &b->meta;
+	struct arena *a = b->arena;
+	const char *file = m->source_file ? arena_printf(a, "%s%s", b->display_dir, m->source_file)
+					  : (b->root ? b->root->display_path : b->display_dir);
+	/* mdBook needs neither a title nor authors: for its books the
+	 * defaults are notes, not warnings. */
+	enum diag_level lvl = b->mdbook ? DIAG_NOTE : DIAG_WARNING;
+	if (!m->source_file)
+		diag_add(b->diags, lvl, file, 0, 0, b->mdbook
+			 ? "no book.toml; using defaults (title from the first heading)"
+			 : "no folio.ini metadata file; using defaults (title from the first heading)");
+	if (!m->title || !*m->title) {
+		m->title = b->root && b->root->nheadings ? b->root->headings[0]->plain : "Untitled";
+		if (m->source_file)
+			diag_add(b->diags, lvl, file, 0, 0, "no title; using '%s'", m->title);
+	}
+	if (!m->language || !*m->language)
+		m->language = "en";
+	if (!m->identifier || !*m->identifier)
+		m->identifier = slug_make(a, m->title);
+	if (!m->nauthors) {
+		static const char *anon[] = {"Anonymous"};
+		m->authors = anon;
+		m->nauthors = 1;
+		if (m->source_file)
+			diag_add(b->diags, lvl, file, 0, 0, "no authors; using 'Anonymous'");
+	}
+}

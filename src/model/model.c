@@ -1,0 +1,53 @@
+/* model.c - iterative walks over the book model. */
+#include "model/model.h"
+
+static void walk_blocks(struct block *first, block_fn bfn, inline_fn ifn, void *ctx)
+{
+	struct vec st = {0};
+	struct block *b = first;
+	for (;;) {
+		while (b) {
+			if (bfn)
+				bfn(ctx, b);
+			if (ifn && b->inlines) {
+				struct vec ist = {0};
+				struct inline_node *in = b->inlines;
+				for (;;) {
+					while (in) {
+						ifn(ctx, b, in);
+						if (in->children) {
+							vec_push(&ist, in->next);
+							in = in->children;
+						} else {
+							in = in->next;
+						}
+					}
+					if (!ist.n)
+						break;
+					in = ist.v[--ist.n];
+				}
+				vec_free(&ist);
+			}
+			if (b->children) {
+				vec_push(&st, b->next);
+				b = b->children;
+			} else {
+				b = b->next;
+			}
+		}
+		if (!st.n)
+			break;
+		b = st.v[--st.n];
+	}
+	vec_free(&st);
+}
+
+void model_each_block(struct block *first, block_fn fn, void *ctx)
+{
+	walk_blocks(first, fn, NULL, ctx);
+}
+
+void model_each_inline(struct block *first, inline_fn fn, void *ctx)
+{
+	walk_blocks(first, NULL, fn, ctx);
+}

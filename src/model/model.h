@@ -1,0 +1,322 @@
+/*
+ * model.h - folio's book model.
+ *
+ * The pipeline fills this in one direction:
+ *
+ *   book_load (book.c)  - metadata, chapter files, reading order
+ *   md_parse  (parse.c) - cmark-gfm tree -> blocks and inlines below
+ *   resolve   (resolve.c) - slugs, link targets, images, external links
+ *   writers   (epub.c, layout.c/pdf.c) - read the model as const
+ *
+ * All memory is owned by book->arena.  Text is UTF-8 that has been made
+ * valid (invalid bytes replaced by U+FFFD) and has no NUL bytes.
+ */
+#ifndef FOLIO_MODEL_H
+#define FOLIO_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+
+struct chapter;
+struct block;
+
+/* ---- Inlines ---------------------------------------------------------- */
+
+enum inline_type {
+	INL_TEXT,      /* text, len */
+	INL_SOFTBREAK, /* a line ending inside a paragraph */
+	INL_LINEBREAK, /* hard break */
+	INL_CODE,      /* inline code: text, len */
+	INL_HTML,      /* raw inline HTML: text, len (writers show it as text) */
+	INL_EMPH,      /* children */
+	INL_STRONG,    /* children */
+	INL_STRIKE,    /* children */
+	INL_LINK,      /* children = link text; link */
+	INL_IMAGE,     /* children = alt text; link (kind LINK_IMAGE/LINK_BROKEN) */
+	INL_FOOTNOTE_REF /* footnote: the definition it refers to */
+};
+
+enum link_kind {
+	LINK_UNRESOLVED, /* before resolve() runs */
+	LINK_EXTERNAL,   /* http, https, mailto: url */
+	LINK_INTERNAL,   /* a chapter of this book: chapter (+ anchor) */
+	LINK_KNOWN,      /* declared out-of-book target: note explains it */
+	LINK_BROKEN,     /* unresolvable or refused: render the text plainly */
+	LINK_IMAGE       /* an image inside the book: image */
+};
+
+/* An image file inside the book folder. */
+struct image {
+	const char *path;       /* relative to the book folder, normalised */
+	const char *media_type; /* image/png, image/jpeg, image/svg+xml, image/gif */
+	int width, height;      /* pixels, from the file header; 0 if unknown */
+	int index;              /* 0-based, order of first use */
+};
+
+struct link {
+	enum link_kind kind;
+	const char *url;   /* destination as written (entities decoded) */
+	const char *title; /* link title attribute, or NULL */
+	/* LINK_INTERNAL: */
+	struct chapter *chapter;
+	const char *anchor;      /* slug in chapter, or NULL for its start */
+	struct block *heading;   /* the heading the anchor names, or NULL */
+	/* LINK_KNOWN: */
+	const char *note;
+	/* LINK_EXTERNAL: index into book->externals' distinct URLs (-1 none) */
+	int ext_index;
+	/* LINK_IMAGE: */
+	struct image *image;
+};
+
+struct footnote;
+
+struct inline_node {
+	enum inline_type type;
+	int line, col; /* position in the chapter source; 0 if unknown */
+	struct inline_node *next;
+	struct inline_node *children;
+	const char *text; /* TEXT, CODE, HTML */
+	size_t len;
+	struct link *link; /* LINK, IMAGE */
+	struct footnote *footnote; /* FOOTNOTE_REF */
+};
+
+/* ---- Blocks ----------------------------------------------------------- */
+
+enum block_type {
+	BLK_PARAGRAPH,  /* inlines */
+	BLK_HEADING,    /* inlines; level, slug, text */
+	BLK_CODE,       /* text, len, info, lang */
+	BLK_HTML,       /* raw HTML block: text, len */
+	BLK_QUOTE,      /* children */
+	BLK_LIST,       /* children = items; ordered, start, tight */
+	BLK_ITEM,       /* children; task */
+	BLK_TABLE,      /* children = rows; ncols, align */
+	BLK_TABLE_ROW,  /* children = cells; header */
+	BLK_TABLE_CELL, /* inlines */
+	BLK_THEMATIC,
+	BLK_FOOTNOTE_DEF /* children; footnote */
+};
+
+enum cell_align { ALIGN_NONE, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+enum task_state { TASK_NONE, TASK_OPEN, TASK_DONE };
+
+struct block {
+	enum block_type type;
+	int line, col;
+	struct block *next;
+	struct block *children;
+	struct block *parent;
+	struct inline_node *inlines;
+
+	/* BLK_HEADING */
+	int level;          /* 1..6 */
+	const char *slug;   /* unique within the chapter (resolve.c) */
+	const char *plain;  /* heading text without markup */
+	int number;         /* 0-based index in chapter->headings */
+
+	/* BLK_CODE, BLK_HTML */
+	const char *text;
+	size_t len;
+	const char *info; /* full info string, or "" */
+	const char *lang; /* first word of info, lowercased; "" if none */
+
+	/* BLK_LIST */
+	bool ordered, tight;
+	int start;
+	/* BLK_ITEM */
+	enum task_state task;
+	/* BLK_TABLE */
+	int ncols;
+	enum cell_align *align; /* ncols entries */
+	/* BLK_TABLE_ROW */
+	bool header;
+	/* BLK_FOOTNOTE_DEF */
+	struct footnote *footnote;
+};
+
+/* A footnote definition and the references to it, numbered per chapter in
+ * order of first reference (1-based). Unreferenced definitions keep number
+ * 0 and are still rendered at the end (no lost words). */
+struct footnote {
+	const char *label;
+	int number;
+	struct block *def;  /* BLK_FOOTNOTE_DEF, or NULL if only referenced */
+	int nrefs;
+};
+
+/* ---- Chapters and the book ------------------------------------------- */
+
+struct chapter {
+	int index;          /* 0-based position in reading order */
+	const char *path;   /* relative to the book folder, e.g. "module1/index.md" */
+	const char *display_path; /* as shown in diagnostics, e.g. "book/module1/index.md" */
+	const char *title;  /* {{#title}} (mdBook), else the name SUMMARY.md
+			       gives it, else the first heading's text, else
+			       the file name */
+	const char *source; /* file contents (valid UTF-8); for mdBook books
+			       after {{#include}} expansion, while line:col
+			       in the model still refer to the file */
+	size_t source_len;
+	struct block *blocks;
+
+	struct block **headings; /* in document order */
+	int nheadings;
+
+	struct footnote **footnotes; /* in number order (referenced ones first) */
+	int nfootnotes;
+
+	/* Structure (from SUMMARY.md for mdBook books; else 0/NULL) */
+	int depth;               /* 0 = top level */
+	const char *number;      /* "1.2." or NULL */
+	const char *part;        /* part title that opens before this chapter */
+	struct chapter *parent;  /* enclosing chapter in SUMMARY.md's nesting;
+				    NULL at top level or under a draft */
+	int toc_index;           /* this chapter's entry in book->toc */
+};
+
+/* The book's table of contents, in order (book->toc).  For mdBook books it
+ * is SUMMARY.md as mdBook reads it: prefix chapters (no number), part
+ * titles, numbered chapters and drafts ("1.", "1.1." ...), separators,
+ * suffix chapters (no number).  Other books get one TOC_CHAPTER entry per
+ * chapter in reading order.  Every chapter has exactly one entry. */
+enum toc_kind {
+	TOC_CHAPTER,   /* a chapter of the book: chapter */
+	TOC_DRAFT,     /* listed but unwritten ("[Title]()"): no page */
+	TOC_PART,      /* a part title ("# Part" in SUMMARY.md) */
+	TOC_SEPARATOR  /* a separator line ("---") */
+};
+
+struct toc_entry {
+	enum toc_kind kind;
+	const char *title;       /* as SUMMARY.md names it; NULL for separators */
+	const char *number;      /* "1.2." for numbered chapters/drafts, else NULL */
+	int depth;               /* 0 = top level (parts and separators: 0) */
+	int parent;              /* index of the enclosing entry, or -1 */
+	struct chapter *chapter; /* TOC_CHAPTER only; else NULL */
+};
+
+/* One occurrence of an external link, in reading order. */
+struct extref {
+	const char *url;        /* as written */
+	const char *norm;       /* normalised for deduplication */
+	const char *text;       /* plain link text */
+	struct chapter *chapter;
+	int line, col;
+	struct inline_node *node;
+	int distinct;           /* distinct-URL index (link->ext_index) */
+	struct block *owner;    /* paragraph/heading/cell holding the link */
+	bool in_resources;      /* inside the root page's Resources section */
+};
+
+/* One entry of the Resources appendix (resources.c): a distinct external
+ * URL, with every place that cites it. */
+struct resource {
+	int number;              /* 1-based, in appendix order */
+	const char *url;         /* as first written */
+	const char *norm;        /* normalised (the deduplication key) */
+	const char *title;       /* link text where it first appears */
+	const char *description; /* the author's, from the root's Resources list */
+	bool author_listed;      /* listed in the root page's Resources section */
+	struct chapter *chapter; /* chapter that first cites it (group) */
+	int *refs;               /* indexes into book->extrefs, reading order */
+	int nrefs;
+};
+
+/* mdBook: in code blocks of language lang, lines starting with prefix
+ * (after leading spaces) are hidden, as rustdoc hides "# " in Rust. */
+struct hidelines {
+	const char *lang;
+	const char *prefix;
+};
+
+/* A declared out-of-book target from the metadata. */
+struct known_target {
+	const char *path; /* as the author writes it in links */
+	const char *note; /* shown to readers */
+};
+
+struct metadata {
+	const char *title;
+	const char *subtitle;
+	const char **authors;
+	int nauthors;
+	const char *language;   /* BCP 47, default "en" */
+	const char *identifier; /* stable id; default derived from title */
+	const char *version;
+	const char *date;       /* YYYY-MM-DD or NULL */
+	const char *description;
+	const char *keywords;
+	const char *source_file; /* metadata file, relative path, or NULL */
+	const char *site_url;    /* book.toml [output.html] site-url when it is
+				    an absolute http(s) URL ending in '/', or NULL */
+	struct hidelines *hidelines; /* book.toml [output.html.code.hidelines] */
+	int nhidelines;
+	struct known_target *known;
+	int nknown;
+	bool epub_fonts;         /* folio.ini [book] epub_fonts = yes: the EPUB
+				    embeds the fonts its stylesheet names */
+	const char **handout_modules; /* folio.ini [handouts] modules: chapter
+					 paths as written, or NULL (derived) */
+	int nhandout_modules;
+	int handout_modules_line;     /* its line in the metadata file */
+};
+
+struct book {
+	struct arena *arena;
+	struct diag_list *diags;
+
+	const char *dir;         /* book folder as given */
+	const char *realdir;     /* canonical absolute path of the book folder */
+	const char *display_dir; /* prefix for diagnostics ("book/") */
+	struct metadata meta;
+
+	struct chapter **chapters; /* reading order */
+	int nchapters;
+	struct chapter *root;
+
+	struct toc_entry *toc;     /* table of contents (see struct toc_entry) */
+	int ntoc;
+	bool mdbook;               /* an mdBook book (book.toml or src/SUMMARY.md):
+				      {{#include}} family expanded, rustdoc's
+				      hidden lines removed from rust code */
+
+	struct image **images;
+	int nimages;
+
+	struct extref *extrefs;   /* every external link occurrence */
+	int nextrefs;
+	int next_distinct;        /* number of distinct normalised URLs */
+
+	/* Resources appendix (resources.c), in appendix order: first the
+	 * entries of the root page's Resources section, then the rest by
+	 * the chapter that first cites them.  resource_of[d] is the entry
+	 * for distinct URL d (link->ext_index). */
+	struct resource *resources;
+	int nresources;
+	struct resource **resource_of;
+	struct block *resources_section; /* the author's heading, or NULL */
+
+	/* private to book.c: path -> chapter hash (open addressing) */
+	struct chapter **chapter_hash;
+	size_t chapter_hash_size;
+};
+
+/* ---- Walking the model (model.c) ----------------------------------------
+ * Iterative (explicit stack), so depth costs no C stack.  Blocks are
+ * visited in document order, parents before children; footnote
+ * definitions are part of chapter->blocks (at the end, in number order). */
+
+typedef void (*block_fn)(void *ctx, struct block *b);
+typedef void (*inline_fn)(void *ctx, struct block *owner, struct inline_node *in);
+
+void model_each_block(struct block *first, block_fn fn, void *ctx);
+/* Every inline of every block from first on, pre-order (a link before the
+ * text inside it); owner is the paragraph/heading/cell holding it. */
+void model_each_inline(struct block *first, inline_fn fn, void *ctx);
+
+#endif

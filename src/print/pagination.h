@@ -1,0 +1,57 @@
+/*
+ * pagination.h - where each printed page begins, shared by the PDF and the
+ * EPUB (issue 12: the EPUB's page-list follows the print edition).
+ *
+ * The layout records, for every page, the first piece of source text set
+ * on it: a leaf block (paragraph, heading, code block, table cell, HTML
+ * block) and the index of its first word on that page.  The EPUB writer
+ * puts a page-break marker right before that word.
+ *
+ * Words: maximal runs of non-whitespace characters in the text the block
+ * shows, in document order.  For inline content that is the concatenation
+ * of its text, inline code and raw HTML nodes (link and emphasis contents
+ * included; soft and hard breaks count as whitespace); footnote reference
+ * marks, images and anything the writers add (page references, resource
+ * numbers) are not words.  For code and HTML blocks it is block->text.
+ * pagination_words() implements exactly this; both writers use it.
+ */
+#ifndef FOLIO_PAGINATION_H
+#define FOLIO_PAGINATION_H
+
+#include "model/model.h"
+#include "base/options.h"
+
+struct page_mark {
+	int page;                      /* 0-based page index in the PDF */
+	char label[16];                /* printed page label ("iii", "42") */
+	bool front;                    /* front matter (title, contents) */
+	const struct chapter *chapter; /* NULL for front matter */
+	const struct block *block;     /* leaf block opening the page, or NULL
+					  (a page opening on a figure, rule,
+					  or a blank verso) */
+	int word;                      /* first word of block on this page */
+	int resource;                  /* a page of the print Resources
+					  appendix: the 0-based index into
+					  book->resources of the first entry
+					  that opens on it (or, if none does,
+					  of the entry it continues); -1 on
+					  other pages and appendix pages
+					  before the first entry */
+};
+
+struct pagination {
+	struct page_mark *marks; /* one per PDF page, in order (heap) */
+	int nmarks;
+};
+
+/* Lays the book out exactly as pdf_write() does, without writing a file,
+ * and fills *out (caller frees with pagination_free).  Returns 0, or -1
+ * (diagnostics recorded). */
+int pdf_paginate(const struct book *book, const struct build_opts *opts,
+		 struct pagination *out);
+void pagination_free(struct pagination *p);
+
+/* Number of words in text[0..len) by the rule above. */
+int pagination_words(const char *text, size_t len);
+
+#endif
