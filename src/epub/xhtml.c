@@ -8,6 +8,7 @@
  * pathological nesting.
  */
 #include "epub/xhtml.h"
+#include "model/words.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -522,11 +523,11 @@ void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
 			xhtml_pagebreak(b, &env->breaks[i]);
 }
 
-/* White space between words: a byte in which pagination_words() finds
- * no word, so the EPUB counts words exactly as the print layout does. */
+/* White space between words, by the rule the print layout counts them
+ * with (model/words.h). */
 static bool word_space(const char *c)
 {
-	return pagination_words(c, 1) == 0;
+	return words_space((unsigned char)*c);
 }
 
 /* Writes the markers due at or before word n of the leaf block. */
@@ -606,38 +607,6 @@ static void word_break(struct render *r)
 {
 	if (!r->quiet)
 		r->in_word = false;
-}
-
-void xhtml_inline_text(struct buf *b, const struct inline_node *first)
-{
-	struct vec st = {NULL, 0, 0};
-	const struct inline_node *n = first;
-
-	while (n) {
-		switch (n->type) {
-		case INL_TEXT:
-		case INL_CODE:
-		case INL_HTML:
-			if (n->text)
-				buf_put(b, n->text, n->len);
-			break;
-		case INL_SOFTBREAK:
-		case INL_LINEBREAK:
-			buf_putc(b, ' ');
-			break;
-		default:
-			break;
-		}
-		if (n->children && n->type != INL_FOOTNOTE_REF) {
-			vec_push(&st, (void *)n);
-			n = n->children;
-			continue;
-		}
-		while (!n->next && st.n > 0)
-			n = st.v[--st.n];
-		n = n->next;
-	}
-	vec_free(&st);
 }
 
 static void task_box(struct render *r, enum task_state t)
@@ -802,7 +771,7 @@ static void image_put(struct render *r, const struct inline_node *n,
 	struct buf alt = BUF_INIT;
 	const struct image *img = n->link->image;
 
-	xhtml_inline_text(&alt, n->children);
+	model_text(&alt, n->children, MODEL_TEXT_ALT);
 	buf_puts(r->b, "<img src=\"");
 	xhtml_escape_str(r->b, href);
 	buf_puts(r->b, "\" alt=\"");

@@ -149,8 +149,4 @@ void xhtml_pagebreak(struct buf *b, struct xhtml_pagebreak *pb);
 void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
 			 enum xhtml_place place);
 
-/* Appends the plain text of an inline list (alt text, labels): text and
- * code as they are, breaks as spaces, markup dropped.  Not escaped. */
-void xhtml_inline_text(struct buf *b, const struct inline_node *first);
-
 #endif

@@ -6,6 +6,7 @@
  * PARSE_MAX_*_DEPTH are flattened into their ancestor (content kept).
  */
 #include "load/parse.h"
+#include "model/words.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -345,43 +346,6 @@ static void leave_node(struct walk *w, cmark_node *n)
 		w->n--;
 }
 
-char *inline_plain(struct arena *a, const struct inline_node *in)
-{
-	struct buf b = BUF_INIT;
-	/* Iterative pre-order walk with an explicit stack. */
-	struct vec st = {0};
-	const struct inline_node *cur = in;
-	for (;;) {
-		while (cur) {
-			switch (cur->type) {
-			case INL_TEXT:
-			case INL_CODE:
-				buf_put(&b, cur->text, cur->len);
-				break;
-			case INL_SOFTBREAK:
-			case INL_LINEBREAK:
-				buf_putc(&b, ' ');
-				break;
-			default:
-				break;
-			}
-			if (cur->children && cur->type != INL_FOOTNOTE_REF) {
-				vec_push(&st, (void *)cur->next);
-				cur = cur->children;
-			} else {
-				cur = cur->next;
-			}
-		}
-		if (!st.n)
-			break;
-		cur = st.v[--st.n];
-	}
-	vec_free(&st);
-	char *s = buf_to_arena(&b, a);
-	buf_free(&b);
-	return s;
-}
-
 static void finish_footnotes(struct walk *w)
 {
 	struct arena *a = w->book->arena;
@@ -452,7 +416,7 @@ void md_parse(struct book *book, struct chapter *ch)
 	for (size_t i = 0; i < w.headings.n; i++) {
 		struct block *h = w.headings.v[i];
 		h->number = (int)i;
-		h->plain = inline_plain(book->arena, h->inlines);
+		h->plain = model_plain(book->arena, h->inlines);
 		ch->headings[i] = h;
 	}
 	finish_footnotes(&w);

@@ -17,8 +17,4 @@
  * Links are left LINK_UNRESOLVED for resolve(). */
 void md_parse(struct book *book, struct chapter *chapter);
 
-/* Plain text of an inline list (text and code, breaks as spaces), in the
- * arena. */
-char *inline_plain(struct arena *a, const struct inline_node *in);
-
 #endif

@@ -9,6 +9,7 @@
 #include "load/summary.h"
 #include "load/book.h"
 #include "load/parse.h"
+#include "model/words.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static int add_link(struct sreader *r, struct inline_node *in)
 	struct book *b = r->book;
 	struct arena *a = b->arena;
 	const char *url = in->link->url;
-	char *title = inline_plain(a, in->children);
+	char *title = model_plain(a, in->children);
 	const char *shown = r->sum->display_path;
 	if (!*url)
 		return add_item(r, TOC_DRAFT, title, in->line, in->col);
@@ -173,7 +174,7 @@ static void read_list(struct sreader *r, struct block *list, const char *prefix,
 			/* mdBook refuses this; keep the words as an
 			 * unwritten chapter rather than lose them. */
 			const char *t = first && first->type == BLK_PARAGRAPH
-					      ? inline_plain(a, first->inlines) : "";
+					      ? model_plain(a, first->inlines) : "";
 			diag_warn(r->book->diags, r->sum->display_path, item->line, item->col,
 				  "SUMMARY.md: list item without a link; "
 				  "kept in the contents as unwritten");

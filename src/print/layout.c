@@ -28,6 +28,7 @@
 #include "model/highlight.h"
 #include "print/linebreak.h"
 #include "base/util.h"
+#include "model/words.h"
 
 #define INF LB_INFINITY
 #define MAX_BARS 8
@@ -629,13 +630,6 @@ static void add_space(struct lay *L, struct toks *t, const struct istyle *s)
 	tok_add(t, LB_GLUE, sp, sp * 0.5f, sp * 0.33f, 0, false, -1);
 }
 
-/* Whitespace as pagination.h counts it: what separates words. */
-static bool pw_space(uint32_t cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
-	       cp == '\v' || cp == '\f';
-}
-
 /* Starts counting the words of leaf block b (NULL: stop counting). */
 static void pw_begin(struct lay *L, const struct block *b)
 {
@@ -658,7 +652,7 @@ static void tok_text(struct lay *L, struct toks *t, int style, const char *s,
 		int len = utf8_decode(s + i, n - i, &cp);
 		int word = -1;
 		if (count) {
-			if (pw_space(cp)) {
+			if (words_space(cp)) {
 				L->pw_inword = false;
 				L->pw_pending = -1;
 			} else {
@@ -2048,7 +2042,7 @@ static void code_lines(struct lay *L, const struct bctx *c, const char *text,
 			uint32_t cp;
 			int cl_len = utf8_decode(p + i, n - i, &cp);
 			bool start = false;
-			if (pw_space(cp)) {
+			if (words_space(cp)) {
 				inword = false;
 			} else if (!inword) {
 				inword = start = true;

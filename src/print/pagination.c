@@ -1,6 +1,6 @@
 /*
- * pagination.c - where each printed page begins (pagination.h): the word
- * rule, the marks taken from a layout, and a text dump for the tests.
+ * pagination.c - where each printed page begins (pagination.h): the marks
+ * taken from a layout, and a text dump for the tests.
  *
  * pdf_paginate() itself lives in pdf.c, beside pdf_write(), so that both
  * set up the style, fonts and images through the same code.
@@ -12,29 +12,7 @@
 
 #include "print/layout.h"
 #include "base/util.h"
-
-/* What separates words: ASCII whitespace.  Everything else, no-break
- * spaces included, is part of a word. */
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
-int pagination_words(const char *text, size_t len)
-{
-	int n = 0;
-	bool in = false;
-	for (size_t i = 0; i < len; i++) {
-		if (is_space((unsigned char)text[i])) {
-			in = false;
-		} else if (!in) {
-			in = true;
-			n++;
-		}
-	}
-	return n;
-}
+#include "model/words.h"
 
 void pagination_free(struct pagination *p)
 {
@@ -100,84 +78,18 @@ int layout_pagination(const struct layout *lo, const struct book *book,
 	return 0;
 }
 
-/* Appends the text pagination_words() counts for inlines to b: text, code
- * and raw HTML, with breaks as spaces; no footnote marks, no images.  An
- * explicit stack, as inlines may nest deeply. */
-static void inline_words_text(struct buf *b, const struct inline_node *first)
-{
-	const struct inline_node **stack = NULL;
-	size_t n = 0, cap = 0;
-	const struct inline_node *in = first;
-	for (;;) {
-		if (!in) {
-			if (!n)
-				break;
-			in = stack[--n];
-			continue;
-		}
-		switch (in->type) {
-		case INL_TEXT:
-		case INL_CODE:
-		case INL_HTML:
-			buf_put(b, in->text, in->len);
-			break;
-		case INL_SOFTBREAK:
-		case INL_LINEBREAK:
-			buf_putc(b, ' ');
-			break;
-		case INL_EMPH:
-		case INL_STRONG:
-		case INL_STRIKE:
-		case INL_LINK:
-			if (in->children) {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 16;
-					stack = realloc(stack, cap * sizeof *stack);
-					if (!stack)
-						abort();
-				}
-				stack[n++] = in->next;
-				in = in->children;
-				continue;
-			}
-			break;
-		case INL_IMAGE:
-		case INL_FOOTNOTE_REF:
-			break;
-		}
-		in = in->next;
-	}
-	free(stack);
-}
-
-/* Writes word n of block b (by the rule of pagination.h) to out; nothing
- * if b has fewer words. */
+/* Writes word n of block b (by the rule of words.h) to out; nothing if b
+ * has fewer words. */
 static void put_block_word(const struct block *b, int n, FILE *out)
 {
 	struct buf t = BUF_INIT;
 	if (b->type == BLK_CODE || b->type == BLK_HTML)
 		buf_put(&t, b->text ? b->text : "", b->text ? b->len : 0);
 	else
-		inline_words_text(&t, b->inlines);
-	int k = -1;
-	bool in = false;
-	for (size_t i = 0; i < t.len; i++) {
-		if (is_space((unsigned char)t.data[i])) {
-			in = false;
-			continue;
-		}
-		if (!in) {
-			in = true;
-			k++;
-		}
-		if (k == n) {
-			size_t e = i;
-			while (e < t.len && !is_space((unsigned char)t.data[e]))
-				e++;
-			fwrite(t.data + i, 1, e - i, out);
-			break;
-		}
-	}
+		model_text(&t, b->inlines, MODEL_TEXT_WORDS);
+	size_t at;
+	size_t len = words_nth(t.data ? t.data : "", t.len, n, &at);
+	fwrite(t.data + at, 1, len, out);
 	buf_free(&t);
 }
 

@@ -7,13 +7,8 @@
  * block) and the index of its first word on that page.  The EPUB writer
  * puts a page-break marker right before that word.
  *
- * Words: maximal runs of non-whitespace characters in the text the block
- * shows, in document order.  For inline content that is the concatenation
- * of its text, inline code and raw HTML nodes (link and emphasis contents
- * included; soft and hard breaks count as whitespace); footnote reference
- * marks, images and anything the writers add (page references, resource
- * numbers) are not words.  For code and HTML blocks it is block->text.
- * pagination_words() implements exactly this; both writers use it.
+ * Words are counted by the one rule of model/words.h, which the layout
+ * and the XHTML writer both use.
  */
 #ifndef FOLIO_PAGINATION_H
 #define FOLIO_PAGINATION_H
@@ -50,8 +45,5 @@ struct pagination {
 int pdf_paginate(const struct book *book, const struct build_opts *opts,
 		 struct pagination *out);
 void pagination_free(struct pagination *p);
-
-/* Number of words in text[0..len) by the rule above. */
-int pagination_words(const char *text, size_t len);
 
 #endif

@@ -3,7 +3,7 @@
  */
 #include "resolve/resolve.h"
 #include "load/book.h"
-#include "load/parse.h"
+#include "model/words.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -481,7 +481,7 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 			struct extref *e = arena_alloc(b->arena, sizeof *e);
 			e->url = url;
 			e->norm = url_normalize(b->arena, url);
-			e->text = inline_plain(b->arena, in->children);
+			e->text = model_plain(b->arena, in->children);
 			e->chapter = r->ch;
 			e->line = in->line;
 			e->col = in->col;

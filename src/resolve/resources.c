@@ -10,7 +10,7 @@
  * text, else the URL itself.
  */
 #include "resolve/resources.h"
-#include "load/parse.h"
+#include "model/words.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -80,7 +80,7 @@ static char *text_around(struct arena *a, const struct block *owner, const struc
 		/* inline_plain walks siblings too: take one node at a time. */
 		struct inline_node one = *in;
 		one.next = NULL;
-		char *t = inline_plain(a, &one);
+		char *t = model_plain(a, &one);
 		buf_puts(&b, t);
 	}
 	char *s = trim_sep(a, b.data ? b.data : "");

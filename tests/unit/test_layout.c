@@ -11,6 +11,7 @@
 #include "print/pagination.h"
 #include "print/style.h"
 #include "unit.h"
+#include "model/words.h"
 
 static struct arena A;
 
@@ -182,9 +183,9 @@ int main(void)
 
 	/* Pagination (pagination.h): the word rule, and every body page
 	 * opens at a later word of the book than the page before. */
-	CHECK("words: none in blanks", pagination_words(" \t\n ", 4) == 0);
-	CHECK("words: runs of non-blanks", pagination_words("a  bc\td\n", 8) == 3);
-	CHECK("words: a no-break space joins", pagination_words("a\xc2\xa0" "b c", 6) == 2);
+	CHECK("words: none in blanks", words_count(" \t\n ", 4) == 0);
+	CHECK("words: runs of non-blanks", words_count("a  bc\td\n", 8) == 3);
+	CHECK("words: a no-break space joins", words_count("a\xc2\xa0" "b c", 6) == 2);
 	struct pagination pg = {0};
 	CHECK("pagination from the layout", layout_pagination(lo, &b, &pg) == 0 &&
 						    pg.nmarks == lo->npages);

@@ -4,6 +4,7 @@
 #include "epub/epub.h"
 #include "print/pagination.h"
 #include "unit.h"
+#include "model/words.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -833,7 +834,7 @@ static void test_pagebreaks(void)
 	CHECK("pagebreak: a block never met: at the chapter's end",
 	      strstr(x, PB("15") "</section>\n</body>") != NULL);
 
-	/* the writer counts words as pagination_words() does: a marker at
+	/* the writer counts words as words_count() does: a marker at
 	 * the last word stands before it, one past it at the block's end */
 	static const char *const texts[] = {
 		"a b", " lead and trail ", "tab\tsep\nline", "no\xc2\xa0" "break space",
@@ -841,7 +842,7 @@ static void test_pagebreaks(void)
 	};
 	int agree = 1;
 	for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
-		int n = pagination_words(texts[t], strlen(texts[t]));
+		int n = words_count(texts[t], strlen(texts[t]));
 		struct block *tp = para(inl(INL_TEXT, texts[t]));
 		struct chapter tc;
 		memset(&tc, 0, sizeof tc);
@@ -855,7 +856,7 @@ static void test_pagebreaks(void)
 		const char *end = strstr(tbuf.data, PB("end") "</p>");
 		/* after the "last" marker: one word, then only blanks */
 		const char *q = last ? strstr(last, "/>") + 2 : NULL;
-		int words_after = q && end ? pagination_words(q, (size_t)(end - q)) : -1;
+		int words_after = q && end ? words_count(q, (size_t)(end - q)) : -1;
 		bool ok = n > 0 ? end && words_after == 1 : last != NULL;
 		if (!ok) {
 			printf("# words of \"%s\": %d; got %s\n", texts[t], n, tbuf.data);
@@ -863,7 +864,7 @@ static void test_pagebreaks(void)
 		}
 		buf_free(&tbuf);
 	}
-	CHECK("pagebreak: words counted as pagination_words() counts them", agree);
+	CHECK("pagebreak: words counted as words_count() counts them", agree);
 
 	/* without markers the output is what it always was */
 	struct buf plain = BUF_INIT;
