@@ -1,5 +1,6 @@
 /* arena.c - the build's arena, heap buffers and pointer vectors. */
 #include "base/arena.h"
+#include "base/base.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,6 @@ struct arena_chunk {
 	size_t used, size;
 	_Alignas(16) unsigned char mem[];
 };
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		/* Out of memory is not recoverable for a command-line build;
-		 * say so plainly rather than crash later. */
-		fputs("folio: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 void arena_init(struct arena *a)
 {
@@ -73,10 +62,8 @@ void *arena_alloc(struct arena *a, size_t size)
 
 void *arena_calloc(struct arena *a, size_t n, size_t size)
 {
-	if (size && n > (size_t)-1 / size) {
-		fputs("folio: allocation overflow\n", stderr);
-		abort();
-	}
+	if (size && n > (size_t)-1 / size)
+		folio_oom();
 	return arena_alloc(a, n * size);
 }
 
@@ -113,12 +100,7 @@ void buf_grow(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + extra + 1)
 		cap *= 2;
-	char *p = realloc(b->data, cap);
-	if (!p) {
-		fputs("folio: out of memory\n", stderr);
-		abort();
-	}
-	b->data = p;
+	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 }
 
@@ -187,12 +169,7 @@ void vec_push(struct vec *vec, void *p)
 {
 	if (vec->n == vec->cap) {
 		size_t cap = vec->cap ? vec->cap * 2 : 16;
-		void **v = realloc(vec->v, cap * sizeof *v);
-		if (!v) {
-			fputs("folio: out of memory\n", stderr);
-			abort();
-		}
-		vec->v = v;
+		vec->v = xrealloc(vec->v, cap * sizeof *vec->v);
 		vec->cap = cap;
 	}
 	vec->v[vec->n++] = p;

@@ -1,30 +1,18 @@
 /* diag.c - collecting and printing diagnostics. */
 #include "base/diag.h"
 #include "base/arena.h"
+#include "base/base.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (!p)
-		abort();
-	memcpy(p, s, n);
-	return p;
-}
 
 /* A new slot at the end of d. */
 static struct diag *diag_push(struct diag_list *d)
 {
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct diag *v = realloc(d->v, cap * sizeof *v);
-		if (!v)
-			abort();
-		d->v = v;
+		d->v = xrealloc(d->v, cap * sizeof *d->v);
 		d->cap = cap;
 	}
 	return &d->v[d->n++];
