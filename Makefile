@@ -40,13 +40,13 @@ test-deps:
 
 $(BUILD)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) -MMD -c $< -o $@
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-# librsvg (SVG figures in the PDF) only for pdf.c; its glib headers as
+# librsvg (SVG figures in the PDF) only for print/images.c; its glib headers as
 # system headers, so that -Werror judges folio's code only.  Expanded when
 # used (=), after `make deps` has installed the package.
 RSVG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags librsvg-2.0 2>/dev/null))
-$(BUILD)/obj/pdf/pdf.o: CFLAGS += $(RSVG_CFLAGS)
+$(BUILD)/obj/print/images.o: CFLAGS += $(RSVG_CFLAGS)
 
 $(BUILD)/folio: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)

@@ -52,9 +52,9 @@ asan: test-deps asan-deps
 
 $(ASAN_DIR)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(@D)
-	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -MMD -c $< -o $@
+	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
-$(ASAN_DIR)/obj/pdf/pdf.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
+$(ASAN_DIR)/obj/print/images.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
 
 $(ASAN_DIR)/folio: $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LIBS)

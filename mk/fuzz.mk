@@ -54,7 +54,7 @@ fuzz-corpus:
 $(FUZZ_DIR)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(filter-out -Werror,$(WARN)) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
-		-MMD -c $< -o $@
+		-MMD -MP -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_chapter: tests/fuzz/fuzz_chapter.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(filter-out -Werror,$(WARN)) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc \

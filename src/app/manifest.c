@@ -12,48 +12,6 @@
 
 #include <sha2.h>
 
-int write_file_atomic(const char *path, const void *data, size_t len)
-{
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		buf_free(&tmp);
-		return -1;
-	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	if (fsync(fd) != 0 && errno != EINVAL)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp.data, path) != 0)
-		goto fail;
-	buf_free(&tmp);
-	return 0;
-fail:;
-	int saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.data);
-	buf_free(&tmp);
-	errno = saved;
-	return -1;
-}
-
 /* The artifact's name relative to the output folder (handouts live in
  * OUT_DIR/handouts/), as `cd OUT_DIR && sha256sum -c SHA256SUMS` needs. */
 static const char *rel_name(const char *out_dir, const char *path)
@@ -86,10 +44,10 @@ static void json_str(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-int manifest_write(const struct book *book, const struct build_opts *opts,
-		   const char *out_dir, const struct artifact *arts, int nart,
-		   const char *version)
+int manifest_write(struct run *run, const struct book *book, const char *out_dir,
+		   const struct artifact *arts, int nart, const char *version)
 {
+	const struct build_opts *opts = run->opts;
 	struct buf sums = BUF_INIT, js = BUF_INIT;
 	int rc = 0;
 	char date[21];
@@ -114,7 +72,7 @@ int manifest_write(const struct book *book, const struct build_opts *opts,
 		char hex[SHA256_DIGEST_STRING_LENGTH];
 		struct stat st;
 		if (!SHA256File(arts[i].path, hex) || stat(arts[i].path, &st) != 0) {
-			diag_fatal(book->diags, arts[i].path, "cannot read artifact back: %s",
+			diag_fatal(run->diags, arts[i].path, "cannot read artifact back: %s",
 				   strerror(errno));
 			rc = -1;
 			goto out;
@@ -132,7 +90,7 @@ int manifest_write(const struct book *book, const struct build_opts *opts,
 	}
 	buf_puts(&js, nart ? "\n  ],\n" : "],\n");
 
-	const struct diag_list *d = book->diags;
+	const struct diag_list *d = run->diags;
 	buf_printf(&js, "  \"warnings\": %d,\n  \"errors\": %d,\n  \"diagnostics\": [",
 		   d->nwarn, d->nerr + d->nfatal);
 	int k = 0;
@@ -158,7 +116,7 @@ int manifest_write(const struct book *book, const struct build_opts *opts,
 		buf_printf(&path, "%s/%s", out_dir, names[i]);
 		if (write_file_atomic(path.data, bodies[i]->data ? bodies[i]->data : "",
 				      bodies[i]->len) != 0) {
-			diag_fatal(book->diags, path.data, "cannot write: %s", strerror(errno));
+			diag_fatal(run->diags, path.data, "cannot write: %s", strerror(errno));
 			rc = -1;
 		}
 		buf_free(&path);

@@ -12,7 +12,7 @@
 #define FOLIO_MANIFEST_H
 
 #include "model/model.h"
-#include "base/options.h"
+#include "base/run.h"
 
 struct artifact {
 	const char *path;   /* as written (OUT_DIR/name) */
@@ -21,13 +21,7 @@ struct artifact {
 };
 
 /* Returns 0, or -1 with a DIAG_FATAL recorded. */
-int manifest_write(const struct book *book, const struct build_opts *opts,
-		   const char *out_dir, const struct artifact *arts, int nart,
-		   const char *version);
-
-/* Writes data to path through a temporary file in the same folder and
- * rename(), so readers never see a partial file.  Returns 0, or -1 with
- * errno set (the temporary file is removed). */
-int write_file_atomic(const char *path, const void *data, size_t len);
+int manifest_write(struct run *run, const struct book *book, const char *out_dir,
+		   const struct artifact *arts, int nart, const char *version);
 
 #endif

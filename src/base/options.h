@@ -13,6 +13,13 @@ struct build_opts {
 	bool duplex;
 	long long source_date;   /* seconds since the epoch, for dates in outputs */
 	int verbose;             /* 0 quiet .. 2 verbose */
+	/* Test hooks, from the environment (main.c): where to write the
+	 * print layout's text dump (FOLIO_LAYOUT_DUMP), one per handout into
+	 * a folder (FOLIO_HANDOUT_DUMP), the pagination's
+	 * (FOLIO_PAGINATION_DUMP); NULL: none. */
+	const char *layout_dump;
+	const char *handout_dump;
+	const char *pagination_dump;
 };
 
 #endif

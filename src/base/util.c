@@ -7,27 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 bool threads_allowed(void)
 {
 	const char *v = getenv("FOLIO_THREADS");
 	return !(v && strcmp(v, "1") == 0);
-}
-
-void stage_time(const char *stage)
-{
-	static int on = -1;
-	static double last;
-	if (on < 0)
-		on = getenv("FOLIO_TIMING") != NULL;
-	if (!on)
-		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	if (last > 0)
-		fprintf(stderr, "folio: time: %-10s %6.3f s\n", stage, now - last);
-	last = now;
 }
 
 int utf8_decode(const char *str, size_t n, uint32_t *cp)
@@ -330,13 +316,14 @@ char *percent_decode(struct arena *a, const char *s)
 	return out;
 }
 
-const char *path_ext(const char *path)
+const char *path_ext(char ext[16], const char *path)
 {
-	static _Thread_local char ext[16];
 	const char *slash = strrchr(path, '/');
 	const char *dot = strrchr(path, '.');
-	if (!dot || (slash && dot < slash) || strlen(dot + 1) >= sizeof ext)
-		return "";
+	if (!dot || (slash && dot < slash) || strlen(dot + 1) >= 16) {
+		ext[0] = '\0';
+		return ext;
+	}
 	size_t i = 0;
 	for (const char *p = dot + 1; *p; p++)
 		ext[i++] = (char)tolower((unsigned char)*p);
@@ -462,4 +449,46 @@ void time_iso8601(long long t, char out[21])
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		buf_free(&tmp);
+		return -1;
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) != 0)
+		goto fail;
+	buf_free(&tmp);
+	return 0;
+fail:;
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data);
+	buf_free(&tmp);
+	errno = saved;
+	return -1;
 }

@@ -13,11 +13,6 @@
 
 #include "base/arena.h"
 
-/* With FOLIO_TIMING set in the environment, prints to stderr the seconds
- * since the previous call (the first call starts the clock): where a
- * build's time goes, stage by stage.  Call from the main thread only. */
-void stage_time(const char *stage);
-
 /* True unless FOLIO_THREADS=1 is set in the environment: whether a build
  * may use a second thread (the EPUB beside the PDF, PDF pages on both
  * cores).  The outputs are the same bytes either way; the tests check. */
@@ -60,8 +55,9 @@ char *path_dirname(struct arena *a, const char *path);
 char *path_join(struct arena *a, const char *dir, const char *rel);
 /* Decodes %XX escapes; returns NULL for a malformed escape or %00. */
 char *percent_decode(struct arena *a, const char *s);
-/* Lowercased file extension without the dot ("" if none). */
-const char *path_ext(const char *path);
+/* The lowercased file extension without the dot ("" if none, or longer
+ * than 15 bytes), written to ext; returns ext. */
+const char *path_ext(char ext[16], const char *path);
 
 /* True if url starts with a URI scheme ("http:", "mailto:", "file:" ...). */
 bool url_has_scheme(const char *url);
@@ -72,6 +68,11 @@ char *url_normalize(struct arena *a, const char *url);
 /* Reads a whole file into heap memory (NUL-terminated).  Returns 0, or -1
  * with errno set.  The caller frees *out. */
 int file_read(const char *path, char **out, size_t *len);
+
+/* Writes data to path through a temporary file in the same folder and
+ * rename(), so readers never see a partial file.  Returns 0, or -1 with
+ * errno set (the temporary file is removed). */
+int write_file_atomic(const char *path, const void *data, size_t len);
 
 /* Renders a time_t (UTC) as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void time_iso8601(long long t, char out[21]);

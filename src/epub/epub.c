@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "load/book.h"
+#include "load/folder.h"
 #include "print/style.h"
 #include "base/util.h"
 #include "epub/xhtml.h"
@@ -282,7 +282,7 @@ static bool contains_ci(const char *d, size_t n, const char *needle)
 
 /* Reads the book's images.  res[i] stays zeroed for one that cannot go
  * into the EPUB (warned; its alt text is shown instead). */
-static void load_images(const struct book *book, struct arena *a,
+static void load_images(struct diag_list *diags, const struct book *book, struct arena *a,
 			struct epub_res *res)
 {
 	for (int i = 0; i < book->nimages; i++) {
@@ -307,13 +307,13 @@ static void load_images(const struct book *book, struct arena *a,
 						 book->display_dir ? book->display_dir : "",
 						 img->path);
 		if (!ext) {
-			diag_warn(book->diags, shown, 0, 0,
+			diag_warn(diags, shown, 0, 0,
 				  "image type '%s' cannot go into an EPUB; its alt text is shown instead",
 				  mt);
 			continue;
 		}
-		if (book_read_file(book, img->path, &data, &len) != 0) {
-			diag_warn(book->diags, shown, 0, 0,
+		if (folder_read_file(book, img->path, &data, &len) != 0) {
+			diag_warn(diags, shown, 0, 0,
 				  "cannot read image: %s; its alt text is shown instead",
 				  strerror(errno));
 			continue;
@@ -332,7 +332,7 @@ static void load_images(const struct book *book, struct arena *a,
 					   contains_ci(data, len, "<foreignObject")))
 			why = "is an SVG file with scripts, foreign content or no <svg> element";
 		if (why) {
-			diag_warn(book->diags, shown, 0, 0,
+			diag_warn(diags, shown, 0, 0,
 				  "image %s; not embedded, its alt text is shown instead", why);
 			free(data);
 			continue;
@@ -345,7 +345,7 @@ static void load_images(const struct book *book, struct arena *a,
 	}
 }
 
-static void load_css(const struct book *book, const struct build_opts *opts,
+static void load_css(struct diag_list *diags, const struct build_opts *opts,
 		     struct arena *a, struct epub_res *css)
 {
 	const char *dir = opts && opts->data_dir ? opts->data_dir : ".";
@@ -357,7 +357,7 @@ static void load_css(const struct book *book, const struct build_opts *opts,
 		css->data = data;
 		css->len = len;
 	} else {
-		diag_warn(book->diags, path, 0, 0,
+		diag_warn(diags, path, 0, 0,
 			  "cannot read the EPUB stylesheet: %s; using a minimal built-in one",
 			  strerror(errno));
 		css->len = sizeof builtin_css - 1;
@@ -399,7 +399,7 @@ static const char *const epub_licences[] = {
 
 /* Reads a file of the data folder's fonts/ into *res; -1 (warned) if it
  * cannot be read. */
-static int load_font_file(const struct book *book, const char *dir,
+static int load_font_file(struct diag_list *diags, const char *dir,
 			  struct arena *a, const char *name,
 			  const char *media_type, struct epub_res *res)
 {
@@ -408,7 +408,7 @@ static int load_font_file(const struct book *book, const char *dir,
 	size_t len;
 
 	if (file_read(path, &data, &len) != 0) {
-		diag_warn(book->diags, path, 0, 0,
+		diag_warn(diags, path, 0, 0,
 			  "cannot read: %s; the EPUB leaves its font to the reader",
 			  strerror(errno));
 		return -1;
@@ -424,14 +424,14 @@ static int load_font_file(const struct book *book, const char *dir,
  * lic[NLICENCES].  A face that cannot be read, is no TrueType file or
  * whose licence cannot be read stays zeroed (warned: the reader's font
  * is used); a licence no face needs is dropped. */
-static void load_fonts(const struct book *book, const struct build_opts *opts,
+static void load_fonts(struct diag_list *diags, const struct build_opts *opts,
 		       struct arena *a, struct epub_res *font, struct epub_res *lic)
 {
 	const char *dir = opts && opts->data_dir ? opts->data_dir : ".";
 	bool lic_ok[NLICENCES], used[NLICENCES];
 
 	for (size_t k = 0; k < NLICENCES; k++) {
-		lic_ok[k] = load_font_file(book, dir, a, epub_licences[k], "text/plain",
+		lic_ok[k] = load_font_file(diags, dir, a, epub_licences[k], "text/plain",
 					   &lic[k]) == 0;
 		used[k] = false;
 	}
@@ -442,13 +442,13 @@ static void load_fonts(const struct book *book, const struct build_opts *opts,
 		if (!lic_ok[epub_faces[i].licence])
 			continue;
 		if (file_read(path, &data, &len) != 0) {
-			diag_warn(book->diags, path, 0, 0,
+			diag_warn(diags, path, 0, 0,
 				  "cannot read font: %s; the EPUB leaves this face to the reader",
 				  strerror(errno));
 			continue;
 		}
 		if (!bytes_start(data, len, "\0\1\0\0", 4) && !bytes_start(data, len, "true", 4)) {
-			diag_warn(book->diags, path, 0, 0,
+			diag_warn(diags, path, 0, 0,
 				  "not a TrueType font; the EPUB leaves this face to the reader");
 			free(data);
 			continue;
@@ -1243,7 +1243,7 @@ static int add_doc(struct zipw *z, const char *name, struct buf *b)
 	return rc;
 }
 
-static int write_archive(struct zipw *z, const struct book *book,
+static int write_archive(struct diag_list *diags, struct zipw *z, const struct book *book,
 			 const struct build_opts *opts,
 			 const struct pagination *pages, struct arena *a)
 {
@@ -1258,7 +1258,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	int rc = 0;
 
 	if (!lang_ok(lang)) {
-		diag_warn(book->diags, book->meta.source_file, 0, 0,
+		diag_warn(diags, book->meta.source_file, 0, 0,
 			  "language '%s' is not a BCP 47 tag; the EPUB says \"en\"",
 			  lang ? lang : "");
 		lang = "en";
@@ -1271,15 +1271,15 @@ static int write_archive(struct zipw *z, const struct book *book,
 	 * identifier followed by ".pdf" */
 	book_uuid(arena_printf(a, "%s.pdf", ident), print_uuid);
 
-	load_css(book, opts, a, &css);
+	load_css(diags, opts, a, &css);
 	img = calloc((size_t)book->nimages + 1, sizeof *img);
 	if (!img)
 		abort();
-	load_images(book, a, img);
+	load_images(diags, book, a, img);
 	memset(font, 0, sizeof font);
 	memset(lic, 0, sizeof lic);
 	if (book->meta.epub_fonts) {
-		load_fonts(book, opts, a, font, lic);
+		load_fonts(diags, opts, a, font, lic);
 		css_fonts(&css, font);
 	}
 	if (book->ntoc > 0)
@@ -1367,9 +1367,11 @@ static int write_archive(struct zipw *z, const struct book *book,
 	return rc ? -1 : 0;
 }
 
-int epub_write(const struct book *book, const struct build_opts *opts,
+int epub_write(struct run *run, const struct book *book,
 	       const struct pagination *pages, const char *path)
 {
+	const struct build_opts *opts = run->opts;
+	struct diag_list *diags = run->diags;
 	struct arena a;
 	struct zipw *z = NULL;
 	char *tmp = NULL;
@@ -1396,7 +1398,7 @@ int epub_write(const struct book *book, const struct build_opts *opts,
 		goto out_unlink;
 	}
 	errno = 0;
-	int wrc = write_archive(z, book, opts, pages, &a);
+	int wrc = write_archive(diags, z, book, opts, pages, &a);
 	if (wrc != 0)
 		err = errno ? errno : EIO;
 	if (zipw_close(z) != 0 && !err)
@@ -1414,7 +1416,7 @@ out_unlink:
 	unlink(tmp);
 out:
 	if (rc != 0)
-		diag_fatal(book->diags, path, "cannot write the EPUB: %s",
+		diag_fatal(diags, path, "cannot write the EPUB: %s",
 			   strerror(err ? err : EIO));
 	arena_free(&a);
 	return rc;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "model/highlight.h"
-#include "print/pagination.h"
+#include "model/pagination.h"
 
 #define MAX_NEST 64
 

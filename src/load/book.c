@@ -1,11 +1,13 @@
 /*
- * book.c - the book folder: confinement, chapter files, reading order.
+ * book.c - loading a book: chapter files, reading order, the contents.
  */
 #include "load/book.h"
+#include "load/folder.h"
 #include "load/meta.h"
 #include "load/parse.h"
 #include "load/preproc.h"
 #include "load/summary.h"
+#include "base/base.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -14,182 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* ---- Confinement -------------------------------------------------------- */
-
-/* Resolves rel (relative to the book folder) through symlinks and checks
- * that it stays inside the book.  Returns the status and, for TARGET_OK,
- * fills *st. */
-static enum target_status check_path(const struct book *b, const char *rel, struct stat *st)
-{
-	char full[PATH_MAX], real[PATH_MAX];
-	if (snprintf(full, sizeof full, "%s/%s", b->realdir, rel) >= (int)sizeof full)
-		return TARGET_BAD;
-	if (!realpath(full, real))
-		return errno == ENOENT || errno == ENOTDIR ? TARGET_MISSING : TARGET_OUTSIDE;
-	size_t dl = strlen(b->realdir);
-	if (strncmp(real, b->realdir, dl) != 0 || (real[dl] != '/' && real[dl] != '\0'))
-		return TARGET_OUTSIDE;
-	if (stat(real, st) != 0)
-		return TARGET_MISSING;
-	return S_ISREG(st->st_mode) ? TARGET_OK : TARGET_NOT_FILE;
-}
-
-int book_read_file(const struct book *b, const char *path, char **data, size_t *len)
-{
-	struct stat st;
-	enum target_status s = check_path(b, path, &st);
-	if (s != TARGET_OK) {
-		errno = s == TARGET_MISSING ? ENOENT : s == TARGET_NOT_FILE ? EISDIR : EACCES;
-		return -1;
-	}
-	char full[PATH_MAX];
-	snprintf(full, sizeof full, "%s/%s", b->realdir, path);
-	return file_read(full, data, len);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-enum target_status book_target(const struct book *b, const char *from_path,
-			       const char *dest, const char **path)
-{
-	struct arena *a = b->arena;
-	*path = NULL;
-	if (dest[0] == '/' || dest[0] == '\\')
-		return TARGET_OUTSIDE;
-	char *dec = percent_decode(a, dest);
-	if (!dec)
-		return TARGET_BAD;
-	if (dec[0] == '/')
-		return TARGET_OUTSIDE;
-	char *joined = path_join(a, path_dirname(a, from_path), dec);
-	char *norm = path_normalize(a, joined);
-	if (!norm)
-		return TARGET_OUTSIDE;
-	bool dir_like = *norm == '\0' || ends_with(dec, "/");
-
-	/* Candidates in order of preference. */
-	const char *cand[4];
-	int nc = 0;
-	const char *ext = path_ext(norm);
-	if (!dir_like && (strcmp(ext, "html") == 0 || strcmp(ext, "htm") == 0)) {
-		size_t stem = strlen(norm) - strlen(ext) - 1;
-		cand[nc++] = arena_printf(a, "%.*s.md", (int)stem, norm);
-		/* mdBook publishes a folder's README.md as its index.html. */
-		const char *base = strrchr(norm, '/');
-		base = base ? base + 1 : norm;
-		if (strncmp(base, "index.", 6) == 0)
-			cand[nc++] = arena_printf(a, "%.*sREADME.md", (int)(base - norm), norm);
-	}
-	if (!dir_like)
-		cand[nc++] = norm;
-	/* Report the first candidate's path, and the first status that says
-	 * more than "missing". */
-	enum target_status result = TARGET_MISSING;
-	const char *result_path = nc ? cand[0] : norm;
-	for (int i = 0; i < nc; i++) {
-		struct stat st;
-		enum target_status s = check_path(b, cand[i], &st);
-		if (s == TARGET_OK) {
-			*path = cand[i];
-			return TARGET_OK;
-		}
-		if (s == TARGET_NOT_FILE && S_ISDIR(st.st_mode))
-			dir_like = true;
-		else if (result == TARGET_MISSING && s != TARGET_MISSING)
-			result = s, result_path = cand[i];
-	}
-	if (dir_like) {
-		static const char *const idx[] = {"index.md", "README.md"};
-		for (int i = 0; i < 2; i++) {
-			const char *p = path_join(a, norm, idx[i]);
-			struct stat st;
-			if (check_path(b, p, &st) == TARGET_OK) {
-				*path = p;
-				return TARGET_OK;
-			}
-		}
-		if (result == TARGET_MISSING) {
-			*path = norm;
-			return nc ? TARGET_NOT_FILE : TARGET_MISSING;
-		}
-	}
-	*path = result_path;
-	return result;
-}
-
-const struct known_target *book_known(const struct book *b, const char *from_path,
-				      const char *dest)
-{
-	if (!b->meta.nknown)
-		return NULL;
-	struct arena *a = b->arena;
-	char *dec = percent_decode(a, dest);
-	const char *rel = dec ? path_normalize_up(a, path_join(a, path_dirname(a, from_path), dec))
-			      : NULL;
-	for (int i = 0; i < b->meta.nknown; i++) {
-		const struct known_target *k = &b->meta.known[i];
-		if (strcmp(k->path, dest) == 0)
-			return k;
-		const char *kn = path_normalize_up(a, k->path);
-		if (rel && kn && strcmp(rel, kn) == 0)
-			return k;
-	}
-	return NULL;
-}
-
-/* ---- The chapter index (path -> chapter) ------------------------------- */
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-static void index_add(struct book *b, struct chapter *ch)
-{
-	if ((size_t)(b->nchapters + 1) * 2 > b->chapter_hash_size) {
-		size_t size = b->chapter_hash_size ? b->chapter_hash_size * 2 : 64;
-		struct chapter **t = arena_calloc(b->arena, size, sizeof *t);
-		for (size_t i = 0; i < b->chapter_hash_size; i++) {
-			struct chapter *c = b->chapter_hash[i];
-			if (!c)
-				continue;
-			size_t h = hash_str(c->path) & (size - 1);
-			while (t[h])
-				h = (h + 1) & (size - 1);
-			t[h] = c;
-		}
-		b->chapter_hash = t;
-		b->chapter_hash_size = size;
-	}
-	size_t h = hash_str(ch->path) & (b->chapter_hash_size - 1);
-	while (b->chapter_hash[h])
-		h = (h + 1) & (b->chapter_hash_size - 1);
-	b->chapter_hash[h] = ch;
-}
-
-struct chapter *book_chapter(const struct book *b, const char *path)
-{
-	if (!b->chapter_hash_size)
-		return NULL;
-	size_t h = hash_str(path) & (b->chapter_hash_size - 1);
-	while (b->chapter_hash[h]) {
-		if (strcmp(b->chapter_hash[h]->path, path) == 0)
-			return b->chapter_hash[h];
-		h = (h + 1) & (b->chapter_hash_size - 1);
-	}
-	return NULL;
-}
-
 /* ---- Loading chapters --------------------------------------------------- */
 
 struct loader {
+	struct run *run;
 	struct book *book;
 	struct vec order;       /* chapters in reading order */
 	struct vec toc;         /* struct toc_entry *, from SUMMARY.md */
@@ -205,9 +35,7 @@ static bool mark_walked(struct loader *L, const struct chapter *ch)
 		size_t cap = L->walked_cap ? L->walked_cap : 64;
 		while (cap <= i)
 			cap *= 2;
-		L->walked = realloc(L->walked, cap);
-		if (!L->walked)
-			abort();
+		L->walked = xrealloc(L->walked, cap);
 		memset(L->walked + L->walked_cap, 0, cap - L->walked_cap);
 		L->walked_cap = cap;
 	}
@@ -230,12 +58,13 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 				    int line, int col, const char *name)
 {
 	struct book *b = L->book;
-	struct arena *a = b->arena;
+	struct arena *a = L->run->arena;
+	struct diag_list *d = L->run->diags;
 	char *data;
 	size_t len;
 	const char *shown = arena_printf(a, "%s%s", b->display_dir, path);
-	if (book_read_file(b, path, &data, &len) != 0) {
-		diag_warn(b->diags, from, line, col, "cannot read chapter '%s': %s", shown,
+	if (folder_read_file(b, path, &data, &len) != 0) {
+		diag_warn(d, from, line, col, "cannot read chapter '%s': %s", shown,
 			  strerror(errno));
 		return NULL;
 	}
@@ -246,21 +75,21 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	ch->source = text_clean(a, data, len, &ch->source_len, &rep);
 	free(data);
 	if (rep.bad_utf8)
-		diag_warn(b->diags, shown, rep.utf8_line, rep.utf8_col,
+		diag_warn(d, shown, rep.utf8_line, rep.utf8_col,
 			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
 			  rep.bad_utf8 == 1 ? "" : "s");
 	if (rep.bad_ctrl)
-		diag_warn(b->diags, shown, rep.ctrl_line, rep.ctrl_col,
+		diag_warn(d, shown, rep.ctrl_line, rep.ctrl_col,
 			  "control characters removed (%d)", rep.bad_ctrl);
 	const char *set_title = NULL;
 	struct preproc_map *map = NULL;
 	if (b->mdbook)
-		map = preproc_expand(b, ch, &set_title);
-	size_t first_diag = b->diags->n;
-	md_parse(b, ch);
-	preproc_map_positions(map, ch, b->diags, first_diag);
+		map = preproc_expand(L->run, b, ch, &set_title);
+	size_t first_diag = d->n;
+	md_parse(L->run, ch);
+	preproc_map_positions(map, ch, d, first_diag);
 	if (b->mdbook)
-		preproc_hide_lines(b, ch);
+		preproc_hide_lines(a, b, ch);
 	if (set_title && *set_title)
 		ch->title = set_title;
 	else if (name && *name)
@@ -274,16 +103,17 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 		ch->title = arena_strndup(a, base, dot ? (size_t)(dot - base) : strlen(base));
 	}
 	if (!ch->blocks)
-		diag_warn(b->diags, shown, 1, 1, "chapter is empty");
+		diag_warn(d, shown, 1, 1, "chapter is empty");
 	ch->index = (int)L->order.n;
 	vec_push(&L->order, ch);
-	index_add(b, ch);
+	folder_index_add(a, b, ch);
 	b->nchapters = (int)L->order.n;
 	return ch;
 }
 
 /* Local Markdown link targets of a chapter, in document order. */
 struct link_collect {
+	struct arena *arena;
 	struct book *book;
 	struct chapter *ch;
 	struct vec paths;
@@ -292,7 +122,7 @@ struct link_collect {
 
 static bool is_markdown(const char *path)
 {
-	const char *e = path_ext(path);
+	const char *e = path_ext((char[16]){0}, path);
 	return strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0;
 }
 
@@ -306,9 +136,9 @@ static void collect_link(void *ctx, struct block *owner, struct inline_node *in)
 	if (!*url || url[0] == '#' || url_has_scheme(url))
 		return;
 	const char *hash = strchr(url, '#');
-	const char *dest = hash ? arena_strndup(c->book->arena, url, (size_t)(hash - url)) : url;
+	const char *dest = hash ? arena_strndup(c->arena, url, (size_t)(hash - url)) : url;
 	const char *path;
-	if (book_target(c->book, c->ch->path, dest, &path) == TARGET_OK && is_markdown(path)) {
+	if (folder_target(c->arena, c->book, c->ch->path, dest, &path) == TARGET_OK && is_markdown(path)) {
 		vec_push(&c->paths, (void *)path);
 		vec_push(&c->nodes, in);
 	}
@@ -347,12 +177,11 @@ static void dfs(struct loader *L, struct chapter *root, bool within_only)
 		if (push) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
-				st = realloc(st, cap * sizeof *st);
-				if (!st)
-					abort();
+				st = xrealloc(st, cap * sizeof *st);
 			}
 			memset(&st[n], 0, sizeof st[n]);
 			st[n].ch = push;
+			st[n].links.arena = L->run->arena;
 			st[n].links.book = b;
 			st[n].links.ch = push;
 			model_each_inline(push->blocks, collect_link, &st[n].links);
@@ -370,7 +199,7 @@ static void dfs(struct loader *L, struct chapter *root, bool within_only)
 		}
 		size_t i = f->next++;
 		const char *path = f->links.paths.v[i];
-		struct chapter *seen = book_chapter(b, path);
+		struct chapter *seen = folder_chapter(b, path);
 		if (seen) {
 			/* Already loaded: in the second pass, walk it again to
 			 * find pages only it leads to (each page walked once). */
@@ -401,7 +230,7 @@ static void load_reachable(struct loader *L, struct chapter *root)
 static void toc_add(struct loader *L, enum toc_kind kind, const char *title,
 		    const char *number, int depth, int parent, struct chapter *ch)
 {
-	struct toc_entry *e = arena_alloc(L->book->arena, sizeof *e);
+	struct toc_entry *e = arena_alloc(L->run->arena, sizeof *e);
 	e->kind = kind;
 	e->title = title;
 	e->number = number;
@@ -417,7 +246,7 @@ static int load_summary(struct loader *L, const char *src_dir)
 {
 	struct book *b = L->book;
 	struct summary sum;
-	if (summary_read(&sum, b, src_dir) != 0)
+	if (summary_read(&sum, L->run, b, src_dir) != 0)
 		return -1;
 	const char *part = NULL;
 	for (int i = 0; i < sum.nitems; i++) {
@@ -425,9 +254,9 @@ static int load_summary(struct loader *L, const char *src_dir)
 		enum toc_kind kind = it->kind;
 		struct chapter *ch = NULL;
 		if (kind == TOC_CHAPTER) {
-			ch = book_chapter(b, it->path);
+			ch = folder_chapter(b, it->path);
 			if (ch) {
-				diag_warn(b->diags, sum.display_path, it->line, it->col,
+				diag_warn(L->run->diags, sum.display_path, it->line, it->col,
 					  "SUMMARY.md lists '%s' again; its page appears once, "
 					  "at its first place", it->url);
 			} else {
@@ -458,6 +287,7 @@ static int load_summary(struct loader *L, const char *src_dir)
 /* Links to the book's own published pages (book.toml's site-url) become
  * relative links to its chapters; other links are left alone. */
 struct site_links {
+	struct arena *arena;
 	struct book *book;
 	struct chapter *ch;
 	const char *src_dir;
@@ -478,7 +308,7 @@ static void site_link(void *ctx, struct block *owner, struct inline_node *in)
 	(void)owner;
 	struct site_links *c = ctx;
 	struct book *b = c->book;
-	struct arena *a = b->arena;
+	struct arena *a = c->arena;
 	if (in->type != INL_LINK)
 		return;
 	const char *rest = strip_scheme(in->link->url);
@@ -493,8 +323,8 @@ static void site_link(void *ctx, struct block *owner, struct inline_node *in)
 	const char *path;
 	if (!*dest || strcmp(dest, "index.html") == 0)
 		target = b->chapters[0]; /* mdBook's index.html is the first chapter */
-	else if (book_target(b, path_join(a, c->src_dir, "SUMMARY.md"), dest, &path) == TARGET_OK)
-		target = book_chapter(b, path);
+	else if (folder_target(a, b, path_join(a, c->src_dir, "SUMMARY.md"), dest, &path) == TARGET_OK)
+		target = folder_chapter(b, path);
 	if (!target || strchr(target->path, '%'))
 		return;
 	struct buf url = BUF_INIT;
@@ -507,23 +337,23 @@ static void site_link(void *ctx, struct block *owner, struct inline_node *in)
 	buf_free(&url);
 }
 
-static void own_site_links(struct book *b, const char *src_dir)
+static void own_site_links(struct arena *a, struct book *b, const char *src_dir)
 {
 	const char *site = b->meta.site_url ? strip_scheme(b->meta.site_url) : NULL;
 	if (!site || !b->nchapters)
 		return;
-	struct site_links c = {b, NULL, src_dir, site};
+	struct site_links c = {a, b, NULL, src_dir, site};
 	for (int i = 0; i < b->nchapters; i++) {
 		c.ch = b->chapters[i];
 		model_each_inline(c.ch->blocks, site_link, &c);
 	}
 }
 
-int book_load(struct book **out, const char *dir, struct arena *a, struct diag_list *d)
+int book_load(struct book **out, struct run *run, const char *dir)
 {
+	struct arena *a = run->arena;
+	struct diag_list *d = run->diags;
 	struct book *b = arena_alloc(a, sizeof *b);
-	b->arena = a;
-	b->diags = d;
 	b->dir = arena_strdup(a, dir);
 	size_t dl = strlen(dir);
 	b->display_dir = strcmp(dir, ".") == 0 ? "" : arena_printf(a, "%s%s", dir,
@@ -541,15 +371,12 @@ int book_load(struct book **out, const char *dir, struct arena *a, struct diag_l
 	b->realdir = arena_strdup(a, real);
 
 	const char *src_dir = NULL;
-	meta_load(b, &src_dir);
-	if (!src_dir) {
-		struct stat sst;
-		if (check_path(b, "src/SUMMARY.md", &sst) == TARGET_OK)
-			src_dir = "src";
-	}
+	meta_load(run, b, &src_dir);
+	if (!src_dir && folder_is_file(b, "src/SUMMARY.md"))
+		src_dir = "src";
 	b->mdbook = src_dir != NULL;
 
-	struct loader L = {.book = b};
+	struct loader L = {.run = run, .book = b};
 	bool summary = false;
 	if (src_dir) {
 		if (load_summary(&L, src_dir) != 0)
@@ -573,7 +400,7 @@ int book_load(struct book **out, const char *dir, struct arena *a, struct diag_l
 		static const char *const names[] = {"index.md", "README.md"};
 		for (int i = 0; i < 2 && !root; i++) {
 			const char *p = src_dir ? path_join(a, src_dir, names[i]) : names[i];
-			if (check_path(b, p, &st) == TARGET_OK)
+			if (folder_is_file(b, p))
 				root = p;
 		}
 		if (!root) {
@@ -609,8 +436,8 @@ int book_load(struct book **out, const char *dir, struct arena *a, struct diag_l
 	vec_free(&L.order);
 	vec_free(&L.toc);
 	if (b->mdbook)
-		own_site_links(b, src_dir);
-	meta_defaults(b);
+		own_site_links(a, b, src_dir);
+	meta_defaults(run, b);
 	*out = b;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* meta.c - folio.ini / book.toml metadata. */
 #include "load/meta.h"
-#include "load/book.h"
+#include "load/folder.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -14,6 +14,8 @@
 #include <ini.h>
 
 struct meta_ctx {
+	struct arena *arena;
+	struct diag_list *diags;
 	struct book *book;
 	const char *file;    /* display path */
 	const char *src_dir; /* book.toml's src, normalised */
@@ -65,7 +67,7 @@ static char *unquote(struct arena *a, const char *s)
 
 static void add_authors(struct meta_ctx *c, const char *value)
 {
-	struct arena *a = c->book->arena;
+	struct arena *a = c->arena;
 	char *v = trim(a, value);
 	size_t n = strlen(v);
 	if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
@@ -86,7 +88,7 @@ static int on_value(void *user, const char *section, const char *name,
 	struct meta_ctx *c = user;
 	int lineno = c->line;
 	struct book *b = c->book;
-	struct arena *a = b->arena;
+	struct arena *a = c->arena;
 	struct metadata *m = &b->meta;
 
 	if (strcmp(section, "external") == 0) {
@@ -98,7 +100,7 @@ static int on_value(void *user, const char *section, const char *name,
 	}
 	if (strcmp(section, "handouts") == 0) {
 		if (strcmp(name, "modules") != 0) {
-			diag_warn(b->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]", name);
+			diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]", name);
 			return 1;
 		}
 		/* Comma-separated chapter paths, in the order of the modules. */
@@ -120,7 +122,7 @@ static int on_value(void *user, const char *section, const char *name,
 		return 1;
 	}
 	if (strcmp(section, "book") != 0) {
-		diag_warn(b->diags, c->file, lineno, 1,
+		diag_warn(c->diags, c->file, lineno, 1,
 			  "unknown section [%s] (expected [book], [external] or [handouts])", section);
 		return 1;
 	}
@@ -136,7 +138,7 @@ static int on_value(void *user, const char *section, const char *name,
 		char tail;
 		if (sscanf(v, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3 || mo < 1 || mo > 12 ||
 		    d < 1 || d > 31)
-			diag_warn(b->diags, c->file, lineno, 1,
+			diag_warn(c->diags, c->file, lineno, 1,
 				  "date '%s' is not YYYY-MM-DD; ignored", v);
 		else
 			m->date = v;
@@ -148,10 +150,10 @@ static int on_value(void *user, const char *section, const char *name,
 		else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0)
 			m->epub_fonts = false;
 		else
-			diag_warn(b->diags, c->file, lineno, 1,
+			diag_warn(c->diags, c->file, lineno, 1,
 				  "epub_fonts = '%s': expected yes or no; fonts are not embedded", v);
 	} else
-		diag_warn(b->diags, c->file, lineno, 1, "unknown key '%s' in [book]", name);
+		diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [book]", name);
 	return 1;
 }
 
@@ -324,7 +326,7 @@ static bool toml_string(struct toml *t, char **out)
 		buf_putc(&b, ch);
 		t->i++;
 	}
-	*out = buf_to_arena(&b, t->c->book->arena);
+	*out = buf_to_arena(&b, t->c->arena);
 	buf_free(&b);
 	return true;
 }
@@ -427,7 +429,7 @@ static bool toml_value(struct toml *t, struct tval *v, int depth)
 	if (t->i == start)
 		return toml_fail(t, "missing value");
 	v->type = TV_OTHER;
-	v->str = arena_strndup(t->c->book->arena, t->s + start, t->i - start);
+	v->str = arena_strndup(t->c->arena, t->s + start, t->i - start);
 	return true;
 }
 
@@ -477,7 +479,7 @@ static void toml_table(struct toml *t, const char *table, int line)
 	struct meta_ctx *c = t->c;
 	if (strncmp(table, "preprocessor.", 13) == 0 && !strchr(table + 13, '.') &&
 	    !builtin_preprocessor(table + 13))
-		diag_add(c->book->diags, DIAG_NOTE, c->file, line, 1,
+		diag_add(c->diags, DIAG_NOTE, c->file, line, 1,
 			 "preprocessor '%s' is not run by folio; its markup stays as written",
 			 table + 13);
 }
@@ -486,7 +488,7 @@ static const char *toml_str(struct toml *t, const struct tval *v, const char *ke
 {
 	if (v->type == TV_STRING)
 		return v->str;
-	diag_warn(t->c->book->diags, t->c->file, line, 1, "'%s' should be a string; ignored", key);
+	diag_warn(t->c->diags, t->c->file, line, 1, "'%s' should be a string; ignored", key);
 	return NULL;
 }
 
@@ -504,9 +506,9 @@ static void toml_pair(struct toml *t, const char *key, const struct tval *v, int
 	} else if (strcmp(key, "book.src") == 0) {
 		const char *src = toml_str(t, v, key, line);
 		if (src) {
-			char *norm = path_normalize(b->arena, src);
+			char *norm = path_normalize(c->arena, src);
 			if (!norm || src[0] == '/')
-				diag_warn(b->diags, c->file, line, 1,
+				diag_warn(c->diags, c->file, line, 1,
 					  "src '%s' leaves the book folder; using 'src'", src);
 			else
 				c->src_dir = norm;
@@ -521,7 +523,7 @@ static void toml_pair(struct toml *t, const char *key, const struct tval *v, int
 		}
 	} else if (strncmp(key, "output.html.code.hidelines.", 27) == 0 && v->type == TV_STRING &&
 		   *v->str) {
-		struct hidelines *h = arena_alloc(b->arena, sizeof *h);
+		struct hidelines *h = arena_alloc(c->arena, sizeof *h);
 		h->lang = key + 27;
 		h->prefix = v->str;
 		vec_push(&c->hidelines, h);
@@ -530,7 +532,7 @@ static void toml_pair(struct toml *t, const char *key, const struct tval *v, int
 		const char *u = v->str;
 		if (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0) {
 			size_t n = strlen(u);
-			m->site_url = n && u[n - 1] == '/' ? u : arena_printf(b->arena, "%s/", u);
+			m->site_url = n && u[n - 1] == '/' ? u : arena_printf(c->arena, "%s/", u);
 		}
 	}
 }
@@ -577,7 +579,7 @@ static void toml_parse(struct meta_ctx *c, const char *text, size_t len)
 				ok = toml_value(&t, &v, 0);
 			}
 			if (ok) {
-				const char *full = *table ? arena_printf(c->book->arena, "%s.%s", table,
+				const char *full = *table ? arena_printf(c->arena, "%s.%s", table,
 									 key.data) : key.data;
 				toml_pair(&t, full, &v, line);
 			}
@@ -586,7 +588,7 @@ static void toml_parse(struct meta_ctx *c, const char *text, size_t len)
 		if (ok && !toml_eol(&t))
 			ok = toml_fail(&t, "unexpected text after the value");
 		if (!ok) {
-			diag_warn(c->book->diags, c->file, t.line, 1, "cannot read this line of "
+			diag_warn(c->diags, c->file, t.line, 1, "cannot read this line of "
 				  "book.toml (%s); ignored", t.err ? t.err : "syntax error");
 			while (t.i < t.n && t.s[t.i] != '\n')
 				t.i++;
@@ -604,14 +606,14 @@ static bool load_file(struct meta_ctx *c, const char *name, bool toml)
 	struct book *b = c->book;
 	char *data;
 	size_t len;
-	if (book_read_file(b, name, &data, &len) != 0)
+	if (folder_read_file(b, name, &data, &len) != 0)
 		return false;
-	c->file = arena_printf(b->arena, "%s%s", b->display_dir, name);
-	b->meta.source_file = arena_strdup(b->arena, name);
+	c->file = arena_printf(c->arena, "%s%s", b->display_dir, name);
+	b->meta.source_file = arena_strdup(c->arena, name);
 	if (toml) {
 		struct clean_report rep;
 		size_t clen;
-		char *text = text_clean(b->arena, data, len, &clen, &rep);
+		char *text = text_clean(c->arena, data, len, &clen, &rep);
 		free(data);
 		toml_parse(c, text, clen);
 		return true;
@@ -620,14 +622,16 @@ static bool load_file(struct meta_ctx *c, const char *name, bool toml)
 	c->line = 0;
 	int err = ini_parse_stream(read_line, c, on_value, c);
 	if (err > 0)
-		diag_warn(b->diags, c->file, err, 1, "cannot parse this line (expected key = value)");
+		diag_warn(c->diags, c->file, err, 1, "cannot parse this line (expected key = value)");
 	free(data);
 	return true;
 }
 
-void meta_load(struct book *b, const char **src_dir)
+void meta_load(struct run *r, struct book *b, const char **src_dir)
 {
 	struct meta_ctx c = {0};
+	c.arena = r->arena;
+	c.diags = r->diags;
 	c.book = b;
 	*src_dir = NULL;
 	/* folio.ini wins; book.toml is read only in its absence. */
@@ -636,19 +640,19 @@ void meta_load(struct book *b, const char **src_dir)
 	struct metadata *m = &b->meta;
 	if (c.authors.n) {
 		m->nauthors = (int)c.authors.n;
-		m->authors = arena_calloc(b->arena, c.authors.n, sizeof *m->authors);
+		m->authors = arena_calloc(r->arena, c.authors.n, sizeof *m->authors);
 		for (size_t i = 0; i < c.authors.n; i++)
 			m->authors[i] = c.authors.v[i];
 	}
 	if (c.known.n) {
 		m->nknown = (int)c.known.n;
-		m->known = arena_calloc(b->arena, c.known.n, sizeof *m->known);
+		m->known = arena_calloc(r->arena, c.known.n, sizeof *m->known);
 		for (size_t i = 0; i < c.known.n; i++)
 			m->known[i] = *(struct known_target *)c.known.v[i];
 	}
 	if (c.hidelines.n) {
 		m->nhidelines = (int)c.hidelines.n;
-		m->hidelines = arena_calloc(b->arena, c.hidelines.n, sizeof *m->hidelines);
+		m->hidelines = arena_calloc(r->arena, c.hidelines.n, sizeof *m->hidelines);
 		for (size_t i = 0; i < c.hidelines.n; i++)
 			m->hidelines[i] = *(struct hidelines *)c.hidelines.v[i];
 	}
@@ -657,33 +661,33 @@ void meta_load(struct book *b, const char **src_dir)
 	vec_free(&c.hidelines);
 }
 
-void meta_defaults(struct book *b)
+void meta_defaults(struct run *r, struct book *b)
 {
 	struct metadata *m = &b->meta;
-	struct arena *a = b->arena;
+	struct arena *a = r->arena;
 	const char *file = m->source_file ? arena_printf(a, "%s%s", b->display_dir, m->source_file)
 					  : (b->root ? b->root->display_path : b->display_dir);
 	/* mdBook needs neither a title nor authors: for its books the
 	 * defaults are notes, not warnings. */
 	enum diag_level lvl = b->mdbook ? DIAG_NOTE : DIAG_WARNING;
 	if (!m->source_file)
-		diag_add(b->diags, lvl, file, 0, 0, b->mdbook
+		diag_add(r->diags, lvl, file, 0, 0, b->mdbook
 			 ? "no book.toml; using defaults (title from the first heading)"
 			 : "no folio.ini metadata file; using defaults (title from the first heading)");
 	if (!m->title || !*m->title) {
 		m->title = b->root && b->root->nheadings ? b->root->headings[0]->plain : "Untitled";
 		if (m->source_file)
-			diag_add(b->diags, lvl, file, 0, 0, "no title; using '%s'", m->title);
+			diag_add(r->diags, lvl, file, 0, 0, "no title; using '%s'", m->title);
 	}
 	if (!m->language || !*m->language)
 		m->language = "en";
 	if (!m->identifier || !*m->identifier)
 		m->identifier = slug_make(a, m->title);
 	if (!m->nauthors) {
-		static const char *anon[] = {"Anonymous"};
-		m->authors = anon;
+		m->authors = arena_alloc(a, sizeof *m->authors);
+		m->authors[0] = "Anonymous";
 		m->nauthors = 1;
 		if (m->source_file)
-			diag_add(b->diags, lvl, file, 0, 0, "no authors; using 'Anonymous'");
+			diag_add(r->diags, lvl, file, 0, 0, "no authors; using 'Anonymous'");
 	}
 }

@@ -18,15 +18,16 @@
 #ifndef FOLIO_META_H
 #define FOLIO_META_H
 
+#include "base/run.h"
 #include "model/model.h"
 
 /* Reads the metadata file of book->realdir into book->meta, if any.
  * *src_dir gets book.toml's src (default "src") for mdBook books, else
  * NULL.  Bad lines are warnings naming file:line. */
-void meta_load(struct book *book, const char **src_dir);
+void meta_load(struct run *run, struct book *book, const char **src_dir);
 
 /* Fills what is still missing with defaults (title from the root page's
  * first heading), warning once per missing field that matters. */
-void meta_defaults(struct book *book);
+void meta_defaults(struct run *run, struct book *book);
 
 #endif

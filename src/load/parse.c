@@ -26,7 +26,7 @@ struct frame {
 };
 
 struct walk {
-	struct book *book;
+	struct run *run;
 	struct chapter *ch;
 	struct frame *stack;
 	size_t n, cap;
@@ -76,7 +76,7 @@ static const char *lit(struct walk *w, cmark_node *n, size_t *len)
 	if (!s)
 		s = "";
 	*len = strlen(s);
-	return arena_strndup(w->book->arena, s, *len);
+	return arena_strndup(w->run->arena, s, *len);
 }
 
 static bool is_type(cmark_node *n, const char *name)
@@ -92,7 +92,7 @@ static void depth_warning(struct walk *w, bool inl, int line, int col)
 	if (*warned)
 		return;
 	*warned = true;
-	diag_warn(w->book->diags, w->ch->display_path, line, col,
+	diag_warn(w->run->diags, w->ch->display_path, line, col,
 		  inl ? "inline markup nested deeper than %d levels is flattened (text kept)"
 		      : "nesting deeper than %d levels is flattened (content kept)",
 		  inl ? PARSE_MAX_INLINE_DEPTH : PARSE_MAX_BLOCK_DEPTH);
@@ -121,7 +121,7 @@ static bool container_too_deep(const struct frame *f, cmark_node_type t)
 
 static struct block *new_block(struct walk *w, enum block_type t, int line, int col)
 {
-	struct block *b = arena_alloc(w->book->arena, sizeof *b);
+	struct block *b = arena_alloc(w->run->arena, sizeof *b);
 	b->type = t;
 	b->line = line;
 	b->col = col;
@@ -136,7 +136,7 @@ static struct block *new_block(struct walk *w, enum block_type t, int line, int 
 
 static struct inline_node *new_inline(struct walk *w, enum inline_type t, int line, int col)
 {
-	struct inline_node *in = arena_alloc(w->book->arena, sizeof *in);
+	struct inline_node *in = arena_alloc(w->run->arena, sizeof *in);
 	in->type = t;
 	in->line = line;
 	in->col = col;
@@ -178,7 +178,7 @@ static char *lang_of(struct arena *a, const char *info)
 
 static void enter_node(struct walk *w, cmark_node *n)
 {
-	struct arena *a = w->book->arena;
+	struct arena *a = w->run->arena;
 	struct frame *f = top(w);
 	int line, col;
 	pos_of(w, n, &line, &col);
@@ -348,7 +348,7 @@ static void leave_node(struct walk *w, cmark_node *n)
 
 static void finish_footnotes(struct walk *w)
 {
-	struct arena *a = w->book->arena;
+	struct arena *a = w->run->arena;
 	struct chapter *ch = w->ch;
 	int nd = (int)w->defs.n;
 	ch->nfootnotes = nd;
@@ -376,7 +376,7 @@ static void finish_footnotes(struct walk *w)
 	}
 }
 
-void md_parse(struct book *book, struct chapter *ch)
+void md_parse(struct run *run, struct chapter *ch)
 {
 	cmark_gfm_core_extensions_ensure_registered();
 	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | CMARK_OPT_SOURCEPOS;
@@ -391,7 +391,7 @@ void md_parse(struct book *book, struct chapter *ch)
 	cmark_node *doc = cmark_parser_finish(p);
 
 	struct walk w = {0};
-	w.book = book;
+	w.run = run;
 	w.ch = ch;
 	struct frame root = {doc, NULL, NULL, &ch->blocks, NULL, 0, 0};
 	push(&w, root);
@@ -412,11 +412,11 @@ void md_parse(struct book *book, struct chapter *ch)
 	cmark_parser_free(p);
 
 	ch->nheadings = (int)w.headings.n;
-	ch->headings = arena_calloc(book->arena, w.headings.n + 1, sizeof *ch->headings);
+	ch->headings = arena_calloc(run->arena, w.headings.n + 1, sizeof *ch->headings);
 	for (size_t i = 0; i < w.headings.n; i++) {
 		struct block *h = w.headings.v[i];
 		h->number = (int)i;
-		h->plain = model_plain(book->arena, h->inlines);
+		h->plain = model_plain(run->arena, h->inlines);
 		ch->headings[i] = h;
 	}
 	finish_footnotes(&w);

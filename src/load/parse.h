@@ -5,6 +5,7 @@
 #ifndef FOLIO_PARSE_H
 #define FOLIO_PARSE_H
 
+#include "base/run.h"
 #include "model/model.h"
 
 /* Deepest block / inline nesting kept in the model.  Deeper containers are
@@ -15,6 +16,6 @@
 
 /* Parses chapter->source into chapter->blocks, headings and footnotes.
  * Links are left LINK_UNRESOLVED for resolve(). */
-void md_parse(struct book *book, struct chapter *chapter);
+void md_parse(struct run *run, struct chapter *chapter);
 
 #endif

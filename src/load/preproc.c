@@ -8,7 +8,7 @@
  * text) begins, so positions can be mapped back after md_parse.
  */
 #include "load/preproc.h"
-#include "load/book.h"
+#include "load/folder.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -50,6 +50,7 @@ struct src {
 };
 
 struct pp {
+	struct run *run;
 	struct book *book;
 	struct chapter *ch;
 	struct buf out;
@@ -407,7 +408,7 @@ static void dwarn(struct dctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&m, fmt, ap);
 	va_end(ap);
-	diag_warn(c->p->book->diags, c->s->display, c->line, c->col, "%s: %s", c->name, m.data);
+	diag_warn(c->p->run->diags, c->s->display, c->line, c->col, "%s: %s", c->name, m.data);
 	buf_free(&m);
 }
 
@@ -416,7 +417,7 @@ static void dwarn(struct dctx *c, const char *fmt, ...)
 static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 {
 	struct book *b = c->p->book;
-	struct arena *a = b->arena;
+	struct arena *a = c->p->run->arena;
 	/* FILE and attributes, separated by whitespace. */
 	char *arg = arena_strndup(a, c->d->arg, c->d->arg_len);
 	struct vec toks = {0};
@@ -445,7 +446,7 @@ static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 		dwarn(c, "'%s' is outside the book folder; left as written", sp.file);
 		goto fail;
 	}
-	if (book_read_file(b, path, &data, &len) != 0) {
+	if (folder_read_file(b, path, &data, &len) != 0) {
 		const char *why = errno == ENOENT ? "not found"
 				: errno == EACCES ? "is outside the book folder"
 				: errno == EISDIR ? "is not a file" : strerror(errno);
@@ -465,7 +466,7 @@ static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 	free(data);
 	data = NULL;
 	if (rep.bad_utf8)
-		diag_warn(b->diags, shown, rep.utf8_line, rep.utf8_col,
+		diag_warn(c->p->run->diags, shown, rep.utf8_line, rep.utf8_col,
 			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
 			  rep.bad_utf8 == 1 ? "" : "s");
 	struct lines L;
@@ -542,7 +543,7 @@ static void expand(struct pp *p, struct src *s);
 static size_t handle(struct pp *p, struct src *s, const struct directive *d)
 {
 	struct book *b = p->book;
-	struct arena *a = b->arena;
+	struct arena *a = p->run->arena;
 	if (d->escaped) {
 		p->need_run = true; /* the backslash is skipped */
 		emit_src(p, s, d->start + 1, d->end);
@@ -627,25 +628,26 @@ static void expand(struct pp *p, struct src *s)
 	emit_src(p, s, i, s->len);
 }
 
-struct preproc_map *preproc_expand(struct book *b, struct chapter *ch, const char **title)
+struct preproc_map *preproc_expand(struct run *run, struct book *b, struct chapter *ch,
+				   const char **title)
 {
 	*title = NULL;
 	struct directive d;
 	struct scan sc = {.brace_from = SIZE_MAX};
 	if (!next_directive(&sc, ch->source, ch->source_len, 0, &d))
 		return NULL;
-	struct pp p = {.book = b, .ch = ch, .out_line = 1, .out_col = 1, .need_run = true};
+	struct pp p = {.run = run, .book = b, .ch = ch, .out_line = 1, .out_col = 1, .need_run = true};
 	struct src s = {.text = ch->source, .len = ch->source_len, .path = ch->path,
 			.display = ch->display_path, .col = 1};
 	p.chain[0] = ch->path;
 	expand(&p, &s);
-	ch->source = buf_to_arena(&p.out, b->arena);
+	ch->source = buf_to_arena(&p.out, run->arena);
 	ch->source_len = p.out.len;
 	*title = p.title;
 
-	struct preproc_map *m = arena_alloc(b->arena, sizeof *m);
+	struct preproc_map *m = arena_alloc(run->arena, sizeof *m);
 	m->n = p.nruns;
-	m->runs = arena_calloc(b->arena, p.nruns + 1, sizeof *m->runs);
+	m->runs = arena_calloc(run->arena, p.nruns + 1, sizeof *m->runs);
 	if (p.nruns)
 		memcpy(m->runs, p.runs, p.nruns * sizeof *m->runs);
 	free(p.runs);
@@ -740,7 +742,7 @@ static int rust_line(const char *l, size_t n)
 	return 0;
 }
 
-static void hide_block(struct book *b, struct block *blk, const char *prefix)
+static void hide_block(struct arena *a, struct block *blk, const char *prefix)
 {
 	struct buf out = BUF_INIT;
 	bool changed = false;
@@ -775,14 +777,15 @@ static void hide_block(struct book *b, struct block *blk, const char *prefix)
 		start = next;
 	}
 	if (changed) {
-		blk->text = buf_to_arena(&out, b->arena);
+		blk->text = buf_to_arena(&out, a);
 		blk->len = out.len;
 	}
 	buf_free(&out);
 }
 
 struct hide_ctx {
-	struct book *book;
+	struct arena *arena;
+	const struct book *book;
 };
 
 static void hide_one(void *ctx, struct block *blk)
@@ -791,19 +794,19 @@ static void hide_one(void *ctx, struct block *blk)
 	if (blk->type != BLK_CODE || !blk->len)
 		return;
 	const char *lang = blk->lang ? blk->lang : "";
-	const char *prefix = hidelines_of(h->book->arena, blk->info ? blk->info : "");
+	const char *prefix = hidelines_of(h->arena, blk->info ? blk->info : "");
 	const struct metadata *m = &h->book->meta;
 	for (int i = 0; !prefix && *lang && i < m->nhidelines; i++)
 		if (strcmp(m->hidelines[i].lang, lang) == 0)
 			prefix = m->hidelines[i].prefix;
 	if (prefix)
-		hide_block(h->book, blk, prefix);
+		hide_block(h->arena, blk, prefix);
 	else if (strcmp(lang, "rust") == 0)
-		hide_block(h->book, blk, NULL);
+		hide_block(h->arena, blk, NULL);
 }
 
-void preproc_hide_lines(struct book *b, struct chapter *ch)
+void preproc_hide_lines(struct arena *a, const struct book *b, struct chapter *ch)
 {
-	struct hide_ctx h = {b};
+	struct hide_ctx h = {a, b};
 	model_each_block(ch->blocks, hide_one, &h);
 }

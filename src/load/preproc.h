@@ -17,7 +17,7 @@
  *   \{{#include ...}}              kept as written, without the backslash
  *
  * FILE is relative to the folder of the file holding the directive and
- * must stay inside the book folder (book_read_file).  Lines holding an
+ * must stay inside the book folder (folder_read_file).  Lines holding an
  * ANCHOR: or ANCHOR_END: marker are dropped from every included text.
  * Included text is expanded in turn, at most PREPROC_MAX_DEPTH levels
  * deep; a file that includes itself is reported once.  A directive that
@@ -34,6 +34,7 @@
 #ifndef FOLIO_PREPROC_H
 #define FOLIO_PREPROC_H
 
+#include "base/run.h"
 #include "model/model.h"
 
 #define PREPROC_MAX_DEPTH 10
@@ -47,8 +48,8 @@ struct preproc_map;
  * ch->source_len by the expanded text.  *title gets {{#title}}'s text or
  * NULL.  Returns the position map for preproc_map_positions, or NULL when
  * the text had no directive (positions already right). */
-struct preproc_map *preproc_expand(struct book *book, struct chapter *ch,
-				   const char **title);
+struct preproc_map *preproc_expand(struct run *run, struct book *book,
+				   struct chapter *ch, const char **title);
 
 /* Moves the line:col of every block and inline of ch, and of the
  * diagnostics from index first_diag on that name ch, back to the file. */
@@ -60,6 +61,6 @@ void preproc_map_positions(const struct preproc_map *map, struct chapter *ch,
  * into "#".  A block whose info string has hidelines=PREFIX, or whose
  * language has a prefix in book.toml's [output.html.code.hidelines]
  * (mdBook), drops its lines starting with that prefix instead. */
-void preproc_hide_lines(struct book *book, struct chapter *ch);
+void preproc_hide_lines(struct arena *a, const struct book *book, struct chapter *ch);
 
 #endif

@@ -7,7 +7,7 @@
  * suffix (paragraphs of links again).  Separators may appear in each.
  */
 #include "load/summary.h"
-#include "load/book.h"
+#include "load/folder.h"
 #include "load/parse.h"
 #include "model/words.h"
 #include "base/util.h"
@@ -16,6 +16,7 @@
 #include <string.h>
 
 struct sreader {
+	struct run *run;
 	struct book *book;
 	struct summary *sum;
 	struct chapter *doc; /* SUMMARY.md, parsed */
@@ -26,7 +27,7 @@ struct sreader {
 static int add_item(struct sreader *r, enum toc_kind kind, const char *title, int line,
 		    int col)
 {
-	struct summary_item *it = arena_alloc(r->book->arena, sizeof *it);
+	struct summary_item *it = arena_alloc(r->run->arena, sizeof *it);
 	it->kind = kind;
 	it->title = title;
 	it->parent = -1;
@@ -43,7 +44,7 @@ static struct summary_item *item_at(struct sreader *r, int i)
 
 static bool is_markdown(const char *path)
 {
-	const char *e = path_ext(path);
+	const char *e = path_ext((char[16]){0}, path);
 	return strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0;
 }
 
@@ -52,14 +53,14 @@ static bool is_markdown(const char *path)
 static int add_link(struct sreader *r, struct inline_node *in)
 {
 	struct book *b = r->book;
-	struct arena *a = b->arena;
+	struct arena *a = r->run->arena;
 	const char *url = in->link->url;
 	char *title = model_plain(a, in->children);
 	const char *shown = r->sum->display_path;
 	if (!*url)
 		return add_item(r, TOC_DRAFT, title, in->line, in->col);
 	if (url_has_scheme(url) || url[0] == '#') {
-		diag_warn(b->diags, shown, in->line, in->col,
+		diag_warn(r->run->diags, shown, in->line, in->col,
 			  "SUMMARY.md lists '%s', which is not a chapter file; "
 			  "kept in the contents as unwritten", url);
 		return add_item(r, TOC_DRAFT, title, in->line, in->col);
@@ -67,14 +68,14 @@ static int add_link(struct sreader *r, struct inline_node *in)
 	const char *hash = strchr(url, '#');
 	const char *dest = hash ? arena_strndup(a, url, (size_t)(hash - url)) : url;
 	const char *path;
-	enum target_status st = book_target(b, r->sum->path, dest, &path);
+	enum target_status st = folder_target(a, b, r->sum->path, dest, &path);
 	const char *why = st == TARGET_MISSING ? "does not exist"
 			: st == TARGET_OUTSIDE ? "is outside the book folder"
 			: st == TARGET_NOT_FILE ? "is a folder without index.md or README.md"
 			: st == TARGET_BAD ? "is malformed (bad percent-encoding)"
 			: !is_markdown(path) ? "is not a Markdown file" : NULL;
 	if (why) {
-		diag_warn(b->diags, shown, in->line, in->col,
+		diag_warn(r->run->diags, shown, in->line, in->col,
 			  "SUMMARY.md lists '%s', which %s; kept in the contents as unwritten",
 			  url, why);
 		return add_item(r, TOC_DRAFT, title, in->line, in->col);
@@ -143,7 +144,7 @@ static void warn_ignored_links(struct sreader *r, struct block *blk, const char 
 	collect_links(blk, &links);
 	if (links.n) {
 		struct inline_node *in = links.v[0];
-		diag_warn(r->book->diags, r->sum->display_path, in->line, in->col,
+		diag_warn(r->run->diags, r->sum->display_path, in->line, in->col,
 			  "SUMMARY.md: %s; its link%s ignored (as mdBook does)", why,
 			  links.n == 1 ? " is" : "s are");
 	}
@@ -158,7 +159,7 @@ static void warn_ignored_links(struct sreader *r, struct block *blk, const char 
 static void read_list(struct sreader *r, struct block *list, const char *prefix, int depth,
 		      int parent, bool numbered)
 {
-	struct arena *a = r->book->arena;
+	struct arena *a = r->run->arena;
 	int count = 0;
 	for (struct block *item = list->children; item; item = item->next) {
 		if (item->type != BLK_ITEM)
@@ -175,7 +176,7 @@ static void read_list(struct sreader *r, struct block *list, const char *prefix,
 			 * unwritten chapter rather than lose them. */
 			const char *t = first && first->type == BLK_PARAGRAPH
 					      ? model_plain(a, first->inlines) : "";
-			diag_warn(r->book->diags, r->sum->display_path, item->line, item->col,
+			diag_warn(r->run->diags, r->sum->display_path, item->line, item->col,
 				  "SUMMARY.md: list item without a link; "
 				  "kept in the contents as unwritten");
 			idx = add_item(r, TOC_DRAFT, *t ? t : "(untitled)", item->line, item->col);
@@ -200,7 +201,6 @@ static void read_list(struct sreader *r, struct block *list, const char *prefix,
 
 static void read_blocks(struct sreader *r)
 {
-	struct book *b = r->book;
 	enum { PREFIX, NUMBERED, SUFFIX } state = PREFIX;
 	bool after_part = false;
 	struct block *blk = r->doc->blocks;
@@ -241,12 +241,12 @@ static void read_blocks(struct sreader *r)
 		}
 		/* SUFFIX */
 		if (part) {
-			diag_warn(b->diags, r->sum->display_path, blk->line, blk->col,
+			diag_warn(r->run->diags, r->sum->display_path, blk->line, blk->col,
 				  "SUMMARY.md: part title after the suffix chapters "
 				  "(mdBook refuses this); kept");
 			add_item(r, TOC_PART, blk->plain, blk->line, blk->col);
 		} else if (blk->type == BLK_LIST) {
-			diag_warn(b->diags, r->sum->display_path, blk->line, blk->col,
+			diag_warn(r->run->diags, r->sum->display_path, blk->line, blk->col,
 				  "SUMMARY.md: list after the suffix chapters "
 				  "(mdBook refuses this); its chapters are kept, unnumbered");
 			read_list(r, blk, "", 0, -1, false);
@@ -256,14 +256,15 @@ static void read_blocks(struct sreader *r)
 	}
 }
 
-int summary_read(struct summary *out, struct book *b, const char *src_dir)
+int summary_read(struct summary *out, struct run *run, struct book *b,
+		 const char *src_dir)
 {
-	struct arena *a = b->arena;
+	struct arena *a = run->arena;
 	memset(out, 0, sizeof *out);
 	const char *spath = *src_dir ? path_join(a, src_dir, "SUMMARY.md") : "SUMMARY.md";
 	char *data;
 	size_t len;
-	if (book_read_file(b, spath, &data, &len) != 0)
+	if (folder_read_file(b, spath, &data, &len) != 0)
 		return -1;
 	struct chapter *doc = arena_alloc(a, sizeof *doc);
 	doc->path = spath;
@@ -272,14 +273,14 @@ int summary_read(struct summary *out, struct book *b, const char *src_dir)
 	doc->source = text_clean(a, data, len, &doc->source_len, &rep);
 	free(data);
 	if (rep.bad_utf8)
-		diag_warn(b->diags, doc->display_path, rep.utf8_line, rep.utf8_col,
+		diag_warn(run->diags, doc->display_path, rep.utf8_line, rep.utf8_col,
 			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
 			  rep.bad_utf8 == 1 ? "" : "s");
-	md_parse(b, doc);
+	md_parse(run, doc);
 	out->path = spath;
 	out->display_path = doc->display_path;
 
-	struct sreader r = {.book = b, .sum = out, .doc = doc};
+	struct sreader r = {.run = run, .book = b, .sum = out, .doc = doc};
 	read_blocks(&r);
 	out->nitems = (int)r.items.n;
 	out->items = arena_calloc(a, r.items.n + 1, sizeof *out->items);

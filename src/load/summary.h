@@ -21,6 +21,7 @@
 #ifndef FOLIO_SUMMARY_H
 #define FOLIO_SUMMARY_H
 
+#include "base/run.h"
 #include "model/model.h"
 
 /* One line of the outline.  kind, title, number, depth and parent mean
@@ -50,6 +51,7 @@ struct summary {
  * warnings at SUMMARY.md's line:col; an entry whose file is missing or is
  * not a Markdown file in the book stays in the outline as a TOC_DRAFT, so
  * the contents and the numbering stay as the author wrote them. */
-int summary_read(struct summary *out, struct book *book, const char *src_dir);
+int summary_read(struct summary *out, struct run *run, struct book *book,
+		 const char *src_dir);
 
 #endif

@@ -1,5 +1,7 @@
 /* model.c - iterative walks over the book model. */
 #include "model/model.h"
+#include "base/arena.h"
+
 
 static void walk_blocks(struct block *first, block_fn bfn, inline_fn ifn, void *ctx)
 {

@@ -3,13 +3,15 @@
  *
  * The pipeline fills this in one direction:
  *
- *   book_load (book.c)  - metadata, chapter files, reading order
- *   md_parse  (parse.c) - cmark-gfm tree -> blocks and inlines below
- *   resolve   (resolve.c) - slugs, link targets, images, external links
- *   writers   (epub.c, layout.c/pdf.c) - read the model as const
+ *   load/     - metadata, chapter files, reading order; cmark-gfm tree ->
+ *               blocks and inlines below
+ *   resolve/  - slugs, link targets, images, external links, Resources
+ *   print/    - the print edition (typeset), read as const from here on
+ *   pdf/, epub/ - the writers, which read the model as const
  *
- * All memory is owned by book->arena.  Text is UTF-8 that has been made
- * valid (invalid bytes replaced by U+FFFD) and has no NUL bytes.
+ * All memory is owned by the run's arena (base/run.h).  Text is UTF-8
+ * that has been made valid (invalid bytes replaced by U+FFFD) and has no
+ * NUL bytes.
  */
 #ifndef FOLIO_MODEL_H
 #define FOLIO_MODEL_H
@@ -17,8 +19,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "base/arena.h"
-#include "base/diag.h"
 
 struct chapter;
 struct block;
@@ -266,10 +266,10 @@ struct metadata {
 	int handout_modules_line;     /* its line in the metadata file */
 };
 
+/* The book.  load/ and resolve/ fill it; from there on every stage reads
+ * it as const.  It holds no run state: the arena its memory comes from
+ * and the diagnostics travel beside it (base/run.h). */
 struct book {
-	struct arena *arena;
-	struct diag_list *diags;
-
 	const char *dir;         /* book folder as given */
 	const char *realdir;     /* canonical absolute path of the book folder */
 	const char *display_dir; /* prefix for diagnostics ("book/") */
@@ -301,7 +301,7 @@ struct book {
 	struct resource **resource_of;
 	struct block *resources_section; /* the author's heading, or NULL */
 
-	/* private to book.c: path -> chapter hash (open addressing) */
+	/* private to load/folder.c: path -> chapter hash (open addressing) */
 	struct chapter **chapter_hash;
 	size_t chapter_hash_size;
 };

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
 
 #include "base/util.h"
 
@@ -307,50 +306,4 @@ void pdfpage_content(struct buf *out, const struct lo_page *pg,
 	end_text(&o, &t);
 	out->len = (size_t)(o.p - out->data);
 	out->data[out->len] = '\0';
-}
-
-struct pdfpage_deflater {
-	z_stream z;
-};
-
-struct pdfpage_deflater *pdfpage_deflater_new(int level)
-{
-	struct pdfpage_deflater *d = calloc(1, sizeof *d);
-	if (d && deflateInit(&d->z, level) != Z_OK) {
-		free(d);
-		d = NULL;
-	}
-	return d;
-}
-
-void pdfpage_deflater_free(struct pdfpage_deflater *d)
-{
-	if (!d)
-		return;
-	deflateEnd(&d->z);
-	free(d);
-}
-
-int pdfpage_deflate(struct pdfpage_deflater *d, struct buf *b)
-{
-	if (deflateReset(&d->z) != Z_OK)
-		return -1;
-	uLong n = deflateBound(&d->z, (uLong)b->len);
-	char *out = malloc(n + 1);
-	if (!out)
-		return -1;
-	d->z.next_in = (Bytef *)b->data;
-	d->z.avail_in = (uInt)b->len;
-	d->z.next_out = (Bytef *)out;
-	d->z.avail_out = (uInt)n;
-	if (deflate(&d->z, Z_FINISH) != Z_STREAM_END) {
-		free(out);
-		return -1;
-	}
-	free(b->data);
-	b->data = out;
-	b->len = (size_t)(n - d->z.avail_out);
-	b->cap = (size_t)n + 1;
-	b->data[b->len] = '\0';
-	return 0;
 }

@@ -39,17 +39,4 @@ struct pdfpage_names {
 void pdfpage_content(struct buf *out, const struct lo_page *pg,
 		     const struct fonts *fonts, const struct pdfpage_names *names);
 
-/* A zlib compressor kept for many pages (one per thread): a new one per
- * page would allocate and clear its ~260 KB of state each time, which
- * shows in books of many short pages. */
-struct pdfpage_deflater;
-
-/* Returns a compressor at zlib level, or NULL if out of memory. */
-struct pdfpage_deflater *pdfpage_deflater_new(int level);
-void pdfpage_deflater_free(struct pdfpage_deflater *d);
-
-/* Replaces b's bytes by their zlib (FlateDecode) compression.  Returns 0,
- * or -1 if out of memory (b unchanged). */
-int pdfpage_deflate(struct pdfpage_deflater *d, struct buf *b);
-
 #endif

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hpdf.h>
-
+#include "base/base.h"
 #include "base/util.h"
 
 /* One loaded TrueType font.  gid maps every BMP code point to its glyph
@@ -21,12 +20,7 @@ struct font {
 	int16_t *adv;     /* nglyphs entries */
 	int nglyphs;
 	int ascent, descent;
-	/* The libharu font, made on first use (fonts_handle()): a font made
-	 * with HPDF_GetFont is written to the PDF whether or not any text
-	 * uses it, and making it maps all 65536 code points to glyphs. */
-	HPDF_Doc pdf;
-	const char *name; /* libharu's name for the loaded font file */
-	HPDF_Font handle;
+	char *path; /* the font file */
 };
 
 struct fonts {
@@ -145,12 +139,8 @@ static int parse_ttf(struct font *ft, const unsigned char *d, size_t n,
 	}
 	ft->ascent = (int)((int16_t)rd16(hhea + 4)) * 1000 / (int)upem;
 	ft->descent = -(int)((int16_t)rd16(hhea + 6)) * 1000 / (int)upem;
-	ft->adv = calloc((size_t)ft->nglyphs + 1, sizeof *ft->adv);
-	ft->gid = calloc(65536, sizeof *ft->gid);
-	if (!ft->adv || !ft->gid) {
-		*why = "out of memory";
-		return -1;
-	}
+	ft->adv = xcalloc((size_t)ft->nglyphs + 1, sizeof *ft->adv);
+	ft->gid = xcalloc(65536, sizeof *ft->gid);
 	for (int g = 0; g < ft->nglyphs; g++) {
 		unsigned a = rd16(hmtx + 4 * ((unsigned)g < nhm ? (unsigned)g : nhm - 1));
 		/* The same truncation libharu uses for the PDF /W array. */
@@ -211,12 +201,10 @@ static void font_error(struct diag_list *diags, const struct print_style *st,
 		diag_fatal(diags, path, "%s: %s", what, why);
 }
 
-struct fonts *fonts_open(void *pdf, const char *dir,
-			 const struct print_style *st, struct diag_list *diags)
+struct fonts *fonts_open(const char *dir, const struct print_style *st,
+			 struct diag_list *diags)
 {
-	struct fonts *fs = calloc(1, sizeof *fs);
-	if (!fs)
-		return NULL;
+	struct fonts *fs = xcalloc(1, sizeof *fs);
 	for (int i = 0; i < FONT_NROLES; i++) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, st->font_file[i]);
@@ -234,17 +222,7 @@ struct fonts *fonts_open(void *pdf, const char *dir,
 			font_error(diags, st, i, path, "cannot use font", why);
 			goto fail;
 		}
-		if (pdf) {
-			/* Loaded now, so a file libharu refuses is told here. */
-			fs->f[i].pdf = (HPDF_Doc)pdf;
-			fs->f[i].name = HPDF_LoadTTFontFromFile(
-				(HPDF_Doc)pdf, path, HPDF_TRUE);
-			if (!fs->f[i].name) {
-				diag_fatal(diags, path,
-					   "libharu cannot load this TrueType font");
-				goto fail;
-			}
-		}
+		fs->f[i].path = xstrdup(path);
 	}
 	return fs;
 fail:
@@ -259,6 +237,7 @@ void fonts_free(struct fonts *fs)
 	for (int i = 0; i < FONT_NROLES; i++) {
 		free(fs->f[i].gid);
 		free(fs->f[i].adv);
+		free(fs->f[i].path);
 	}
 	free(fs);
 }
@@ -293,10 +272,7 @@ int fonts_descent(const struct fonts *fs, int font)
 	return fs->f[font].descent;
 }
 
-void *fonts_handle(struct fonts *fs, int font)
+const char *fonts_file(const struct fonts *fs, int font)
 {
-	struct font *ft = &fs->f[font];
-	if (!ft->handle && ft->pdf && ft->name)
-		ft->handle = HPDF_GetFont(ft->pdf, ft->name, "UTF-8");
-	return ft->handle;
+	return fs->f[font].path;
 }

@@ -25,13 +25,12 @@ struct fonts;
 #define FONTS_REPLACEMENT "\xef\xbf\xbd"
 
 /*
- * Reads the style's font files from dir.  If pdf (an HPDF_Doc) is not
- * NULL the fonts are also loaded into it for embedding (subset, UTF-8).
- * Returns NULL after a DIAG_FATAL naming the file if one cannot be used.
- * The caller frees the result with fonts_free() (before freeing the doc).
+ * Reads the style's font files from dir.  Returns NULL after a DIAG_FATAL
+ * naming the file if one cannot be used.  The caller frees the result
+ * with fonts_free().
  */
-struct fonts *fonts_open(void *pdf, const char *dir,
-			 const struct print_style *st, struct diag_list *diags);
+struct fonts *fonts_open(const char *dir, const struct print_style *st,
+			 struct diag_list *diags);
 void fonts_free(struct fonts *f);
 
 /* Which font draws cp for a text in font role: role itself if it has the
@@ -46,9 +45,7 @@ int fonts_advance(const struct fonts *f, int font, uint32_t cp);
 int fonts_ascent(const struct fonts *f, int font);
 int fonts_descent(const struct fonts *f, int font);
 
-/* The libharu font (HPDF_Font) for font, made on the first call (only
- * the fonts some text uses go into the PDF); NULL if opened without a
- * doc, or if libharu fails (its error handler has been told). */
-void *fonts_handle(struct fonts *f, int font);
+/* The file of font (a role), for the writer that embeds it. */
+const char *fonts_file(const struct fonts *f, int font);
 
 #endif

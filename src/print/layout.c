@@ -199,6 +199,7 @@ struct block_memo {
 
 /* Layout state for the whole book. */
 struct lay {
+	struct diag_list *diags;
 	const struct book *book;
 	const struct print_style *st;
 	const struct fonts *fonts;
@@ -396,7 +397,7 @@ static int pick_font(struct lay *L, int role, uint32_t cp, int line)
 		return f;
 	if (cp < 0x110000 && !(L->warned[cp >> 3] & (1u << (cp & 7)))) {
 		L->warned[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-		diag_warn(L->book->diags, L->ch ? L->ch->display_path : NULL,
+		diag_warn(L->diags, L->ch ? L->ch->display_path : NULL,
 			  line, 0,
 			  "character U+%04X is in none of the PDF fonts%s; "
 			  "drawn as a replacement mark", (unsigned)cp,
@@ -4068,15 +4069,15 @@ static int lay_front(struct lay *L, struct pager *P)
 	return nfront;
 }
 
-struct layout *layout_book(const struct book *book,
+struct layout *layout_book(struct run *run, const struct book *book,
 			   const struct print_style *st,
 			   const struct fonts *fonts,
 			   const struct lo_image_info *images, bool duplex)
 {
-	return layout_part(book, st, fonts, images, duplex, NULL);
+	return layout_part(run, book, st, fonts, images, duplex, NULL);
 }
 
-struct layout *layout_part(const struct book *book,
+struct layout *layout_part(struct run *run, const struct book *book,
 			   const struct print_style *st,
 			   const struct fonts *fonts,
 			   const struct lo_image_info *images, bool duplex,
@@ -4091,6 +4092,7 @@ struct layout *layout_part(const struct book *book,
 	arena_init(&L.keep);
 	/* Kept lines pay off only if the body is laid out more than once. */
 	L.memo_on = st->page_refs || part;
+	L.diags = run->diags;
 	L.book = book;
 	L.st = st;
 	L.fonts = fonts;
@@ -4116,7 +4118,7 @@ struct layout *layout_part(const struct book *book,
 	const char *lang = book->meta.language ? book->meta.language : "en";
 	L.hyph = hyph_load(lang);
 	if (!L.hyph)
-		diag_warn(book->diags, book->meta.source_file, 0, 0,
+		diag_warn(run->diags, book->meta.source_file, 0, 0,
 			  "no hyphenation patterns for language '%s': the PDF "
 			  "is set without hyphenation", lang);
 	if (fonts_lookup(fonts, FONT_FALLBACK, 0xFFFD) >= 0) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "base/arena.h"
+#include "base/run.h"
 #include "print/fonts.h"
 #include "resolve/handouts.h"
 #include "model/model.h"
@@ -136,10 +137,10 @@ struct lo_image_info {
 /*
  * Lays the book out.  images has book->nimages entries.  duplex mirrors
  * the inner and outer margins on left-hand pages.  Warnings (characters no
- * font has, images that cannot be shown) go to book->diags.  Returns a new
+ * font has, images that cannot be shown) go to run->diags.  Returns a new
  * layout (caller frees with layout_free), or NULL if out of memory.
  */
-struct layout *layout_book(const struct book *book,
+struct layout *layout_book(struct run *run, const struct book *book,
 			   const struct print_style *st,
 			   const struct fonts *fonts,
 			   const struct lo_image_info *images, bool duplex);
@@ -159,7 +160,7 @@ struct lo_part {
  * links to chapters outside the module print "(see Module 2, Title)".
  * As layout_book() otherwise.
  */
-struct layout *layout_part(const struct book *book,
+struct layout *layout_part(struct run *run, const struct book *book,
 			   const struct print_style *st,
 			   const struct fonts *fonts,
 			   const struct lo_image_info *images, bool duplex,

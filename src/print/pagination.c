@@ -1,11 +1,9 @@
 /*
- * pagination.c - where each printed page begins (pagination.h): the marks
- * taken from a layout, and a text dump for the tests.
- *
- * pdf_paginate() itself lives in pdf.c, beside pdf_write(), so that both
- * set up the style, fonts and images through the same code.
+ * pagination.c - where each printed page begins (model/pagination.h):
+ * the marks taken from a layout (layout_pagination()), and a text dump for
+ * the tests.
  */
-#include "print/pagination.h"
+#include "model/pagination.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +11,6 @@
 #include "print/layout.h"
 #include "base/util.h"
 #include "model/words.h"
-
-void pagination_free(struct pagination *p)
-{
-	if (!p)
-		return;
-	free(p->marks);
-	p->marks = NULL;
-	p->nmarks = 0;
-}
 
 /* The book->resources index of the entry that opens page (a page of the
  * Resources appendix): the first entry whose title is set on it, else the

@@ -218,7 +218,7 @@ void style_defaults(struct print_style *st)
 	st->header_gap = 8 * MM;
 	st->footer_gap = 10 * MM;
 
-	static const char *files[FONT_NROLES] = {
+	static const char *const files[FONT_NROLES] = {
 		"LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
 		"LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf",
 		"LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf",
@@ -380,8 +380,8 @@ int style_parse_color(const char *s, style_color *out)
 
 static int parse_bool(const char *s, bool *out)
 {
-	static const char *yes[] = {"true", "yes", "on", "1"};
-	static const char *no[] = {"false", "no", "off", "0"};
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
 	for (size_t i = 0; i < 4; i++) {
 		if (strcasecmp(s, yes[i]) == 0) {
 			*out = true;

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "load/book.h"
+#include "base/base.h"
+#include "load/folder.h"
 #include "base/util.h"
 
 struct candidates {
@@ -108,27 +109,26 @@ static const char *file_name(struct arena *a, int number, const char *title)
 	return s;
 }
 
-void handouts_modules(const struct book *book, struct module **out, int *n)
+void handouts_modules(struct run *run, const struct book *book, struct module **out,
+		      int *n)
 {
 	*out = NULL;
 	*n = 0;
 	int nch = book->nchapters;
 	if (nch <= 0)
 		return;
-	bool *page = calloc((size_t)nch, sizeof *page);
-	if (!page)
-		abort();
+	bool *page = xcalloc((size_t)nch, sizeof *page);
 	const struct metadata *m = &book->meta;
 	if (m->nhandout_modules > 0) {
 		for (int i = 0; i < m->nhandout_modules; i++) {
 			const char *path = NULL;
 			struct chapter *ch = NULL;
-			if (book_target(book, "folio.ini", m->handout_modules[i], &path) == TARGET_OK)
-				ch = book_chapter(book, path);
+			if (folder_target(run->arena, book, "folio.ini", m->handout_modules[i], &path) == TARGET_OK)
+				ch = folder_chapter(book, path);
 			if (ch)
 				page[ch->index] = true;
 			else
-				diag_warn(book->diags, m->source_file, m->handout_modules_line, 1,
+				diag_warn(run->diags, m->source_file, m->handout_modules_line, 1,
 					  "[handouts] modules: '%s' is no chapter of the book; ignored",
 					  m->handout_modules[i]);
 		}
@@ -162,7 +162,7 @@ void handouts_modules(const struct book *book, struct module **out, int *n)
 		free(page);
 		return;
 	}
-	struct module *mods = arena_calloc(book->arena, (size_t)count, sizeof *mods);
+	struct module *mods = arena_calloc(run->arena, (size_t)count, sizeof *mods);
 	int k = 0;
 	for (int i = 0; i < nch; i++) {
 		if (!page[i])
@@ -173,7 +173,7 @@ void handouts_modules(const struct book *book, struct module **out, int *n)
 		md->page = ch;
 		md->first = i;
 		md->title = strip_number(ch->title ? ch->title : ch->path);
-		md->file = file_name(book->arena, k, md->title);
+		md->file = file_name(run->arena, k, md->title);
 	}
 	for (int i = 0; i < count; i++)
 		mods[i].end = i + 1 < count ? mods[i + 1].first : nch;

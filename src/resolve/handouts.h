@@ -14,6 +14,7 @@
 #ifndef FOLIO_HANDOUTS_H
 #define FOLIO_HANDOUTS_H
 
+#include "base/run.h"
 #include "model/model.h"
 
 struct module {
@@ -24,10 +25,11 @@ struct module {
 	const char *file;        /* "module3-compiler-internals.pdf" */
 };
 
-/* Finds the modules of book.  *out (book's arena) gets them in order, *n
+/* Finds the modules of book.  *out (run->arena) gets them in order, *n
  * their count (0 if the book has none).  Paths in folio.ini that name no
  * chapter are warnings naming the file and line. */
-void handouts_modules(const struct book *book, struct module **out, int *n);
+void handouts_modules(struct run *run, const struct book *book, struct module **out,
+		      int *n);
 
 /* The module holding chapter index ci, or NULL. */
 const struct module *handouts_module_of(const struct module *mods, int n, int ci);

@@ -2,7 +2,9 @@
  * resolve.c - slugs, cross-chapter links, images and external links.
  */
 #include "resolve/resolve.h"
-#include "load/book.h"
+#include "base/base.h"
+#include "base/imagefmt.h"
+#include "load/folder.h"
 #include "model/words.h"
 #include "base/util.h"
 
@@ -85,13 +87,13 @@ static void strmap_free(struct strmap *m)
 	memset(m, 0, sizeof *m);
 }
 
-static void make_slugs(struct book *b, struct chapter *ch)
+static void make_slugs(struct arena *a, struct chapter *ch)
 {
 	/* slug -> next number to try for a repeat of it (0: never repeated) */
 	struct strmap taken = {0};
 	for (int i = 0; i < ch->nheadings; i++) {
 		struct block *h = ch->headings[i];
-		char *base = slug_make(b->arena, h->plain);
+		char *base = slug_make(a, h->plain);
 		if (!*base)
 			base = "section";
 		const char *s = base;
@@ -101,7 +103,7 @@ static void make_slugs(struct book *b, struct chapter *ch)
 			 * already taken by a heading that literally ends in -1. */
 			int k = *next ? *next : 1;
 			do
-				s = arena_printf(b->arena, "%s-%d", base, k++);
+				s = arena_printf(a, "%s-%d", base, k++);
 			while (strmap_slot(&taken, s, false));
 			/* The slot may have moved if the map grew: look again. */
 			*strmap_slot(&taken, base, false) = k;
@@ -112,181 +114,27 @@ static void make_slugs(struct book *b, struct chapter *ch)
 	strmap_free(&taken);
 }
 
-struct block *resolve_anchor(const struct book *b, const struct chapter *ch,
+struct block *resolve_anchor(struct arena *a, const struct chapter *ch,
 			     const char *fragment)
 {
 	for (int i = 0; i < ch->nheadings; i++)
 		if (strcmp(ch->headings[i]->slug, fragment) == 0)
 			return ch->headings[i];
-	char *dec = percent_decode(b->arena, fragment);
+	char *dec = percent_decode(a, fragment);
 	if (!dec)
 		return NULL;
 	/* Authors sometimes write the heading text rather than its slug. */
-	const char *s = slug_make(b->arena, dec);
+	const char *s = slug_make(a, dec);
 	for (int i = 0; i < ch->nheadings; i++)
 		if (strcmp(ch->headings[i]->slug, dec) == 0 || strcmp(ch->headings[i]->slug, s) == 0)
 			return ch->headings[i];
 	return NULL;
 }
 
-/* ---- Images ------------------------------------------------------------ */
-
-static int be16(const unsigned char *p) { return (p[0] << 8) | p[1]; }
-static long be32(const unsigned char *p)
-{
-	return ((long)p[0] << 24) | ((long)p[1] << 16) | ((long)p[2] << 8) | p[3];
-}
-
-const char *image_sniff(const unsigned char *d, size_t len, int *w, int *h)
-{
-	*w = *h = 0;
-	if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
-		long pw = be32(d + 16), ph = be32(d + 20);
-		*w = pw > 0x7fffffff ? 0 : (int)pw;
-		*h = ph > 0x7fffffff ? 0 : (int)ph;
-		return "image/png";
-	}
-	if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
-		/* Walk the segments to the first start-of-frame. */
-		size_t i = 2;
-		while (i + 9 < len) {
-			if (d[i] != 0xFF) {
-				i++;
-				continue;
-			}
-			int m = d[i + 1];
-			if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7) || m == 0xFF) {
-				i += m == 0xFF ? 1 : 2;
-				continue;
-			}
-			int seglen = be16(d + i + 2);
-			if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-				*h = be16(d + i + 5);
-				*w = be16(d + i + 7);
-				return "image/jpeg";
-			}
-			if (seglen < 2)
-				break;
-			i += 2 + (size_t)seglen;
-		}
-		return "image/jpeg"; /* no frame found: caller sees 0x0 */
-	}
-	if (len >= 10 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0)) {
-		*w = d[6] | (d[7] << 8);
-		*h = d[8] | (d[9] << 8);
-		return "image/gif";
-	}
-	/* SVG: XML text mentioning <svg early on. */
-	size_t scan = len < 4096 ? len : 4096;
-	for (size_t i = 0; i + 4 <= scan; i++)
-		if (memcmp(d + i, "<svg", 4) == 0)
-			return "image/svg+xml";
-	return NULL;
-}
-
-/*
- * Whether a JPEG file is whole: segments up to a start of scan, then an
- * end-of-image marker after it.  The pixels are not decoded.  A JPEG is
- * embedded in the PDF as it is (no decoding), so a truncated one would
- * make a stream no reader can show, and a broken picture in the EPUB.
- *
- * PNGs are decoded by the PDF writer, which refuses damaged ones itself;
- * checking their chunks here too (CRCs up to IEND) would keep them out
- * of the EPUB as well, but tests/unit/test_book.c still uses a 24-byte
- * PNG header as its picture.
- */
-static bool jpeg_complete(const unsigned char *d, size_t len)
-{
-	size_t i = 2;
-	bool sos = false;
-	while (!sos && i + 4 <= len) {
-		if (d[i] != 0xFF)
-			return false;
-		int m = d[i + 1];
-		if (m == 0xFF) {
-			i++;
-			continue;
-		}
-		if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-			i += 2;
-			continue;
-		}
-		if (m == 0xD9)
-			return false; /* end of image before any scan */
-		size_t seglen = (size_t)be16(d + i + 2);
-		if (seglen < 2 || seglen > len - i - 2)
-			return false;
-		i += 2 + seglen;
-		sos = m == 0xDA;
-	}
-	if (!sos)
-		return false;
-	/* In the entropy-coded data 0xFF is followed by 0x00 or a marker. */
-	for (; i + 1 < len; i++)
-		if (d[i] == 0xFF && d[i + 1] == 0xD9)
-			return true;
-	return false;
-}
-
-/* Case-insensitive search for needle (lowercase) in d[0..len). */
-static const unsigned char *find_ci(const unsigned char *d, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (size_t i = 0; n <= len && i <= len - n; i++) {
-		size_t k = 0;
-		while (k < n && tolower(d[i + k]) == needle[k])
-			k++;
-		if (k == n)
-			return d + i;
-	}
-	return NULL;
-}
-
-/*
- * Why an SVG file may not go into a book, or NULL.  An SVG is a document:
- * it can carry scripts and event handlers, which an EPUB must not, and
- * entity declarations, which can make an XML reader expand a few bytes
- * into gigabytes.  Anything like that refuses the image (its alt text is
- * shown); there is no attempt to clean it.
- */
-static const char *svg_refusal(const unsigned char *d, size_t len)
-{
-	if (find_ci(d, len, "<script") || find_ci(d, len, "javascript:") ||
-	    find_ci(d, len, "<foreignobject") || find_ci(d, len, "<iframe") ||
-	    find_ci(d, len, "<handler"))
-		return "holds a script";
-	if (find_ci(d, len, "<!entity"))
-		return "declares entities";
-	/* An event-handler attribute: whitespace, "on", letters, '='. */
-	for (size_t i = 0; i + 3 < len; i++) {
-		if (!isspace(d[i]) || tolower(d[i + 1]) != 'o' || tolower(d[i + 2]) != 'n')
-			continue;
-		size_t k = i + 3;
-		while (k < len && isalpha(d[k]))
-			k++;
-		while (k < len && isspace(d[k]))
-			k++;
-		if (k > i + 3 && k < len && d[k] == '=')
-			return "holds a script";
-	}
-	return NULL;
-}
-
-/* The file name extensions that go with a media type. */
-static bool ext_matches(const char *type, const char *ext)
-{
-	if (strcmp(type, "image/png") == 0)
-		return strcmp(ext, "png") == 0;
-	if (strcmp(type, "image/jpeg") == 0)
-		return strcmp(ext, "jpg") == 0 || strcmp(ext, "jpeg") == 0 || strcmp(ext, "jpe") == 0;
-	if (strcmp(type, "image/gif") == 0)
-		return strcmp(ext, "gif") == 0;
-	return strcmp(ext, "svg") == 0;
-}
-
 /* ---- Links --------------------------------------------------------------- */
 
 struct resolver {
+	struct run *run;
 	struct book *book;
 	struct chapter *ch;
 	struct vec images;
@@ -351,7 +199,7 @@ static void broken(struct resolver *r, struct inline_node *in, const char *fmt, 
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	diag_warn(r->book->diags, r->ch->display_path, in->line, in->col, "%s", msg.data);
+	diag_warn(r->run->diags, r->ch->display_path, in->line, in->col, "%s", msg.data);
 	buf_free(&msg);
 }
 
@@ -371,11 +219,11 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 	}
 	const char *path;
 	const char *hash = strchr(url, '#');
-	const char *dest = hash ? arena_strndup(b->arena, url, (size_t)(hash - url)) : url;
+	const char *dest = hash ? arena_strndup(r->run->arena, url, (size_t)(hash - url)) : url;
 	const char *q = strchr(dest, '?');
 	if (q)
-		dest = arena_strndup(b->arena, dest, (size_t)(q - dest));
-	enum target_status st = book_target(b, r->ch->path, dest, &path);
+		dest = arena_strndup(r->run->arena, dest, (size_t)(q - dest));
+	enum target_status st = folder_target(r->run->arena, b, r->ch->path, dest, &path);
 	if (st != TARGET_OK) {
 		const char *why = st == TARGET_OUTSIDE ? "is outside the book folder; not embedded"
 				: st == TARGET_NOT_FILE ? "is not a regular file"
@@ -389,16 +237,16 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 	if (!img) {
 		char *data;
 		size_t len;
-		if (book_read_file(b, path, &data, &len) != 0) {
+		if (folder_read_file(b, path, &data, &len) != 0) {
 			broken(r, in, "cannot read image '%s': %s", url, strerror(errno));
 			return;
 		}
 		int w, h;
 		const char *type = image_sniff((const unsigned char *)data, len, &w, &h);
 		const char *refusal = type && strcmp(type, "image/svg+xml") == 0
-					      ? svg_refusal((const unsigned char *)data, len) : NULL;
+					      ? image_svg_refusal((const unsigned char *)data, len) : NULL;
 		bool complete = !type || strcmp(type, "image/jpeg") != 0 ||
-				jpeg_complete((const unsigned char *)data, len);
+				image_jpeg_complete((const unsigned char *)data, len);
 		free(data);
 		if (!type) {
 			broken(r, in, "'%s' is not a PNG, JPEG, GIF or SVG image; not embedded", url);
@@ -412,17 +260,17 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 			broken(r, in, "image '%s' is truncated or damaged; not embedded", url);
 			return;
 		}
-		if (!ext_matches(type, path_ext(path)))
-			diag_warn(b->diags, r->ch->display_path, in->line, in->col,
+		if (!image_ext_matches(type, path_ext((char[16]){0}, path)))
+			diag_warn(r->run->diags, r->ch->display_path, in->line, in->col,
 				  "image '%s' is an %s file named .%s; embedded as %s", url, type,
-				  path_ext(path), type);
+				  path_ext((char[16]){0}, path), type);
 		if (strcmp(type, "image/svg+xml") != 0 &&
 		    (w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE ||
 		     (long long)w * h > IMAGE_MAX_PIXELS)) {
 			broken(r, in, "image '%s' has unusable dimensions %dx%d; not embedded", url, w, h);
 			return;
 		}
-		img = arena_alloc(b->arena, sizeof *img);
+		img = arena_alloc(r->run->arena, sizeof *img);
 		img->path = path;
 		img->media_type = type;
 		img->width = w;
@@ -441,7 +289,6 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 static struct block *find_anchor(struct resolver *r, const struct chapter *ch,
 				 const char *fragment)
 {
-	struct book *b = r->book;
 	struct strmap *m = &r->anchors[ch->index];
 	if (!m->cap) {
 		for (int i = 0; i < ch->nheadings; i++)
@@ -453,13 +300,13 @@ static struct block *find_anchor(struct resolver *r, const struct chapter *ch,
 	int *k = strmap_slot(m, fragment, false);
 	if (k)
 		return ch->headings[*k];
-	char *dec = percent_decode(b->arena, fragment);
+	char *dec = percent_decode(r->run->arena, fragment);
 	if (!dec)
 		return NULL;
 	/* Authors sometimes write the heading text rather than its slug;
 	 * like resolve_anchor(), the earlier heading wins. */
 	int *k1 = strmap_slot(m, dec, false);
-	int *k2 = strmap_slot(m, slug_make(b->arena, dec), false);
+	int *k2 = strmap_slot(m, slug_make(r->run->arena, dec), false);
 	if (k1 && k2)
 		return ch->headings[*k1 < *k2 ? *k1 : *k2];
 	return k1 ? ch->headings[*k1] : k2 ? ch->headings[*k2] : NULL;
@@ -478,10 +325,10 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 	if (url_has_scheme(url)) {
 		if (scheme_is(url, "http") || scheme_is(url, "https") || scheme_is(url, "mailto")) {
 			l->kind = LINK_EXTERNAL;
-			struct extref *e = arena_alloc(b->arena, sizeof *e);
+			struct extref *e = arena_alloc(r->run->arena, sizeof *e);
 			e->url = url;
-			e->norm = url_normalize(b->arena, url);
-			e->text = model_plain(b->arena, in->children);
+			e->norm = url_normalize(r->run->arena, url);
+			e->text = model_plain(r->run->arena, in->children);
 			e->chapter = r->ch;
 			e->line = in->line;
 			e->col = in->col;
@@ -504,11 +351,11 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 
 	const char *known_dest = url;
 	const char *hash = strchr(url, '#');
-	const char *dest = hash ? arena_strndup(b->arena, url, (size_t)(hash - url)) : url;
+	const char *dest = hash ? arena_strndup(r->run->arena, url, (size_t)(hash - url)) : url;
 	const char *frag = hash ? hash + 1 : NULL;
-	const struct known_target *k = book_known(b, r->ch->path, dest);
+	const struct known_target *k = folder_known(r->run->arena, b, r->ch->path, dest);
 	if (!k && hash)
-		k = book_known(b, r->ch->path, known_dest);
+		k = folder_known(r->run->arena, b, r->ch->path, known_dest);
 	if (k) {
 		l->kind = LINK_KNOWN;
 		l->note = k->note;
@@ -519,9 +366,9 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 	if (*dest) {
 		const char *q = strchr(dest, '?');
 		if (q)
-			dest = arena_strndup(b->arena, dest, (size_t)(q - dest));
+			dest = arena_strndup(r->run->arena, dest, (size_t)(q - dest));
 		const char *path;
-		enum target_status st = book_target(b, r->ch->path, dest, &path);
+		enum target_status st = folder_target(r->run->arena, b, r->ch->path, dest, &path);
 		switch (st) {
 		case TARGET_OK:
 			break;
@@ -541,9 +388,9 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 			       url);
 			return;
 		}
-		target = book_chapter(b, path);
+		target = folder_chapter(b, path);
 		if (!target) {
-			const char *e = path_ext(path);
+			const char *e = path_ext((char[16]){0}, path);
 			if (strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0)
 				broken(r, in, "link target '%s' is not part of the book "
 					      "(not listed in SUMMARY.md)", url);
@@ -576,27 +423,26 @@ static void resolve_inline(void *ctx, struct block *owner, struct inline_node *i
 		resolve_image(r, in);
 }
 
-void resolve(struct book *b)
+void resolve(struct run *run, struct book *b)
 {
 	for (int i = 0; i < b->nchapters; i++)
-		make_slugs(b, b->chapters[i]);
+		make_slugs(run->arena, b->chapters[i]);
 
 	struct resolver r = {0};
+	r.run = run;
 	r.book = b;
-	r.anchors = calloc((size_t)b->nchapters + 1, sizeof *r.anchors);
-	if (!r.anchors)
-		abort();
+	r.anchors = xcalloc((size_t)b->nchapters + 1, sizeof *r.anchors);
 	for (int i = 0; i < b->nchapters; i++) {
 		r.ch = b->chapters[i];
 		model_each_inline(r.ch->blocks, resolve_inline, &r);
 	}
 
-	b->images = arena_calloc(b->arena, r.images.n + 1, sizeof *b->images);
+	b->images = arena_calloc(run->arena, r.images.n + 1, sizeof *b->images);
 	for (size_t i = 0; i < r.images.n; i++)
 		b->images[i] = r.images.v[i];
 	b->nimages = (int)r.images.n;
 	b->nextrefs = (int)r.extrefs.n;
-	b->extrefs = arena_calloc(b->arena, r.extrefs.n + 1, sizeof *b->extrefs);
+	b->extrefs = arena_calloc(run->arena, r.extrefs.n + 1, sizeof *b->extrefs);
 	for (size_t i = 0; i < r.extrefs.n; i++)
 		b->extrefs[i] = *(struct extref *)r.extrefs.v[i];
 	b->next_distinct = r.nurls;

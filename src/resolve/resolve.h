@@ -10,17 +10,14 @@
 #ifndef FOLIO_RESOLVE_H
 #define FOLIO_RESOLVE_H
 
+#include "base/run.h"
 #include "model/model.h"
 
-void resolve(struct book *book);
+void resolve(struct run *run, struct book *book);
 
 /* The heading in chapter whose slug matches fragment (as written, maybe
  * percent-encoded), or NULL. */
-struct block *resolve_anchor(const struct book *book, const struct chapter *ch,
+struct block *resolve_anchor(struct arena *a, const struct chapter *ch,
 			     const char *fragment);
-
-/* Sniffs an image file's type and size from its first bytes.  Returns the
- * media type, or NULL if the bytes are not a PNG, JPEG, GIF or SVG. */
-const char *image_sniff(const unsigned char *data, size_t len, int *width, int *height);
 
 #endif

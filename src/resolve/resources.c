@@ -111,9 +111,9 @@ static void mark_section(struct book *book, struct block *heading)
 	}
 }
 
-void resources_collect(struct book *book)
+void resources_collect(struct run *run, struct book *book)
 {
-	struct arena *a = book->arena;
+	struct arena *a = run->arena;
 	int nd = book->next_distinct;
 	book->resource_of = arena_calloc(a, (size_t)nd + 1, sizeof *book->resource_of);
 	book->resources = arena_calloc(a, (size_t)nd + 1, sizeof *book->resources);

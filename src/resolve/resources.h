@@ -8,8 +8,9 @@
 #ifndef FOLIO_RESOURCES_H
 #define FOLIO_RESOURCES_H
 
+#include "base/run.h"
 #include "model/model.h"
 
-void resources_collect(struct book *book);
+void resources_collect(struct run *run, struct book *book);
 
 #endif

@@ -1,11 +1,12 @@
 #!/bin/bash
 # tests/e2e/pagination.sh - where printed pages begin (issue 12, PDF side).
 #
-# pdf_write() and pdf_paginate() must agree page for page, and the word
-# each page mark names (taken from the source through the model, by the
-# word rule of src/pagination.h) must open that page of the PDF.  pdf.c
-# writes both paginations when FOLIO_PAGINATION_DUMP is set: PATH from
-# the layout it draws, PATH.paginate from a separate pdf_paginate() run.
+# The print edition (src/print/typeset.h) typeset for a PDF and typeset for
+# an EPUB alone must agree page for page, and the word each page mark names
+# (taken from the source through the model, by the word rule of
+# src/model/words.h) must open that page of the PDF.  FOLIO_PAGINATION_DUMP
+# writes the edition's pagination: PATH from a build of the PDF,
+# PATH.paginate from a build of the EPUB alone.
 . tests/lib.sh
 
 need_tools pagination pdftotext pdfinfo python3
@@ -18,6 +19,10 @@ check() {
 		-o "$TMP/$name" --pdf -q "$@" 2>"$TMP/$name.err"; then
 		[ $? -gt 1 ] && { fail "$name-build" "$(head -c 300 "$TMP/$name.err")"; return; }
 	fi
+	if ! FOLIO_PAGINATION_DUMP="$TMP/$name.marks.paginate" "$FOLIO" build "$dir" \
+		-o "$TMP/$name-epub" --epub -q "$@" 2>"$TMP/$name.err"; then
+		[ $? -gt 1 ] && { fail "$name-build-epub" "$(head -c 300 "$TMP/$name.err")"; return; }
+	fi
 	local pdf
 	pdf=$(ls "$TMP/$name"/*.pdf 2>/dev/null | head -n 1)
 	if [ -z "$pdf" ] || [ ! -s "$TMP/$name.marks" ]; then
@@ -25,9 +30,9 @@ check() {
 		return
 	fi
 	if cmp -s "$TMP/$name.marks" "$TMP/$name.marks.paginate"; then
-		pass "$name-paginate-equals-write"
+		pass "$name-epub-alone-equals-pdf"
 	else
-		fail "$name-paginate-equals-write" "$(diff "$TMP/$name.marks" "$TMP/$name.marks.paginate" | head -n 4 | tr '\n' ' ')"
+		fail "$name-epub-alone-equals-pdf" "$(diff "$TMP/$name.marks" "$TMP/$name.marks.paginate" | head -n 4 | tr '\n' ' ')"
 	fi
 	python3 - "$name" "$pdf" "$TMP/$name.marks" <<'PY'
 import re, subprocess, sys

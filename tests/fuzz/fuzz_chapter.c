@@ -1,7 +1,7 @@
 /*
  * fuzz_chapter.c - arbitrary bytes through folio's whole pipeline, as
  * `folio build` runs it: book_load -> resolve -> resources_collect ->
- * pdf_write, pdf_paginate and epub_write (with the print pagination).
+ * typeset_book -> pdf_write and epub_write (with the print pagination).
  *
  * The input becomes a small book in a private temporary folder.  Plain
  * input is the root page, index.md, beside fixed neighbours to link to
@@ -26,8 +26,9 @@
 #include "epub/epub.h"
 #include "model/model.h"
 #include "base/options.h"
-#include "print/pagination.h"
+#include "model/pagination.h"
 #include "pdf/pdf.h"
+#include "print/typeset.h"
 #include "resolve/resolve.h"
 #include "resolve/resources.h"
 
@@ -226,20 +227,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&arena);
 	struct diag_list diags = {0};
 	struct book *book = NULL;
-	if (book_load(&book, dir, &arena, &diags) == 0) {
-		resolve(book);
-		resources_collect(book);
+	struct run run = {&arena, &diags, NULL, NULL};
+	if (book_load(&book, &run, dir) == 0) {
+		resolve(&run, book);
+		resources_collect(&run, book);
 		const char *data_dir = getenv("FOLIO_DATA_DIR");
 		struct build_opts opts = {0};
 		opts.data_dir = data_dir && *data_dir ? data_dir : ".";
 		opts.style_file = style_path;
 		opts.source_date = 946684800LL;
+		run.opts = &opts;
+		struct edition *ed = NULL;
 		int npages = 0;
-		pdf_write(book, &opts, pdf, &npages);
-		struct pagination pages = {0};
-		bool paged = pdf_paginate(book, &opts, &pages) == 0;
-		epub_write(book, &opts, paged ? &pages : NULL, epub);
-		pagination_free(&pages);
+		bool paged = typeset_book(&ed, &run, book, TYPESET_DRAW) == 0;
+		/* the pagination is read by the EPUB before the PDF is drawn
+		 * (drawing consumes the pages' items, not the marks) */
+		epub_write(&run, book, paged ? &ed->pages : NULL, epub);
+		if (paged)
+			pdf_write(&run, book, ed, pdf, &npages);
+		edition_free(ed);
 	}
 	if (getenv("FUZZ_VERBOSE"))
 		diag_print(&diags, stderr);

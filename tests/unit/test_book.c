@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "load/book.h"
+#include "load/folder.h"
 #include "resolve/resolve.h"
 #include "base/util.h"
 
@@ -50,9 +51,10 @@ static struct book *load(struct arena *a, struct diag_list *d)
 	struct book *b = NULL;
 	arena_init(a);
 	memset(d, 0, sizeof *d);
-	if (book_load(&b, root, a, d) != 0)
+	struct run r = {a, d, NULL, NULL};
+	if (book_load(&b, &r, root) != 0)
 		return NULL;
-	resolve(b);
+	resolve(&r, b);
 	return b;
 }
 
@@ -220,7 +222,7 @@ static void test_links(void)
 	      para_link(r, 17)->kind == LINK_BROKEN && has_diag(&d, "/index.md", 37, 1, "outside the book"));
 	if (getenv("DEBUG")) diag_print(&d, stderr);
 	CHECK("metadata: authors split", b->meta.nauthors == 2 && strcmp(b->meta.authors[1], "B") == 0);
-	struct chapter *m1 = book_chapter(b, "module1/index.md");
+	struct chapter *m1 = folder_chapter(b, "module1/index.md");
 	CHECK("slugs: duplicates get -1", m1 && m1->nheadings == 3 &&
 		  strcmp(m1->headings[1]->slug, "same") == 0 && strcmp(m1->headings[2]->slug, "same-1") == 0);
 	diag_list_free(&d);
@@ -248,7 +250,7 @@ static void test_order(void)
 	for (int i = 0; ok && i < 4; i++)
 		ok = strcmp(b->chapters[i]->path, want[i]) == 0 && b->chapters[i]->index == i;
 	CHECK("order: depth-first, each file once, cycles fine", ok);
-	CHECK("order: unreachable file left out", !book_chapter(b, "c.md"));
+	CHECK("order: unreachable file left out", !folder_chapter(b, "c.md"));
 	CHECK("order: link to missing index.md warns",
 	      has_diag(&d, "sub/a1.md", 2, 1, "'../index.md' not found"));
 	CHECK("metadata: title defaults to first heading", strcmp(b->meta.title, "Root") == 0);
@@ -292,14 +294,14 @@ static void test_fatal(void)
 	arena_init(&a);
 	memset(&d, 0, sizeof d);
 	CHECK("load: missing folder is fatal",
-	      book_load(&b, "/nonexistent/folio-book", &a, &d) == -1 && d.nfatal == 1);
+	      book_load(&b, &(struct run){&a, &d, NULL, NULL}, "/nonexistent/folio-book") == -1 && d.nfatal == 1);
 	diag_list_free(&d);
 	arena_free(&a);
 	fresh("noroot");
 	put("other.md", "# x\n");
 	arena_init(&a);
 	memset(&d, 0, sizeof d);
-	CHECK("load: folder without root page is fatal", book_load(&b, root, &a, &d) == -1 &&
+	CHECK("load: folder without root page is fatal", book_load(&b, &(struct run){&a, &d, NULL, NULL}, root) == -1 &&
 		  d.nfatal == 1 && strstr(d.v[0].msg, "no root page"));
 	diag_list_free(&d);
 	arena_free(&a);

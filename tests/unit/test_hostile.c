@@ -11,6 +11,7 @@
 
 #include "load/parse.h"
 #include "base/util.h"
+#include "base/imagefmt.h"
 
 #include <dirent.h>
 #include <sys/wait.h>
@@ -42,9 +43,10 @@ static struct book *load_text(struct arena *a, struct diag_list *d, const char *
 	arena_init(a);
 	memset(d, 0, sizeof *d);
 	struct book *b = NULL;
-	if (book_load(&b, dir, a, d) != 0)
+	struct run r = {a, d, NULL, NULL};
+	if (book_load(&b, &r, dir) != 0)
 		return NULL;
-	resolve(b);
+	resolve(&r, b);
 	return b;
 }
 

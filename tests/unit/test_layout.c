@@ -8,7 +8,7 @@
 
 #include "print/fonts.h"
 #include "print/layout.h"
-#include "print/pagination.h"
+#include "model/pagination.h"
 #include "print/style.h"
 #include "unit.h"
 #include "model/words.h"
@@ -54,7 +54,7 @@ int main(void)
 	struct diag_list d = {0};
 	struct print_style st;
 	style_defaults(&st);
-	struct fonts *f = fonts_open(NULL, "fonts", &st, &d);
+	struct fonts *f = fonts_open("fonts", &st, &d);
 	CHECK("fonts open without a PDF", f != NULL);
 	if (!f)
 		UNIT_END();
@@ -64,9 +64,8 @@ int main(void)
 	CHECK("advance of space", fonts_advance(f, FONT_SERIF, ' ') > 100);
 	CHECK("mono is monospaced", fonts_advance(f, FONT_MONO, 'i') == fonts_advance(f, FONT_MONO, 'W'));
 
+	struct run run = {&A, &d, NULL, NULL};
 	struct book b = {0};
-	b.arena = &A;
-	b.diags = &d;
 	b.meta.language = "en";
 	struct chapter ch[2] = {{0}, {0}};
 	struct chapter *chs[2] = {&ch[0], &ch[1]};
@@ -117,7 +116,7 @@ int main(void)
 	b.chapters = chs;
 	b.nchapters = 2;
 
-	struct layout *lo = layout_book(&b, &st, f, NULL, false);
+	struct layout *lo = layout_book(&run, &b, &st, f, NULL, false);
 	CHECK("layout made", lo != NULL);
 	if (!lo)
 		UNIT_END();
@@ -213,7 +212,7 @@ int main(void)
 	pagination_free(&pg);
 
 	/* Same input, same layout. */
-	struct layout *lo2 = layout_book(&b, &st, f, NULL, false);
+	struct layout *lo2 = layout_book(&run, &b, &st, f, NULL, false);
 	int same = lo2 && lo2->npages == lo->npages;
 	for (int p = 0; same && p < lo->npages; p++) {
 		same = lo2->pages[p].nitems == lo->pages[p].nitems;
@@ -227,7 +226,7 @@ int main(void)
 	/* Duplex mirrors the margins on left-hand pages. */
 	st.margin_inner = 90;
 	st.margin_outer = 50;
-	struct layout *lo3 = layout_book(&b, &st, f, NULL, true);
+	struct layout *lo3 = layout_book(&run, &b, &st, f, NULL, true);
 	CHECK("duplex mirrors margins", lo3 && lo3->npages > 1 &&
 					       fabsf(lo3->pages[0].left - 90) < 0.01f &&
 					       fabsf(lo3->pages[1].left - 50) < 0.01f);

@@ -13,6 +13,8 @@
 #include "unit.h"
 
 #include "load/book.h"
+#include "load/folder.h"
+#include "model/words.h"
 #include "load/parse.h"
 #include "resolve/resolve.h"
 #include "base/util.h"
@@ -27,9 +29,10 @@ static struct book *load_dir(const char *dir, struct arena *a, struct diag_list 
 	struct book *b = NULL;
 	arena_init(a);
 	memset(d, 0, sizeof *d);
-	if (book_load(&b, dir, a, d) != 0)
+	struct run r = {a, d, NULL, NULL};
+	if (book_load(&b, &r, dir) != 0)
 		return NULL;
-	resolve(b);
+	resolve(&r, b);
 	if (getenv("DEBUG"))
 		diag_print(d, stderr);
 	return b;
@@ -64,7 +67,7 @@ static bool has_diag(const struct diag_list *d, const char *file_suffix, int lin
 
 static struct chapter *chapter_named(struct book *b, const char *path)
 {
-	return book_chapter(b, path);
+	return folder_chapter(b, path);
 }
 
 /* The code block whose info string holds tag (after a comma). */
@@ -106,7 +109,7 @@ static char *paragraphs(struct arena *a, struct chapter *ch)
 	struct buf out = BUF_INIT;
 	for (struct block *b = ch ? ch->blocks : NULL; b; b = b->next)
 		if (b->type == BLK_PARAGRAPH)
-			buf_printf(&out, "%s\n", inline_plain(a, b->inlines));
+			buf_printf(&out, "%s\n", model_plain(a, b->inlines));
 	char *s = buf_to_arena(&out, a);
 	buf_free(&out);
 	return s;
@@ -123,7 +126,7 @@ static void find_link_fn(void *ctx, struct block *owner, struct inline_node *in)
 {
 	(void)owner;
 	struct find_link *f = ctx;
-	if (in->type == INL_LINK && !f->found && strcmp(inline_plain(f->a, in->children), f->text) == 0)
+	if (in->type == INL_LINK && !f->found && strcmp(model_plain(f->a, in->children), f->text) == 0)
 		f->found = in;
 }
 
@@ -302,7 +305,7 @@ static void test_includes(struct book *b, struct arena *a)
 	      l && want && l->line == want && l->col == 21);
 	struct block *blk = NULL;
 	for (struct block *p = ch->blocks; p; p = p->next)
-		if (p->type == BLK_PARAGRAPH && strstr(inline_plain(a, p->inlines), "Inner text"))
+		if (p->type == BLK_PARAGRAPH && strstr(model_plain(a, p->inlines), "Inner text"))
 			blk = p;
 	CHECK("positions: included text points at its directive",
 	      blk && blk->line == line_of(FIX "/pages/includes.md", "{{#include ../listings/part.md}}") &&
@@ -426,13 +429,13 @@ static void test_warnings(void)
 	      has_diag(&d, "src/loop.md", 3, 1, "includes itself"));
 	CHECK("include: nesting bounded at 10 levels",
 	      has_diag(&d, "src/d/d10.md", 1, 1, "nested more than 10 deep"));
-	struct chapter *c = book_chapter(b, "src/chapter.md");
+	struct chapter *c = folder_chapter(b, "src/chapter.md");
 	CHECK_STR("include: a failed directive stays as written", c ? c->blocks->next->text : NULL,
 		  "{{#include nope.rs}}\n");
 	CHECK("positions: a link after a multi-line include, same line",
 	      has_diag(&d, ch, 24, 42, "'nowhere.md' not found"));
 	CHECK("positions: the line after it", has_diag(&d, ch, 25, 1, "'nowhere2.md' not found"));
-	struct chapter *depth = book_chapter(b, "src/depth.md");
+	struct chapter *depth = folder_chapter(b, "src/depth.md");
 	CHECK("include: ten levels expanded",
 	      depth && strstr(arena_printf(&a, "%.*s", (int)depth->source_len, depth->source),
 			      "{{#include d11.md}} level 10 level 09") != NULL);

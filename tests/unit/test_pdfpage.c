@@ -14,6 +14,7 @@
 #include "pdf/pdfpage.h"
 #include "print/style.h"
 #include "unit.h"
+#include "base/deflate.h"
 
 static struct lo_item text(float x, float y, const char *s)
 {
@@ -52,7 +53,7 @@ int main(void)
 	struct print_style st;
 	struct diag_list d = {0};
 	style_defaults(&st);
-	struct fonts *f = fonts_open(NULL, "fonts", &st, &d);
+	struct fonts *f = fonts_open("fonts", &st, &d);
 	CHECK("fonts open", f != NULL);
 	if (!f)
 		UNIT_END();
@@ -148,14 +149,14 @@ int main(void)
 	size_t n0 = b.len;
 	char *plain = malloc(n0);
 	memcpy(plain, b.data, n0);
-	struct pdfpage_deflater *z = pdfpage_deflater_new(Z_DEFAULT_COMPRESSION);
+	struct deflater *z = deflater_new(Z_DEFAULT_COMPRESSION);
 	struct buf b2 = BUF_INIT;
 	buf_put(&b2, b.data, b.len);
-	CHECK("deflate", z && pdfpage_deflate(z, &b) == 0 && b.len < n0);
+	CHECK("deflate", z && deflater_run(z, &b) == 0 && b.len < n0);
 	/* the same compressor again gives the same bytes (reset between pages) */
-	CHECK("deflate again, same bytes", z && pdfpage_deflate(z, &b2) == 0 &&
+	CHECK("deflate again, same bytes", z && deflater_run(z, &b2) == 0 &&
 	      b2.len == b.len && memcmp(b2.data, b.data, b.len) == 0);
-	pdfpage_deflater_free(z);
+	deflater_free(z);
 	buf_free(&b2);
 	uLongf n1 = n0 + 16;
 	char *back = malloc(n1);

@@ -44,12 +44,13 @@ int main(void)
 	struct diag_list d = {0};
 	struct book *b = NULL;
 	arena_init(&a);
-	if (book_load(&b, root, &a, &d) != 0) {
+	struct run run = {&a, &d, NULL, NULL};
+	if (book_load(&b, &run, root) != 0) {
 		printf("FAIL: resources: book did not load\n");
 		return 1;
 	}
-	resolve(b);
-	resources_collect(b);
+	resolve(&run, b);
+	resources_collect(&run, b);
 	CHECK("resources: one entry per distinct normalised URL",
 	      b->nresources == 6 && b->next_distinct == 6 && b->nextrefs == 9);
 	const struct resource *r = b->resources;

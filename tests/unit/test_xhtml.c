@@ -2,7 +2,7 @@
  * from hand-made models (well-formed output, the right elements). */
 #include "epub/xhtml.h"
 #include "epub/epub.h"
-#include "print/pagination.h"
+#include "model/pagination.h"
 #include "unit.h"
 #include "model/words.h"
 
@@ -941,8 +941,6 @@ static void test_epub_write(void)
 	memset(&book, 0, sizeof book);
 	memset(&ch, 0, sizeof ch);
 	memset(&opts, 0, sizeof opts);
-	book.arena = &A;
-	book.diags = &diags;
 	book.meta.title = "T & T";
 	book.meta.language = "en";
 	book.meta.identifier = "test-book";
@@ -961,6 +959,7 @@ static void test_epub_write(void)
 	ch.nheadings = 1;
 	opts.data_dir = ".";
 	opts.source_date = 1700000000;
+	struct run run = {&A, &diags, &opts, NULL};
 
 	if (!mkdtemp(dir)) {
 		CHECK("epub_write: temporary folder", 0);
@@ -968,8 +967,8 @@ static void test_epub_write(void)
 	}
 	snprintf(p1, sizeof p1, "%s/a.epub", dir);
 	snprintf(p2, sizeof p2, "%s/b.epub", dir);
-	int rc1 = epub_write(&book, &opts, NULL, p1);
-	int rc2 = epub_write(&book, &opts, NULL, p2);
+	int rc1 = epub_write(&run, &book, NULL, p1);
+	int rc2 = epub_write(&run, &book, NULL, p2);
 	size_t n1, n2;
 	char *d1 = slurp(p1, &n1), *d2 = slurp(p2, &n2);
 	CHECK("epub_write: succeeds", rc1 == 0 && rc2 == 0 && d1 && d2 && diags.nfatal == 0);
@@ -997,7 +996,7 @@ static void test_epub_write(void)
 	unlink(p2);
 	rmdir(dir);
 
-	int rc = epub_write(&book, &opts, NULL, "/nonexistent-folio-dir/x.epub");
+	int rc = epub_write(&run, &book, NULL, "/nonexistent-folio-dir/x.epub");
 	CHECK("epub_write: unwritable path fails with a fatal diagnostic",
 	      rc == -1 && diags.nfatal == 1 && diags.n > 0 &&
 	      diags.v[diags.n - 1].file &&

@@ -1,6 +1,6 @@
 /*
- * pagination.h - where each printed page begins, shared by the PDF and the
- * EPUB (issue 12: the EPUB's page-list follows the print edition).
+ * pagination.h - where each printed page begins: made by the print
+ * edition (print/typeset.h, layout_pagination()), read by the EPUB (issue 12: the EPUB's page-list follows the print edition).
  *
  * The layout records, for every page, the first piece of source text set
  * on it: a leaf block (paragraph, heading, code block, table cell, HTML
@@ -14,7 +14,6 @@
 #define FOLIO_PAGINATION_H
 
 #include "model/model.h"
-#include "base/options.h"
 
 struct page_mark {
 	int page;                      /* 0-based page index in the PDF */
@@ -39,11 +38,7 @@ struct pagination {
 	int nmarks;
 };
 
-/* Lays the book out exactly as pdf_write() does, without writing a file,
- * and fills *out (caller frees with pagination_free).  Returns 0, or -1
- * (diagnostics recorded). */
-int pdf_paginate(const struct book *book, const struct build_opts *opts,
-		 struct pagination *out);
+/* Frees p's marks (p itself is the caller's). */
 void pagination_free(struct pagination *p);
 
 #endif

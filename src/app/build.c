@@ -1,0 +1,310 @@
+/*
+ * build.c - the build and handouts pipelines (build.h).
+ */
+#include "app/build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/manifest.h"
+#include "base/version.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "epub/epub.h"
+#include "pdf/pdf.h"
+#include "print/typeset.h"
+#include "resolve/handouts.h"
+
+int build_make_dir(const char *dir, struct diag_list *d)
+{
+	char tmp[PATH_MAX];
+	if (!*dir) {
+		diag_fatal(d, NULL, "the output folder name is empty");
+		return -1;
+	}
+	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) {
+		diag_fatal(d, dir, "output path too long");
+		return -1;
+	}
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+			diag_fatal(d, tmp, "cannot create output folder: %s", strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+		diag_fatal(d, dir, "cannot create output folder: %s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		diag_fatal(d, dir, "output path is not a folder");
+		return -1;
+	}
+	if (access(dir, W_OK) != 0) {
+		diag_fatal(d, dir, "output folder is not writable: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The output files' name: the book's identifier made safe as one file
+ * name.  The identifier may come from folio.ini, so it may hold '/' or
+ * "..", which must not place a file outside the output folder, and it may
+ * be long or empty.  Keeps letters (any script), digits, '-', '_' and '.';
+ * anything else becomes '-'; no leading '.' or '-'; at most 100 bytes, cut on a
+ * character boundary; "book" if nothing is left.
+ */
+static const char *output_stem(struct arena *a, const char *id)
+{
+	char out[101];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)id; *p && o < sizeof out - 1;) {
+		if (*p >= 0x80) {
+			uint32_t cp;
+			int n = utf8_decode((const char *)p, strlen((const char *)p), &cp);
+			if (cp != 0xFFFD && o + (size_t)n <= sizeof out - 1) {
+				memcpy(out + o, p, (size_t)n);
+				o += (size_t)n;
+			} else if (cp == 0xFFFD) {
+				out[o++] = '-';
+			} else {
+				break;
+			}
+			p += n;
+			continue;
+		}
+		char c = (char)*p++;
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' || ((c == '-' || c == '.') && o > 0);
+		if (keep)
+			out[o++] = c;
+		else if (o > 0)
+			out[o++] = '-';
+	}
+	out[o] = '\0';
+	return arena_strdup(a, o ? out : "book");
+}
+
+/* An output file's path must not name a folder (or anything but a file):
+ * say so plainly rather than leave it to a writer's library. */
+static int check_output_file(const char *path, struct diag_list *d)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		diag_fatal(d, path, "cannot write here: %s", S_ISDIR(st.st_mode)
+				    ? "it is a folder" : "it is not a regular file");
+		return -1;
+	}
+	return 0;
+}
+
+static void human_size(long long bytes, char *out, size_t n)
+{
+	if (bytes >= 1024 * 1024)
+		snprintf(out, n, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
+	else
+		snprintf(out, n, "%lld KB", (bytes + 1023) / 1024);
+}
+
+/* Appends "PATH (N pages, SIZE)" (pages > 0) or "PATH (SIZE)" to the
+ * summary, joined by " and ". */
+static void summarize(struct buf *summary, const char *path, int pages)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return;
+	char sz[32];
+	human_size((long long)st.st_size, sz, sizeof sz);
+	if (pages > 0)
+		buf_printf(summary, "%s (%d pages, %s)", path, pages, sz);
+	else
+		buf_printf(summary, "%s%s (%s)", summary->len ? " and " : "", path, sz);
+}
+
+/*
+ * PDF + EPUB on both cores.  The EPUB needs only the edition's
+ * pagination: it is written on a second thread while this one draws and
+ * saves the PDF, with a run of its own (arena, diagnostics; the book and
+ * the pagination are only read) whose diagnostics are appended after the
+ * PDF's once it is joined, so output and diagnostics are those of a
+ * one-thread build.
+ */
+struct epub_job {
+	struct run run;          /* the EPUB's own */
+	struct arena arena;
+	struct diag_list diags;
+	const struct book *book;
+	const struct pagination *pages;
+	const char *path;
+	pthread_t thread;
+	bool started;
+	int rc;
+};
+
+static void *epub_thread(void *arg)
+{
+	struct epub_job *j = arg;
+	j->rc = epub_write(&j->run, j->book, j->pages, j->path);
+	return NULL;
+}
+
+/* Starts the EPUB beside the PDF when it may: no failure so far, a second
+ * thread allowed, and the EPUB's own path writable (else that is told
+ * after the PDF's diagnostics, and there is no EPUB). */
+static void epub_start(struct epub_job *j, struct run *run)
+{
+	if (run->diags->nfatal || !threads_allowed())
+		return;
+	j->run = (struct run){&j->arena, &j->diags, run->opts, NULL};
+	arena_init(&j->arena);
+	if (check_output_file(j->path, &j->diags) != 0)
+		return;
+	if (pthread_create(&j->thread, NULL, epub_thread, j) == 0)
+		j->started = true;
+}
+
+/* Waits for the EPUB thread; returns whether the EPUB was dealt with (written,
+ * or told why not). */
+static bool epub_join(struct epub_job *j, struct run *run)
+{
+	if (!j->run.arena)
+		return false;
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	run_stage(run, "epub wait");
+	bool done = j->started || j->diags.n;
+	diag_append(run->diags, &j->diags);
+	diag_list_free(&j->diags);
+	arena_free(&j->arena);
+	return done;
+}
+
+/* The print edition for an EPUB written without the PDF: what the
+ * layout finds to say concerns the print edition, which a build of the
+ * PDF reports; here it is kept apart, and only a failure is told.
+ * Returns NULL then (the EPUB has no print page numbers). */
+static struct edition *pages_only(struct run *run, const struct book *book)
+{
+	struct diag_list quiet = {0};
+	struct run q = *run;
+	q.diags = &quiet;
+	struct edition *ed = NULL;
+	if (typeset_book(&ed, &q, book, TYPESET_PAGES) != 0) {
+		const char *why = "out of memory";
+		for (size_t i = 0; i < quiet.n; i++)
+			if (quiet.v[i].level == DIAG_FATAL) {
+				why = quiet.v[i].msg;
+				break;
+			}
+		diag_warn(run->diags, NULL, 0, 0,
+			  "the print edition could not be laid out (%s): the EPUB "
+			  "has no print page numbers", why);
+	}
+	diag_list_free(&quiet);
+	return ed;
+}
+
+void build_book(struct run *run, const struct book *book, const char *out_dir,
+		bool pdf, bool epub, struct buf *summary)
+{
+	struct arena *a = run->arena;
+	struct diag_list *d = run->diags;
+	if (build_make_dir(out_dir, d) != 0)
+		return;
+	const char *stem = output_stem(a, book->meta.identifier);
+	const char *pdf_path = arena_printf(a, "%s/%s.pdf", out_dir, stem);
+	const char *epub_path = arena_printf(a, "%s/%s.epub", out_dir, stem);
+	struct artifact arts[2];
+	int nart = 0;
+	struct edition *ed = NULL;
+	bool epub_done = false;
+
+	if (pdf && check_output_file(pdf_path, d) == 0) {
+		if (typeset_book(&ed, run, book, TYPESET_DRAW) != 0) {
+			if (!d->nfatal)
+				diag_fatal(d, pdf_path, "PDF not written");
+		} else {
+			struct epub_job job = {.book = book, .pages = &ed->pages,
+					       .path = epub_path};
+			if (epub)
+				epub_start(&job, run);
+			int pages = 0;
+			if (pdf_write(run, book, ed, pdf_path, &pages) == 0) {
+				summarize(summary, pdf_path, pages);
+				arts[nart++] = (struct artifact){pdf_path, "pdf", pages};
+			}
+			epub_done = epub_join(&job, run);
+			if (job.started && job.rc == 0) {
+				summarize(summary, epub_path, 0);
+				arts[nart++] = (struct artifact){epub_path, "epub", 0};
+			}
+		}
+	}
+	if (epub && !epub_done && !d->nfatal) {
+		/* the print edition's pages for the EPUB's page-list, the
+		 * same whether or not the PDF is written */
+		if (!ed)
+			ed = pages_only(run, book);
+		if (check_output_file(epub_path, d) == 0 &&
+		    epub_write(run, book, ed ? &ed->pages : NULL, epub_path) == 0) {
+			summarize(summary, epub_path, 0);
+			arts[nart++] = (struct artifact){epub_path, "epub", 0};
+		}
+	}
+	edition_free(ed);
+	if (nart && !d->nfatal)
+		manifest_write(run, book, out_dir, arts, nart, FOLIO_VERSION);
+	run_stage(run, "manifest");
+}
+
+void build_handouts(struct run *run, const struct book *book, const char *out_dir,
+		    struct buf *summary)
+{
+	struct diag_list *d = run->diags;
+	const char *dir = arena_printf(run->arena, "%s/handouts", out_dir);
+	if (build_make_dir(dir, d) != 0)
+		return;
+	struct module *mods;
+	int n;
+	handouts_modules(run, book, &mods, &n);
+	if (n == 0) {
+		diag_warn(d, book->root ? book->root->display_path : NULL, 0, 0,
+			  "no modules for handouts: the root page links no chapter "
+			  "(list them in folio.ini: [handouts] modules = ...)");
+		return;
+	}
+	struct artifact *arts = arena_calloc(run->arena, (size_t)n, sizeof *arts);
+	int nart = 0;
+	for (int i = 0; i < n; i++) {
+		const char *path = arena_printf(run->arena, "%s/%s", dir, mods[i].file);
+		struct edition *ed = NULL;
+		int pages = 0;
+		if (typeset_module(&ed, run, book, mods, n, &mods[i]) != 0) {
+			if (!d->nfatal)
+				diag_fatal(d, path, "PDF not written");
+			return;
+		}
+		int rc = pdf_write(run, book, ed, path, &pages);
+		edition_free(ed);
+		if (rc != 0)
+			return;
+		arts[nart++] = (struct artifact){path, "handout", pages};
+	}
+	buf_printf(summary, "%d handout%s in %s", nart, nart == 1 ? "" : "s", dir);
+	/* The handouts' own manifest, beside them, so it never replaces the
+	 * book's in OUT_DIR. */
+	if (!d->nfatal)
+		manifest_write(run, book, dir, arts, nart, FOLIO_VERSION);
+}

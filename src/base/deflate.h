@@ -1,0 +1,26 @@
+/*
+ * deflate.h - zlib (FlateDecode) compression of whole buffers: the PDF's
+ * page content streams and image pixels.  The only file besides the zip
+ * writer that calls zlib.
+ *
+ * A compressor is kept for many buffers (one per thread): a new one per
+ * buffer would allocate and clear its ~260 KB of state each time, which
+ * shows in books of many short pages.
+ */
+#ifndef FOLIO_DEFLATE_H
+#define FOLIO_DEFLATE_H
+
+#include "base/arena.h"
+
+struct deflater;
+
+/* Returns a compressor at zlib level (Z_DEFAULT_COMPRESSION = -1), or
+ * NULL if zlib cannot start one. */
+struct deflater *deflater_new(int level);
+void deflater_free(struct deflater *d);
+
+/* Replaces b's bytes by their zlib compression.  Returns 0, or -1 if out
+ * of memory (b unchanged). */
+int deflater_run(struct deflater *d, struct buf *b);
+
+#endif
