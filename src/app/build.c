@@ -19,6 +19,7 @@
 #include "epub/epub.h"
 #include "pdf/pdf.h"
 #include "print/typeset.h"
+#include "resolve/generate.h"
 #include "resolve/handouts.h"
 
 int build_make_dir(const char *dir, struct diag_list *d)
@@ -191,33 +192,65 @@ static bool epub_join(struct epub_job *j, struct run *run)
 	return done;
 }
 
+/* The first fatal diagnostic's message in d (copied into a), or "out of
+ * memory". */
+static const char *fatal_why(struct arena *a, const struct diag_list *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].level == DIAG_FATAL)
+			return arena_strdup(a, d->v[i].msg);
+	return "out of memory";
+}
+
+int build_prepare(struct run *run, struct book *book, struct print_style *st,
+		  bool report, const char **why)
+{
+	const struct build_opts *opts = run->opts;
+	struct diag_list quiet = {0};
+	struct diag_list *d = report ? run->diags : &quiet;
+	const char *path = opts->style_file ? opts->style_file
+		: arena_printf(run->arena, "%s/styles/print.ini",
+			       opts->data_dir ? opts->data_dir : ".");
+	int rc = 0;
+	style_defaults(st);
+	if (style_load(st, path, opts->paper, d) != 0 && d->nfatal) {
+		*why = fatal_why(run->arena, d);
+		style_defaults(st);
+		rc = -1;
+	}
+	diag_list_free(&quiet);
+	book->link_refs = st->link_refs;
+	struct generate_titles titles = {st->contents_title, st->resources_title,
+					 st->resources_author};
+	generate_pages(run, book, &titles);
+	return rc;
+}
+
 /* The print edition for an EPUB written without the PDF: what the
  * layout finds to say concerns the print edition, which a build of the
  * PDF reports; here it is kept apart, and only a failure is told.
  * Returns NULL then (the EPUB has no print page numbers). */
-static struct edition *pages_only(struct run *run, const struct book *book)
+static struct edition *pages_only(struct run *run, const struct book *book,
+				  const struct print_style *st, const char *style_why)
 {
 	struct diag_list quiet = {0};
 	struct run q = *run;
 	q.diags = &quiet;
 	struct edition *ed = NULL;
-	if (typeset_book(&ed, &q, book, TYPESET_PAGES) != 0) {
-		const char *why = "out of memory";
-		for (size_t i = 0; i < quiet.n; i++)
-			if (quiet.v[i].level == DIAG_FATAL) {
-				why = quiet.v[i].msg;
-				break;
-			}
+	const char *why = style_why;
+	if (st && typeset_book(&ed, &q, book, st, TYPESET_PAGES) != 0)
+		why = fatal_why(run->arena, &quiet);
+	if (!ed)
 		diag_warn(run->diags, NULL, 0, 0,
 			  "the print edition could not be laid out (%s): the EPUB "
 			  "has no print page numbers", why);
-	}
 	diag_list_free(&quiet);
 	return ed;
 }
 
-void build_book(struct run *run, const struct book *book, const char *out_dir,
-		bool pdf, bool epub, struct buf *summary)
+void build_book(struct run *run, const struct book *book, const struct print_style *st,
+		const char *style_why, const char *out_dir, bool pdf, bool epub,
+		struct buf *summary)
 {
 	struct arena *a = run->arena;
 	struct diag_list *d = run->diags;
@@ -231,8 +264,8 @@ void build_book(struct run *run, const struct book *book, const char *out_dir,
 	struct edition *ed = NULL;
 	bool epub_done = false;
 
-	if (pdf && check_output_file(pdf_path, d) == 0) {
-		if (typeset_book(&ed, run, book, TYPESET_DRAW) != 0) {
+	if (pdf && st && check_output_file(pdf_path, d) == 0) {
+		if (typeset_book(&ed, run, book, st, TYPESET_DRAW) != 0) {
 			if (!d->nfatal)
 				diag_fatal(d, pdf_path, "PDF not written");
 		} else {
@@ -256,7 +289,7 @@ void build_book(struct run *run, const struct book *book, const char *out_dir,
 		/* the print edition's pages for the EPUB's page-list, the
 		 * same whether or not the PDF is written */
 		if (!ed)
-			ed = pages_only(run, book);
+			ed = pages_only(run, book, st, style_why);
 		if (check_output_file(epub_path, d) == 0 &&
 		    epub_write(run, book, ed ? &ed->pages : NULL, epub_path) == 0) {
 			summarize(summary, epub_path, 0);
@@ -269,8 +302,8 @@ void build_book(struct run *run, const struct book *book, const char *out_dir,
 	run_stage(run, "manifest");
 }
 
-void build_handouts(struct run *run, const struct book *book, const char *out_dir,
-		    struct buf *summary)
+void build_handouts(struct run *run, const struct book *book, const struct print_style *st,
+		    const char *out_dir, struct buf *summary)
 {
 	struct diag_list *d = run->diags;
 	const char *dir = arena_printf(run->arena, "%s/handouts", out_dir);
@@ -291,7 +324,7 @@ void build_handouts(struct run *run, const struct book *book, const char *out_di
 		const char *path = arena_printf(run->arena, "%s/%s", dir, mods[i].file);
 		struct edition *ed = NULL;
 		int pages = 0;
-		if (typeset_module(&ed, run, book, mods, n, &mods[i]) != 0) {
+		if (typeset_module(&ed, run, book, st, mods, n, &mods[i]) != 0) {
 			if (!d->nfatal)
 				diag_fatal(d, path, "PDF not written");
 			return;

@@ -234,10 +234,20 @@ static int run(struct cli *c)
 		c->opts.handout_dump = getenv("FOLIO_HANDOUT_DUMP");
 		c->opts.pagination_dump = getenv("FOLIO_PAGINATION_DUMP");
 		r.opts = &c->opts;
-		if (strcmp(c->command, "build") == 0)
-			build_book(&r, book, c->out_dir, c->pdf, c->epub, &summary);
-		else if (strcmp(c->command, "handouts") == 0)
-			build_handouts(&r, book, c->out_dir, &summary);
+		bool building = strcmp(c->command, "build") == 0;
+		bool handouts = strcmp(c->command, "handouts") == 0;
+		struct print_style st;
+		const char *why = NULL;
+		if (building || handouts) {
+			/* An EPUB alone uses only the style's titles and
+			 * link marks; its problems are the PDF's to tell. */
+			int rc = build_prepare(&r, book, &st, handouts || c->pdf, &why);
+			if (building)
+				build_book(&r, book, rc == 0 ? &st : NULL, why, c->out_dir,
+					   c->pdf, c->epub, &summary);
+			else if (rc == 0)
+				build_handouts(&r, book, &st, c->out_dir, &summary);
+		}
 	}
 
 	if (c->opts.verbose < 2) {

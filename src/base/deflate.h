@@ -14,8 +14,12 @@
 
 struct deflater;
 
-/* Returns a compressor at zlib level (Z_DEFAULT_COMPRESSION = -1), or
- * NULL if zlib cannot start one. */
+/* zlib's default level (Z_DEFAULT_COMPRESSION), for callers that do not
+ * include zlib. */
+#define DEFLATE_DEFAULT (-1)
+
+/* Returns a compressor at zlib level (0-9, or DEFLATE_DEFAULT), or NULL
+ * if zlib cannot start one. */
 struct deflater *deflater_new(int level);
 void deflater_free(struct deflater *d);
 

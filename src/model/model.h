@@ -103,6 +103,21 @@ enum block_type {
 };
 
 enum cell_align { ALIGN_NONE, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+
+/* What a block of a page folio generates is (struct generated below); the
+ * author's own blocks are ROLE_NONE. */
+enum block_role {
+	ROLE_NONE,
+	ROLE_TITLE,           /* title page: the book's title (a heading) */
+	ROLE_SUBTITLE,        /* paragraphs: the subtitle, */
+	ROLE_AUTHORS,         /* the authors ("A, B and C"), */
+	ROLE_EDITION,         /* the edition ("Version 1.0 \u00b7 2026-11-26") */
+	ROLE_CONTENTS_ENTRY,  /* contents: one entry (a paragraph): toc, or
+				 section for a chapter's section; depth */
+	ROLE_RESOURCES_INTRO, /* Resources: the paragraph under the title, */
+	ROLE_RESOURCES_GROUP, /* a group's heading, */
+	ROLE_RESOURCE         /* one entry (a paragraph: its title): resource */
+};
 enum task_state { TASK_NONE, TASK_OPEN, TASK_DONE };
 
 struct block {
@@ -137,6 +152,13 @@ struct block {
 	bool header;
 	/* BLK_FOOTNOTE_DEF */
 	struct footnote *footnote;
+
+	/* A block of a generated page (ROLE_NONE otherwise) */
+	enum block_role role;
+	const struct toc_entry *toc;     /* ROLE_CONTENTS_ENTRY of a toc entry */
+	const struct block *section;     /* ROLE_CONTENTS_ENTRY of a section:
+					    its heading (toc is the chapter's) */
+	const struct resource *resource; /* ROLE_RESOURCE */
 };
 
 /* A footnote definition and the references to it, numbered per chapter in
@@ -269,6 +291,26 @@ struct metadata {
 /* The book.  load/ and resolve/ fill it; from there on every stage reads
  * it as const.  It holds no run state: the arena its memory comes from
  * and the diagnostics travel beside it (base/run.h). */
+/* The pages folio adds to a book (resolve/generate.c): the title page, the
+ * contents and the Resources appendix, made once as chapters of ordinary
+ * blocks with roles (enum block_role), so that both editions show the
+ * same words.  What only one edition shows (page numbers and leaders in
+ * print, back links in the EPUB) its writer adds.  These chapters are in
+ * no list of the book's chapters; their index is -1. */
+struct generated {
+	struct chapter *title_page;
+	struct chapter *contents;   /* its title (a heading), then the entries */
+	struct chapter *resources;  /* NULL when the book has no web links */
+};
+
+/* How both editions mark a web link in the text (styles/print.ini,
+ * [links] references). */
+enum link_refs {
+	REFS_NUMBERS,   /* a superscript number leading to its Resources entry */
+	REFS_FOOTNOTES, /* the same number, and the URL at the page foot */
+	REFS_NONE       /* nothing: the Resources appendix alone lists them */
+};
+
 struct book {
 	const char *dir;         /* book folder as given */
 	const char *realdir;     /* canonical absolute path of the book folder */
@@ -300,6 +342,10 @@ struct book {
 	int nresources;
 	struct resource **resource_of;
 	struct block *resources_section; /* the author's heading, or NULL */
+
+	/* The generated pages and how links are marked (generate.h). */
+	struct generated gen;
+	enum link_refs link_refs;
 
 	/* private to load/folder.c: path -> chapter hash (open addressing) */
 	struct chapter **chapter_hash;

@@ -21,7 +21,6 @@
 
 #include <hpdf.h>
 #include <hpdf_pages.h>
-#include <zlib.h>
 
 #include "base/version.h"
 #include "base/base.h"
@@ -234,7 +233,7 @@ struct render {
 static void *render_pages(void *arg)
 {
 	struct render *r = arg;
-	struct deflater *z = deflater_new(Z_DEFAULT_COMPRESSION);
+	struct deflater *z = deflater_new(DEFLATE_DEFAULT);
 	for (;;) {
 		int i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->lo->npages)

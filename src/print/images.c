@@ -255,7 +255,7 @@ static bool is_png(const struct image *img)
 static void *deflate_images(void *arg)
 {
 	struct print_images *im = arg;
-	struct deflater *z = deflater_new(-1);
+	struct deflater *z = deflater_new(DEFLATE_DEFAULT);
 	for (int i = 0; i < im->n; i++) {
 		struct print_image *pi = &im->v[i];
 		if (pi->kind != PIMG_RGB)

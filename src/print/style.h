@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "base/diag.h"
+#include "model/model.h"
 
 /* Font roles: which file plays which part.  The order is fixed; fonts.c
  * loads one font per role. */
@@ -30,12 +31,6 @@ enum font_role {
 	FONT_NROLES
 };
 
-/* How the body marks an external link (issue 7). */
-enum link_refs {
-	REFS_NUMBERS,   /* a superscript number leading to its Resources entry */
-	REFS_FOOTNOTES, /* the same number, and the URL at the page foot */
-	REFS_NONE       /* nothing: the Resources appendix alone lists them */
-};
 
 /* A colour as 0xRRGGBB. */
 typedef uint32_t style_color;

@@ -11,23 +11,6 @@
 
 #include "base/base.h"
 
-/* The print style: the style file (or data_dir/styles/print.ini), with
- * --paper over it.  Returns 0, or -1 after a DIAG_FATAL. */
-static int load_style(struct print_style *st, struct run *run)
-{
-	const struct build_opts *opts = run->opts;
-	char path[4096];
-	if (opts->style_file)
-		snprintf(path, sizeof path, "%s", opts->style_file);
-	else
-		snprintf(path, sizeof path, "%s/styles/print.ini",
-			 opts->data_dir ? opts->data_dir : ".");
-	style_defaults(st);
-	if (style_load(st, path, opts->paper, run->diags) != 0 && run->diags->nfatal)
-		return -1;
-	return 0;
-}
-
 /* Writes layout_dump()'s text to path. */
 static void dump_layout(struct run *run, const struct layout *lo, const char *path)
 {
@@ -56,15 +39,14 @@ static void dump_pagination(struct run *run, const struct pagination *p,
 /* Style, fonts, images and layout of the chapters a part (or the book)
  * holds.  Returns 0, or -1 (DIAG_FATAL recorded, or out of memory). */
 static int typeset(struct edition **out, struct run *run, const struct book *book,
-		   const struct lo_part *part, bool draw)
+		   const struct print_style *style, const struct lo_part *part, bool draw)
 {
 	struct edition *ed = xcalloc(1, sizeof *ed);
 	struct lo_image_info *info = NULL;
 	int rc = -1;
 	char font_dir[4096];
 
-	if (load_style(&ed->style, run) != 0)
-		goto out;
+	ed->style = *style;
 	snprintf(font_dir, sizeof font_dir, "%s/fonts",
 		 run->opts->data_dir ? run->opts->data_dir : ".");
 	ed->fonts = fonts_open(font_dir, &ed->style, run->diags);
@@ -98,10 +80,10 @@ out:
 }
 
 int typeset_book(struct edition **out, struct run *run, const struct book *book,
-		 enum typeset_use use)
+		 const struct print_style *style, enum typeset_use use)
 {
 	const struct build_opts *opts = run->opts;
-	if (typeset(out, run, book, NULL, use == TYPESET_DRAW) != 0)
+	if (typeset(out, run, book, style, NULL, use == TYPESET_DRAW) != 0)
 		return -1;
 	if (opts->layout_dump && *opts->layout_dump)
 		dump_layout(run, (*out)->layout, opts->layout_dump);
@@ -111,10 +93,11 @@ int typeset_book(struct edition **out, struct run *run, const struct book *book,
 }
 
 int typeset_module(struct edition **out, struct run *run, const struct book *book,
-		   const struct module *modules, int nmodules, const struct module *m)
+		   const struct print_style *style, const struct module *modules,
+		   int nmodules, const struct module *m)
 {
 	struct lo_part part = {m, modules, nmodules};
-	if (typeset(out, run, book, &part, true) != 0)
+	if (typeset(out, run, book, style, &part, true) != 0)
 		return -1;
 	(*out)->module = m;
 	const char *dir = run->opts->handout_dump;

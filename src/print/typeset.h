@@ -2,7 +2,7 @@
  * typeset.h - the print edition: the book (or one module of it, a
  * handout) laid out into pages once, with no PDF library involved.
  *
- *   style    the print style (styles/print.ini, or --paper over it)
+ *   style    the print style (app/ reads it once per run: style.h)
  *   fonts    metrics read from the font files themselves (fonts.h)
  *   images   every figure decoded once, its size from its own bytes
  *            (images.h)
@@ -50,18 +50,19 @@ enum typeset_use {
 };
 
 /*
- * Typesets the whole book.  Problems of the print edition (style values,
- * characters no font has, figures it cannot draw) go to run->diags.
+ * Typesets the whole book in style.  Problems of the print edition
+ * (characters no font has, figures it cannot draw) go to run->diags.
  * Returns 0 and *out (free it with edition_free()), or -1 after a
- * DIAG_FATAL (a style or font file that cannot be used).
+ * DIAG_FATAL (a font file that cannot be used).
  */
 int typeset_book(struct edition **out, struct run *run, const struct book *book,
-		 enum typeset_use use);
+		 const struct print_style *style, enum typeset_use use);
 
 /* Typesets one module as a handout (layout_part()): modules are all of
  * the book's, m the one laid out. */
 int typeset_module(struct edition **out, struct run *run, const struct book *book,
-		   const struct module *modules, int nmodules, const struct module *m);
+		   const struct print_style *style, const struct module *modules,
+		   int nmodules, const struct module *m);
 
 void edition_free(struct edition *ed);
 

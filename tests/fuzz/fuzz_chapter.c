@@ -1,7 +1,8 @@
 /*
  * fuzz_chapter.c - arbitrary bytes through folio's whole pipeline, as
  * `folio build` runs it: book_load -> resolve -> resources_collect ->
- * typeset_book -> pdf_write and epub_write (with the print pagination).
+ * build_prepare (style, generated pages) -> typeset_book -> pdf_write and
+ * epub_write (with the print pagination).
  *
  * The input becomes a small book in a private temporary folder.  Plain
  * input is the root page, index.md, beside fixed neighbours to link to
@@ -22,6 +23,7 @@
  * Environment: FOLIO_DATA_DIR (fonts/, styles/; default: the current
  * folder, the repository root), FUZZ_VERBOSE=1 prints the diagnostics.
  */
+#include "app/build.h"
 #include "load/book.h"
 #include "epub/epub.h"
 #include "model/model.h"
@@ -237,9 +239,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opts.style_file = style_path;
 		opts.source_date = 946684800LL;
 		run.opts = &opts;
+		struct print_style st;
+		const char *why = NULL;
 		struct edition *ed = NULL;
 		int npages = 0;
-		bool paged = typeset_book(&ed, &run, book, TYPESET_DRAW) == 0;
+		bool paged = build_prepare(&run, book, &st, true, &why) == 0 &&
+			     typeset_book(&ed, &run, book, &st, TYPESET_DRAW) == 0;
 		/* the pagination is read by the EPUB before the PDF is drawn
 		 * (drawing consumes the pages' items, not the marks) */
 		epub_write(&run, book, paged ? &ed->pages : NULL, epub);
