@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sha1.h>
+
 #include "load/book.h"
 #include "print/style.h"
 #include "base/util.h"
@@ -49,109 +51,6 @@ static const char builtin_css[] =
 	".left { text-align: left; } .center { text-align: center; }\n"
 	".right { text-align: right; }\n";
 
-/* ---- SHA-1 (FIPS 180-4), for the name-based UUID ------------------------ */
-
-struct sha1 {
-	uint32_t h[5];
-	unsigned char block[64];
-	size_t fill;
-	uint64_t bytes;
-};
-
-static uint32_t rol32(uint32_t x, int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static void sha1_block(struct sha1 *s, const unsigned char *p)
-{
-	uint32_t w[80], a, b, c, d, e;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (int i = 16; i < 80; i++)
-		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = s->h[0];
-	b = s->h[1];
-	c = s->h[2];
-	d = s->h[3];
-	e = s->h[4];
-	for (int i = 0; i < 80; i++) {
-		uint32_t f, k;
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5A827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ED9EBA1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8F1BBCDC;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xCA62C1D6;
-		}
-		uint32_t t = rol32(a, 5) + f + e + k + w[i];
-		e = d;
-		d = c;
-		c = rol32(b, 30);
-		b = a;
-		a = t;
-	}
-	s->h[0] += a;
-	s->h[1] += b;
-	s->h[2] += c;
-	s->h[3] += d;
-	s->h[4] += e;
-}
-
-static void sha1_init(struct sha1 *s)
-{
-	static const uint32_t init[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE,
-					 0x10325476, 0xC3D2E1F0};
-	memcpy(s->h, init, sizeof init);
-	s->fill = 0;
-	s->bytes = 0;
-}
-
-static void sha1_update(struct sha1 *s, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	s->bytes += n;
-	while (n > 0) {
-		size_t take = 64 - s->fill < n ? 64 - s->fill : n;
-		memcpy(s->block + s->fill, p, take);
-		s->fill += take;
-		p += take;
-		n -= take;
-		if (s->fill == 64) {
-			sha1_block(s, s->block);
-			s->fill = 0;
-		}
-	}
-}
-
-static void sha1_final(struct sha1 *s, unsigned char out[20])
-{
-	uint64_t bits = s->bytes * 8;
-	unsigned char pad = 0x80;
-	sha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->fill != 56)
-		sha1_update(s, &pad, 1);
-	unsigned char len[8];
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(s, len, 8);
-	for (int i = 0; i < 5; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
-	}
-}
-
 /* "urn:uuid:..." for the book: the identifier itself when it already is
  * such a URN, else a version 5 (SHA-1, name-based) UUID of it in the URL
  * namespace, so the same identifier always gives the same UUID. */
@@ -161,8 +60,8 @@ static void book_uuid(const char *ident, char out[46])
 		0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
 		0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8
 	};
-	struct sha1 s;
-	unsigned char h[20];
+	SHA1_CTX s;
+	uint8_t h[SHA1_DIGEST_LENGTH];
 
 	if (!ident)
 		ident = "";
@@ -185,10 +84,10 @@ static void book_uuid(const char *ident, char out[46])
 			return;
 		}
 	}
-	sha1_init(&s);
-	sha1_update(&s, ns_url, sizeof ns_url);
-	sha1_update(&s, ident, strlen(ident));
-	sha1_final(&s, h);
+	SHA1Init(&s);
+	SHA1Update(&s, ns_url, sizeof ns_url);
+	SHA1Update(&s, (const uint8_t *)ident, strlen(ident));
+	SHA1Final(h, &s);
 	h[6] = (unsigned char)((h[6] & 0x0F) | 0x50);
 	h[8] = (unsigned char)((h[8] & 0x3F) | 0x80);
 	snprintf(out, 46,
