@@ -32,6 +32,7 @@
 
 #include <sha1.h>
 
+#include "base/base.h"
 #include "load/book.h"
 #include "print/style.h"
 #include "base/util.h"
@@ -260,9 +261,7 @@ static void load_css(const struct book *book, const struct build_opts *opts,
 			  "cannot read the EPUB stylesheet: %s; using a minimal built-in one",
 			  strerror(errno));
 		css->len = sizeof builtin_css - 1;
-		css->data = malloc(css->len);
-		if (!css->data)
-			abort();
+		css->data = xmalloc(css->len);
 		memcpy(css->data, builtin_css, css->len);
 	}
 	css->href = CSS_HREF;
@@ -976,9 +975,9 @@ static void write_opf(struct buf *b, const struct book *book,
 		const char *p = m->keywords;
 		while (*p) {
 			size_t n = strcspn(p, ",");
-			char *kw = strndup(p, n);
-			if (!kw)
-				abort();
+			char *kw = xmalloc(n + 1);
+			memcpy(kw, p, n);
+			kw[n] = '\0';
 			size_t mark = b->len;
 			buf_puts(b, "    <dc:subject>");
 			if (xhtml_label(b, kw, NULL) == 0) {
@@ -1171,9 +1170,7 @@ static int write_archive(struct zipw *z, const struct book *book,
 	book_uuid(arena_printf(a, "%s.pdf", ident), print_uuid);
 
 	load_css(book, opts, a, &css);
-	img = calloc((size_t)book->nimages + 1, sizeof *img);
-	if (!img)
-		abort();
+	img = xcalloc((size_t)book->nimages + 1, sizeof *img);
 	load_images(book, a, img);
 	memset(font, 0, sizeof font);
 	memset(lic, 0, sizeof lic);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "model/highlight.h"
 #include "print/pagination.h"
 
@@ -1364,9 +1365,7 @@ void xhtml_chapter(struct buf *b, const struct xhtml_env *env,
 		if (ch->footnotes[i] && ch->footnotes[i]->number > maxnum)
 			maxnum = ch->footnotes[i]->number;
 	r.nfn = maxnum + 1;
-	r.fn_refs = calloc((size_t)r.nfn, sizeof *r.fn_refs);
-	if (!r.fn_refs)
-		abort();
+	r.fn_refs = xcalloc((size_t)r.nfn, sizeof *r.fn_refs);
 
 	for (int i = 0; i < env->nbreaks; i++)
 		if (env->breaks[i].place == PB_CHAPTER && env->breaks[i].chapter == ch)
