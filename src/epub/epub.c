@@ -911,7 +911,8 @@ static void write_ncx(struct buf *b, const struct book *book, const char *lang,
  * free_files(). */
 struct epub_files {
 	struct epub_res css;
-	struct epub_res *img; /* book->nimages entries */
+	struct epub_res *img; /* nimg entries, by image->index */
+	size_t nimg;          /* book->nimages */
 	struct epub_res font[NFACES];
 	struct epub_res lic[NLICENCES];
 };
@@ -1081,7 +1082,7 @@ static void opf_manifest(struct buf *b, const struct epub *e)
 	if (e->env.resources_href)
 		buf_puts(b, "    <item id=\"resources\" href=\"" RESOURCES_FILE "\" "
 			    "media-type=\"application/xhtml+xml\"/>\n");
-	opf_items(b, "img", 3, f->img, (size_t)book->nimages);
+	opf_items(b, "img", 3, f->img, f->nimg);
 	opf_items(b, "font", 1, f->font, NFACES);
 	opf_items(b, "font-licence", 1, f->lic, NLICENCES);
 	buf_puts(b, "  </manifest>\n");
@@ -1212,7 +1213,8 @@ static void load_files(const struct book *book, const struct build_opts *opts,
 {
 	memset(f, 0, sizeof *f);
 	load_css(book, opts, a, &f->css);
-	f->img = xcalloc((size_t)book->nimages + 1, sizeof *f->img);
+	f->nimg = (size_t)book->nimages;
+	f->img = xcalloc(f->nimg + 1, sizeof *f->img);
 	load_images(book, a, f->img);
 	if (book->meta.epub_fonts) {
 		load_fonts(book, opts, a, f->font, f->lic);
@@ -1226,9 +1228,9 @@ static void free_res(struct epub_res *res, size_t n)
 		free(res[i].data);
 }
 
-static void free_files(struct epub_files *f, const struct book *book)
+static void free_files(struct epub_files *f)
 {
-	free_res(f->img, (size_t)book->nimages);
+	free_res(f->img, f->nimg);
 	free(f->img);
 	free_res(f->font, NFACES);
 	free_res(f->lic, NLICENCES);
@@ -1379,12 +1381,12 @@ static int write_archive(struct zipw *z, const struct book *book,
 	epub_prepare(&e, book, opts, pages, a);
 	int rc = add_documents(z, &e);
 	if (rc == 0)
-		rc = add_files(z, e.files.img, (size_t)book->nimages);
+		rc = add_files(z, e.files.img, e.files.nimg);
 	if (rc == 0)
 		rc = add_files(z, e.files.font, NFACES);
 	if (rc == 0)
 		rc = add_files(z, e.files.lic, NLICENCES);
-	free_files(&e.files, book);
+	free_files(&e.files);
 	return rc ? -1 : 0;
 }
 
