@@ -30,8 +30,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sha1.h>
+
+#include "base/base.h"
 #include "load/folder.h"
-#include "print/style.h"
 #include "base/util.h"
 #include "epub/xhtml.h"
 #include "epub/zipw.h"
@@ -49,109 +51,6 @@ static const char builtin_css[] =
 	".left { text-align: left; } .center { text-align: center; }\n"
 	".right { text-align: right; }\n";
 
-/* ---- SHA-1 (FIPS 180-4), for the name-based UUID ------------------------ */
-
-struct sha1 {
-	uint32_t h[5];
-	unsigned char block[64];
-	size_t fill;
-	uint64_t bytes;
-};
-
-static uint32_t rol32(uint32_t x, int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static void sha1_block(struct sha1 *s, const unsigned char *p)
-{
-	uint32_t w[80], a, b, c, d, e;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (int i = 16; i < 80; i++)
-		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = s->h[0];
-	b = s->h[1];
-	c = s->h[2];
-	d = s->h[3];
-	e = s->h[4];
-	for (int i = 0; i < 80; i++) {
-		uint32_t f, k;
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5A827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ED9EBA1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8F1BBCDC;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xCA62C1D6;
-		}
-		uint32_t t = rol32(a, 5) + f + e + k + w[i];
-		e = d;
-		d = c;
-		c = rol32(b, 30);
-		b = a;
-		a = t;
-	}
-	s->h[0] += a;
-	s->h[1] += b;
-	s->h[2] += c;
-	s->h[3] += d;
-	s->h[4] += e;
-}
-
-static void sha1_init(struct sha1 *s)
-{
-	static const uint32_t init[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE,
-					 0x10325476, 0xC3D2E1F0};
-	memcpy(s->h, init, sizeof init);
-	s->fill = 0;
-	s->bytes = 0;
-}
-
-static void sha1_update(struct sha1 *s, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	s->bytes += n;
-	while (n > 0) {
-		size_t take = 64 - s->fill < n ? 64 - s->fill : n;
-		memcpy(s->block + s->fill, p, take);
-		s->fill += take;
-		p += take;
-		n -= take;
-		if (s->fill == 64) {
-			sha1_block(s, s->block);
-			s->fill = 0;
-		}
-	}
-}
-
-static void sha1_final(struct sha1 *s, unsigned char out[20])
-{
-	uint64_t bits = s->bytes * 8;
-	unsigned char pad = 0x80;
-	sha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->fill != 56)
-		sha1_update(s, &pad, 1);
-	unsigned char len[8];
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(s, len, 8);
-	for (int i = 0; i < 5; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
-	}
-}
-
 /* "urn:uuid:..." for the book: the identifier itself when it already is
  * such a URN, else a version 5 (SHA-1, name-based) UUID of it in the URL
  * namespace, so the same identifier always gives the same UUID. */
@@ -161,8 +60,8 @@ static void book_uuid(const char *ident, char out[46])
 		0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
 		0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8
 	};
-	struct sha1 s;
-	unsigned char h[20];
+	SHA1_CTX s;
+	uint8_t h[SHA1_DIGEST_LENGTH];
 
 	if (!ident)
 		ident = "";
@@ -185,10 +84,10 @@ static void book_uuid(const char *ident, char out[46])
 			return;
 		}
 	}
-	sha1_init(&s);
-	sha1_update(&s, ns_url, sizeof ns_url);
-	sha1_update(&s, ident, strlen(ident));
-	sha1_final(&s, h);
+	SHA1Init(&s);
+	SHA1Update(&s, ns_url, sizeof ns_url);
+	SHA1Update(&s, (const uint8_t *)ident, strlen(ident));
+	SHA1Final(h, &s);
 	h[6] = (unsigned char)((h[6] & 0x0F) | 0x50);
 	h[8] = (unsigned char)((h[8] & 0x3F) | 0x80);
 	snprintf(out, 46,
@@ -361,9 +260,7 @@ static void load_css(struct diag_list *diags, const struct build_opts *opts,
 			  "cannot read the EPUB stylesheet: %s; using a minimal built-in one",
 			  strerror(errno));
 		css->len = sizeof builtin_css - 1;
-		css->data = malloc(css->len);
-		if (!css->data)
-			abort();
+		css->data = xmalloc(css->len);
 		memcpy(css->data, builtin_css, css->len);
 	}
 	css->href = CSS_HREF;
@@ -493,35 +390,18 @@ static void css_fonts(struct epub_res *css, const struct epub_res *font)
 
 /* ---- Links: what the print style says --------------------------------- */
 
-/* The print style's [links] settings, so both editions mark links and
- * name the Resources appendix alike: references = none leaves the
- * numbers out of the EPUB too; title and author-group name the appendix
- * and the author's group.  The style's problems are the PDF side's to
- * report (its defaults stand in here, quietly). */
+/* How both editions mark links and name the Resources appendix (read
+ * from the print style once, app/build.c): references = none leaves the
+ * numbers out of the EPUB too. */
 struct links_style {
 	bool numbers;
-	char title[64];
-	char author_group[64];
+	const char *title;
 };
 
-static void links_style(const struct build_opts *opts, struct arena *a,
-			struct links_style *ls)
+static void links_style(const struct book *book, struct links_style *ls)
 {
-	struct print_style st;
-	struct diag_list quiet;
-	const char *dir = opts && opts->data_dir ? opts->data_dir : ".";
-	const char *path = opts && opts->style_file ? opts->style_file :
-		arena_printf(a, "%s/styles/print.ini", dir);
-
-	memset(&quiet, 0, sizeof quiet);
-	style_defaults(&st);
-	style_load(&st, path, NULL, &quiet);
-	diag_list_free(&quiet);
-	ls->numbers = st.link_refs != REFS_NONE;
-	snprintf(ls->title, sizeof ls->title, "%s",
-		 st.resources_title[0] ? st.resources_title : "Resources");
-	snprintf(ls->author_group, sizeof ls->author_group, "%s",
-		 st.resources_author[0] ? st.resources_author : "Listed by the author");
+	ls->numbers = book->link_refs != REFS_NONE;
+	ls->title = book->gen.resources ? book->gen.resources->title : "Resources";
 }
 
 /* ---- The table of contents --------------------------------------------- */
@@ -1005,6 +885,36 @@ static void write_ncx(struct buf *b, const struct book *book, const char *lang,
 	buf_free(&pagelist);
 }
 
+/* ---- One EPUB being written ---------------------------------------------- */
+
+/* The files an EPUB carries beside its documents: the stylesheet, the
+ * images (by image->index) and the fonts with their licences.  An entry
+ * with href NULL is not embedded; every data is heap memory, freed by
+ * free_files(). */
+struct epub_files {
+	struct epub_res css;
+	struct epub_res *img; /* nimg entries, by image->index */
+	size_t nimg;          /* book->nimages */
+	struct epub_res font[NFACES];
+	struct epub_res lic[NLICENCES];
+};
+
+/* Everything the package and its documents are made from, gathered
+ * (and its problems warned about) before the first entry goes out. */
+struct epub {
+	const struct book *book;
+	const struct build_opts *opts;
+	const char *lang;     /* a well-formed BCP 47 tag */
+	const char *title;    /* never empty */
+	char uuid[46];        /* the book's urn:uuid */
+	char print_uuid[46];  /* the PDF edition's, the page numbers' source */
+	struct epub_files files;
+	struct toc root;      /* the contents */
+	struct links_style ls;
+	bool appendix;        /* the Resources appendix closes the book */
+	struct xhtml_env env; /* what the chapter writer needs */
+};
+
 /* ---- Package document and title page ------------------------------------ */
 
 static void opf_meta(struct buf *b, const char *property, const char *value)
@@ -1014,57 +924,66 @@ static void opf_meta(struct buf *b, const char *property, const char *value)
 	buf_puts(b, "</meta>\n");
 }
 
-static void write_opf(struct buf *b, const struct book *book,
-		      const struct build_opts *opts, const char *lang,
-		      const char *uuid, const char *title,
-		      const struct epub_res *css, const struct epub_res *img,
-		      const struct epub_res *font, const struct epub_res *lic,
-		      const struct xhtml_env *env, const char *print_uuid)
+/* open, the label text, close; nothing at all when the label shows
+ * nothing (an element must not be empty). */
+static void opf_label(struct buf *b, const char *open, const char *text,
+		      const char *close)
 {
-	const struct metadata *m = &book->meta;
-	char modified[21];
-	bool images = false;
+	size_t mark = b->len;
 
-	for (int i = 0; i < book->nimages; i++)
-		if (img[i].href)
-			images = true;
-	time_iso8601(opts ? opts->source_date : 0, modified);
+	buf_puts(b, open);
+	if (xhtml_label(b, text, NULL) == 0) {
+		b->len = mark;
+		b->data[mark] = '\0';
+		return;
+	}
+	buf_puts(b, close);
+}
 
-	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		    "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" "
-		    "unique-identifier=\"book-id\" xml:lang=\"");
-	xhtml_escape_str(b, lang);
-	buf_puts(b, "\">\n  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
-	buf_printf(b, "    <dc:identifier id=\"book-id\">%s</dc:identifier>\n", uuid);
+/* One dc:subject per comma-separated keyword. */
+static void opf_subjects(struct buf *b, const char *keywords)
+{
+	const char *p = keywords;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char *kw = xmalloc(n + 1);
+		memcpy(kw, p, n);
+		kw[n] = '\0';
+		opf_label(b, "    <dc:subject>", kw, "</dc:subject>\n");
+		free(kw);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* The Dublin Core metadata: identifier, titles, authors, language, date,
+ * description, subjects. */
+static void opf_dublin_core(struct buf *b, const struct epub *e)
+{
+	const struct metadata *m = &e->book->meta;
+
+	buf_printf(b, "    <dc:identifier id=\"book-id\">%s</dc:identifier>\n", e->uuid);
 	buf_puts(b, "    <dc:title id=\"title\">");
-	xhtml_label(b, title, "Untitled");
+	xhtml_label(b, e->title, "Untitled");
 	buf_puts(b, "</dc:title>\n"
 		    "    <meta refines=\"#title\" property=\"title-type\">main</meta>\n");
-	if (m->subtitle && *m->subtitle) {
-		size_t mark = b->len;
-		buf_puts(b, "    <dc:title id=\"subtitle\">");
-		if (xhtml_label(b, m->subtitle, NULL) == 0) {
-			b->len = mark;
-			b->data[mark] = '\0';
-		} else {
-			buf_puts(b, "</dc:title>\n"
-				    "    <meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>\n");
-		}
-	}
+	if (m->subtitle && *m->subtitle)
+		opf_label(b, "    <dc:title id=\"subtitle\">", m->subtitle,
+			  "</dc:title>\n"
+			  "    <meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>\n");
 	for (int i = 0; i < m->nauthors; i++) {
-		size_t mark = b->len;
-		buf_printf(b, "    <dc:creator id=\"creator%d\">", i + 1);
-		if (xhtml_label(b, m->authors[i], NULL) == 0) {
-			b->len = mark;
-			b->data[mark] = '\0';
-			continue;
-		}
-		buf_printf(b, "</dc:creator>\n"
-			      "    <meta refines=\"#creator%d\" property=\"role\" "
-			      "scheme=\"marc:relators\">aut</meta>\n",
-			   i + 1);
+		char open[64], close[160];
+		snprintf(open, sizeof open, "    <dc:creator id=\"creator%d\">", i + 1);
+		snprintf(close, sizeof close,
+			 "</dc:creator>\n"
+			 "    <meta refines=\"#creator%d\" property=\"role\" "
+			 "scheme=\"marc:relators\">aut</meta>\n",
+			 i + 1);
+		opf_label(b, open, m->authors[i], close);
 	}
-	buf_printf(b, "    <dc:language>%s</dc:language>\n", lang);
+	buf_printf(b, "    <dc:language>%s</dc:language>\n", e->lang);
 	if (date_ok(m->date))
 		buf_printf(b, "    <dc:date>%s</dc:date>\n", m->date);
 	if (m->description && *m->description) {
@@ -1072,42 +991,13 @@ static void write_opf(struct buf *b, const struct book *book,
 		xhtml_label(b, m->description, "");
 		buf_puts(b, "</dc:description>\n");
 	}
-	if (m->keywords) {
-		/* one dc:subject per comma-separated keyword */
-		const char *p = m->keywords;
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			char *kw = strndup(p, n);
-			if (!kw)
-				abort();
-			size_t mark = b->len;
-			buf_puts(b, "    <dc:subject>");
-			if (xhtml_label(b, kw, NULL) == 0) {
-				b->len = mark;
-				b->data[mark] = '\0';
-			} else {
-				buf_puts(b, "</dc:subject>\n");
-			}
-			free(kw);
-			p += n;
-			if (*p == ',')
-				p++;
-		}
-	}
-	bool paged = env->nbreaks > 0;
-	if (paged) {
-		/* the print edition the page numbers come from: the PDF.  (EPUB
-		 * Accessibility 1.1 prefers a11y:pageBreakSource, which
-		 * EPUBCheck 4 rejects as undefined; dc:source with source-of
-		 * is the EPUB 3.2 way and still valid.) */
-		buf_printf(b, "    <dc:source id=\"print-source\">%s</dc:source>\n"
-			      "    <meta refines=\"#print-source\" property=\"source-of\">"
-			      "pagination</meta>\n",
-			   print_uuid);
-	}
-	opf_meta(b, "dcterms:modified", modified);
+	if (m->keywords)
+		opf_subjects(b, m->keywords);
+}
 
-	/* accessibility (schema.org, as EPUB Accessibility 1.0 asks) */
+/* Accessibility metadata (schema.org, as EPUB Accessibility 1.0 asks). */
+static void opf_accessibility(struct buf *b, bool images, bool paged)
+{
 	opf_meta(b, "schema:accessMode", "textual");
 	if (images)
 		opf_meta(b, "schema:accessMode", "visual");
@@ -1141,11 +1031,29 @@ static void write_opf(struct buf *b, const struct book *book,
 	buf_puts(&summary, " No known hazards.");
 	opf_meta(b, "schema:accessibilitySummary", summary.data);
 	buf_free(&summary);
-	buf_puts(b, "  </metadata>\n  <manifest>\n"
+}
+
+/* The manifest items of the embedded files of one kind: ids prefix1,
+ * prefix2 ... (the number at least digits wide) by their place in res. */
+static void opf_items(struct buf *b, const char *prefix, int digits,
+		      const struct epub_res *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (res[i].href)
+			buf_printf(b, "    <item id=\"%s%0*zu\" href=\"%s\" media-type=\"%s\"/>\n",
+				   prefix, digits, i + 1, res[i].href, res[i].media_type);
+}
+
+static void opf_manifest(struct buf *b, const struct epub *e)
+{
+	const struct book *book = e->book;
+	const struct epub_files *f = &e->files;
+
+	buf_puts(b, "  <manifest>\n"
 		    "    <item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
 		    "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n");
 	buf_printf(b, "    <item id=\"css\" href=\"%s\" media-type=\"%s\"/>\n",
-		   css->href, css->media_type);
+		   f->css.href, f->css.media_type);
 	buf_puts(b, "    <item id=\"titlepage\" href=\"titlepage.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
 	for (int i = 0; i < book->nchapters; i++) {
 		char file[32];
@@ -1153,29 +1061,61 @@ static void write_opf(struct buf *b, const struct book *book,
 		buf_printf(b, "    <item id=\"ch%03d\" href=\"%s\" media-type=\"application/xhtml+xml\"/>\n",
 			   i + 1, file);
 	}
-	if (env->resources_href)
+	if (e->env.resources_href)
 		buf_puts(b, "    <item id=\"resources\" href=\"" RESOURCES_FILE "\" "
 			    "media-type=\"application/xhtml+xml\"/>\n");
-	for (int i = 0; i < book->nimages; i++)
-		if (img[i].href)
-			buf_printf(b, "    <item id=\"img%03d\" href=\"%s\" media-type=\"%s\"/>\n",
-				   i + 1, img[i].href, img[i].media_type);
-	for (size_t i = 0; i < NFACES; i++)
-		if (font[i].href)
-			buf_printf(b, "    <item id=\"font%zu\" href=\"%s\" media-type=\"%s\"/>\n",
-				   i + 1, font[i].href, font[i].media_type);
-	for (size_t k = 0; k < NLICENCES; k++)
-		if (lic[k].href)
-			buf_printf(b, "    <item id=\"font-licence%zu\" href=\"%s\" media-type=\"%s\"/>\n",
-				   k + 1, lic[k].href, lic[k].media_type);
-	buf_puts(b, "  </manifest>\n  <spine toc=\"ncx\">\n"
+	opf_items(b, "img", 3, f->img, f->nimg);
+	opf_items(b, "font", 1, f->font, NFACES);
+	opf_items(b, "font-licence", 1, f->lic, NLICENCES);
+	buf_puts(b, "  </manifest>\n");
+}
+
+static void opf_spine(struct buf *b, const struct epub *e)
+{
+	buf_puts(b, "  <spine toc=\"ncx\">\n"
 		    "    <itemref idref=\"titlepage\"/>\n"
 		    "    <itemref idref=\"nav\"/>\n");
-	for (int i = 0; i < book->nchapters; i++)
+	for (int i = 0; i < e->book->nchapters; i++)
 		buf_printf(b, "    <itemref idref=\"ch%03d\"/>\n", i + 1);
-	if (env->resources_href)
+	if (e->env.resources_href)
 		buf_puts(b, "    <itemref idref=\"resources\"/>\n");
-	buf_puts(b, "  </spine>\n</package>\n");
+	buf_puts(b, "  </spine>\n");
+}
+
+/* content.opf: metadata, manifest, spine. */
+static void write_opf(struct buf *b, const struct epub *e)
+{
+	char modified[21];
+	bool images = false;
+	bool paged = e->env.nbreaks > 0;
+
+	for (int i = 0; i < e->book->nimages; i++)
+		if (e->files.img[i].href)
+			images = true;
+	time_iso8601(e->opts ? e->opts->source_date : 0, modified);
+
+	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		    "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" "
+		    "unique-identifier=\"book-id\" xml:lang=\"");
+	xhtml_escape_str(b, e->lang);
+	buf_puts(b, "\">\n  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
+	opf_dublin_core(b, e);
+	if (paged) {
+		/* the print edition the page numbers come from: the PDF.  (EPUB
+		 * Accessibility 1.1 prefers a11y:pageBreakSource, which
+		 * EPUBCheck 4 rejects as undefined; dc:source with source-of
+		 * is the EPUB 3.2 way and still valid.) */
+		buf_printf(b, "    <dc:source id=\"print-source\">%s</dc:source>\n"
+			      "    <meta refines=\"#print-source\" property=\"source-of\">"
+			      "pagination</meta>\n",
+			   e->print_uuid);
+	}
+	opf_meta(b, "dcterms:modified", modified);
+	opf_accessibility(b, images, paged);
+	buf_puts(b, "  </metadata>\n");
+	opf_manifest(b, e);
+	opf_spine(b, e);
+	buf_puts(b, "</package>\n");
 }
 
 static void write_titlepage(struct buf *b, const struct book *book,
@@ -1223,6 +1163,117 @@ static void write_titlepage(struct buf *b, const struct book *book,
 	xhtml_end(b);
 }
 
+/* ---- Gathering what the EPUB is made from ------------------------------- */
+
+/* The book's language when it is a BCP 47 tag, else "en" (warned). */
+static const char *epub_lang(struct diag_list *diags, const struct book *book)
+{
+	const char *lang = book->meta.language;
+
+	if (lang_ok(lang))
+		return lang;
+	diag_warn(diags, book->meta.source_file, 0, 0,
+		  "language '%s' is not a BCP 47 tag; the EPUB says \"en\"",
+		  lang ? lang : "");
+	return "en";
+}
+
+/* The book's title, else its first chapter's label, else "Untitled". */
+static const char *epub_title(const struct book *book)
+{
+	const char *title = book->meta.title;
+
+	if (title && *title)
+		return title;
+	return book->nchapters > 0 ? chapter_label(book->chapters[0]) : "Untitled";
+}
+
+/* Reads the stylesheet, the images and (folio.ini: epub_fonts = yes)
+ * the fonts, whose @font-face rules then join the stylesheet. */
+static void load_files(struct diag_list *diags, const struct book *book, const struct build_opts *opts,
+		       struct arena *a, struct epub_files *f)
+{
+	memset(f, 0, sizeof *f);
+	load_css(diags, opts, a, &f->css);
+	f->nimg = (size_t)book->nimages;
+	f->img = xcalloc(f->nimg + 1, sizeof *f->img);
+	load_images(diags, book, a, f->img);
+	if (book->meta.epub_fonts) {
+		load_fonts(diags, opts, a, f->font, f->lic);
+		css_fonts(&f->css, f->font);
+	}
+}
+
+static void free_res(struct epub_res *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(res[i].data);
+}
+
+static void free_files(struct epub_files *f)
+{
+	free_res(f->img, f->nimg);
+	free(f->img);
+	free_res(f->font, NFACES);
+	free_res(f->lic, NLICENCES);
+	free(f->css.data);
+}
+
+/* What the chapter writer needs: each image's place in the EPUB, the
+ * appendix's citations, the print edition's page breaks. */
+static void make_env(struct epub *e, const struct pagination *pages,
+		     struct arena *a)
+{
+	const struct book *book = e->book;
+	struct xhtml_env *env = &e->env;
+	const char **hrefs = arena_calloc(a, (size_t)book->nimages + 1, sizeof *hrefs);
+
+	for (int i = 0; i < book->nimages; i++)
+		hrefs[i] = e->files.img[i].href;
+	env->book = book;
+	env->lang = e->lang;
+	env->css_href = CSS_HREF;
+	env->image_href = hrefs;
+	env->nimage_href = book->nimages;
+	if (e->appendix) {
+		env->resources_href = RESOURCES_FILE;
+		env->resource_numbers = e->ls.numbers;
+		env->refs = xhtml_refs(book, a, &env->nrefs);
+		env->ref_written = arena_calloc(a, (size_t)book->nextrefs + 1,
+						sizeof *env->ref_written);
+	}
+	env->breaks = page_breaks(book, pages, e->appendix, a, &env->nbreaks);
+}
+
+/* Fills e; the caller frees e->files with free_files(). */
+static void epub_prepare(struct diag_list *diags, struct epub *e, const struct book *book,
+			 const struct build_opts *opts,
+			 const struct pagination *pages, struct arena *a)
+{
+	memset(e, 0, sizeof *e);
+	e->book = book;
+	e->opts = opts;
+	e->lang = epub_lang(diags, book);
+	e->title = epub_title(book);
+	const char *ident = book->meta.identifier ? book->meta.identifier : e->title;
+	book_uuid(ident, e->uuid);
+	/* the PDF edition's identifier: the same derivation from the
+	 * identifier followed by ".pdf" */
+	book_uuid(arena_printf(a, "%s.pdf", ident), e->print_uuid);
+
+	load_files(diags, book, opts, a, &e->files);
+	if (book->ntoc > 0)
+		toc_build(book, a, &e->root);
+	else
+		toc_build_chapters(book, a, &e->root);
+	/* the Resources appendix closes the book when it has web links */
+	e->appendix = book->nresources > 0;
+	links_style(book, &e->ls);
+	if (e->appendix)
+		toc_add(a, &e->root, e->ls.title, RESOURCES_FILE);
+	make_env(e, pages, a);
+}
+
 /* ---- Writing the archive ------------------------------------------------ */
 
 static const char container_xml[] =
@@ -1243,127 +1294,81 @@ static int add_doc(struct zipw *z, const char *name, struct buf *b)
 	return rc;
 }
 
-static int write_archive(struct diag_list *diags, struct zipw *z, const struct book *book,
-			 const struct build_opts *opts,
-			 const struct pagination *pages, struct arena *a)
+/* PNG, JPEG and GIF are compressed already: stored, not deflated. */
+static bool compressed_already(const char *media_type)
 {
-	const char *lang = book->meta.language;
-	const char *title = book->meta.title;
-	struct epub_res css = {0};
-	struct epub_res *img = NULL;
-	struct epub_res font[NFACES], lic[NLICENCES];
-	struct toc root = {0};
-	struct buf b = BUF_INIT;
-	char uuid[46], print_uuid[46];
+	return strcmp(media_type, "image/png") == 0 ||
+	       strcmp(media_type, "image/jpeg") == 0 ||
+	       strcmp(media_type, "image/gif") == 0;
+}
+
+/* Adds each of res[0..n) that is embedded as OEBPS/href; stops at the
+ * first failure. */
+static int add_files(struct zipw *z, const struct epub_res *res, size_t n)
+{
 	int rc = 0;
 
-	if (!lang_ok(lang)) {
-		diag_warn(diags, book->meta.source_file, 0, 0,
-			  "language '%s' is not a BCP 47 tag; the EPUB says \"en\"",
-			  lang ? lang : "");
-		lang = "en";
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!res[i].href)
+			continue;
+		char full[64];
+		snprintf(full, sizeof full, "OEBPS/%s", res[i].href);
+		rc = zipw_add(z, full, res[i].data, res[i].len,
+			      !compressed_already(res[i].media_type));
 	}
-	if (!title || !*title)
-		title = book->nchapters > 0 ? chapter_label(book->chapters[0]) : "Untitled";
-	const char *ident = book->meta.identifier ? book->meta.identifier : title;
-	book_uuid(ident, uuid);
-	/* the PDF edition's identifier: the same derivation from the
-	 * identifier followed by ".pdf" */
-	book_uuid(arena_printf(a, "%s.pdf", ident), print_uuid);
+	return rc;
+}
 
-	load_css(diags, opts, a, &css);
-	img = calloc((size_t)book->nimages + 1, sizeof *img);
-	if (!img)
-		abort();
-	load_images(diags, book, a, img);
-	memset(font, 0, sizeof font);
-	memset(lic, 0, sizeof lic);
-	if (book->meta.epub_fonts) {
-		load_fonts(diags, opts, a, font, lic);
-		css_fonts(&css, font);
-	}
-	if (book->ntoc > 0)
-		toc_build(book, a, &root);
-	else
-		toc_build_chapters(book, a, &root);
-	/* the Resources appendix closes the book when it has web links */
-	bool appendix = book->nresources > 0;
-	struct links_style ls;
-	links_style(opts, a, &ls);
-	if (appendix)
-		toc_add(a, &root, ls.title, RESOURCES_FILE);
-
-	/* the chapters need each image's place in the EPUB */
-	const char **hrefs = arena_calloc(a, (size_t)book->nimages + 1, sizeof *hrefs);
-	for (int i = 0; i < book->nimages; i++)
-		hrefs[i] = img[i].href;
-	struct xhtml_env env = {.book = book, .lang = lang, .css_href = CSS_HREF,
-				.image_href = hrefs, .nimage_href = book->nimages};
-	if (appendix) {
-		env.resources_href = RESOURCES_FILE;
-		env.resource_numbers = ls.numbers;
-		env.refs = xhtml_refs(book, a, &env.nrefs);
-		env.ref_written = arena_calloc(a, (size_t)book->nextrefs + 1,
-					       sizeof *env.ref_written);
-	}
-	env.breaks = page_breaks(book, pages, appendix, a, &env.nbreaks);
+/* The archive's entries up to the last document, in the order the top
+ * of this file lists. */
+static int add_documents(struct zipw *z, const struct epub *e)
+{
+	const struct book *book = e->book;
+	struct buf b = BUF_INIT;
+	int rc = 0;
 
 	rc |= zipw_add(z, "mimetype", "application/epub+zip", 20, false);
 	rc |= zipw_add(z, "META-INF/container.xml", container_xml,
 		       sizeof container_xml - 1, true);
-	write_opf(&b, book, opts, lang, uuid, title, &css, img, font, lic, &env, print_uuid);
+	write_opf(&b, e);
 	rc |= add_doc(z, "content.opf", &b);
-	write_ncx(&b, book, lang, uuid, title, &root, &env);
+	write_ncx(&b, book, e->lang, e->uuid, e->title, &e->root, &e->env);
 	rc |= add_doc(z, "toc.ncx", &b);
-	write_nav(&b, book, lang, &root, &env, ls.title);
+	write_nav(&b, book, e->lang, &e->root, &e->env, e->ls.title);
 	rc |= add_doc(z, "nav.xhtml", &b);
-	rc |= zipw_add(z, "OEBPS/" CSS_HREF, css.data, css.len, true);
-	write_titlepage(&b, book, lang, title, &env);
+	rc |= add_files(z, &e->files.css, 1);
+	write_titlepage(&b, book, e->lang, e->title, &e->env);
 	rc |= add_doc(z, "titlepage.xhtml", &b);
 	for (int i = 0; i < book->nchapters && rc == 0; i++) {
 		char file[32];
 		xhtml_chapter_file(file, book->chapters[i]);
-		xhtml_chapter(&b, &env, book->chapters[i]);
+		xhtml_chapter(&b, &e->env, book->chapters[i]);
 		rc |= add_doc(z, file, &b);
 	}
-	if (appendix && rc == 0) {
+	if (e->appendix && rc == 0) {
 		/* after the chapters: it links back only to ids they wrote */
-		xhtml_resources(&b, &env, ls.title, ls.author_group);
+		xhtml_resources(&b, &e->env);
 		rc |= add_doc(z, RESOURCES_FILE, &b);
 	}
-	for (int i = 0; i < book->nimages && rc == 0; i++) {
-		if (!img[i].href)
-			continue;
-		char full[64];
-		snprintf(full, sizeof full, "OEBPS/%s", img[i].href);
-		/* PNG, JPEG and GIF are compressed already */
-		rc |= zipw_add(z, full, img[i].data, img[i].len,
-			       strcmp(img[i].media_type, "image/svg+xml") == 0);
-	}
-	for (size_t i = 0; i < NFACES && rc == 0; i++) {
-		if (!font[i].href)
-			continue;
-		char full[64];
-		snprintf(full, sizeof full, "OEBPS/%s", font[i].href);
-		rc |= zipw_add(z, full, font[i].data, font[i].len, true);
-	}
-	for (size_t k = 0; k < NLICENCES && rc == 0; k++) {
-		if (!lic[k].href)
-			continue;
-		char full[64];
-		snprintf(full, sizeof full, "OEBPS/%s", lic[k].href);
-		rc |= zipw_add(z, full, lic[k].data, lic[k].len, true);
-	}
-
-	for (int i = 0; i < book->nimages; i++)
-		free(img[i].data);
-	free(img);
-	for (size_t i = 0; i < NFACES; i++)
-		free(font[i].data);
-	for (size_t k = 0; k < NLICENCES; k++)
-		free(lic[k].data);
-	free(css.data);
 	buf_free(&b);
+	return rc;
+}
+
+static int write_archive(struct diag_list *diags, struct zipw *z, const struct book *book,
+			 const struct build_opts *opts,
+			 const struct pagination *pages, struct arena *a)
+{
+	struct epub e;
+
+	epub_prepare(diags, &e, book, opts, pages, a);
+	int rc = add_documents(z, &e);
+	if (rc == 0)
+		rc = add_files(z, e.files.img, e.files.nimg);
+	if (rc == 0)
+		rc = add_files(z, e.files.font, NFACES);
+	if (rc == 0)
+		rc = add_files(z, e.files.lic, NLICENCES);
+	free_files(&e.files);
 	return rc ? -1 : 0;
 }
 

@@ -138,8 +138,7 @@ struct xhtml_ref *xhtml_refs(const struct book *book, struct arena *a, int *n);
  * break after '/', the author's description, and links back to every
  * citation whose id the chapters wrote.  Call after the chapters
  * (env->ref_written). */
-void xhtml_resources(struct buf *b, const struct xhtml_env *env,
-		     const char *title, const char *author_group);
+void xhtml_resources(struct buf *b, const struct xhtml_env *env);
 
 /* Appends the marker of page break pb and marks it written. */
 void xhtml_pagebreak(struct buf *b, struct xhtml_pagebreak *pb);

@@ -8,6 +8,8 @@
 #include <minizip/zip.h>
 #include <zlib.h>
 
+#include "base/base.h"
+
 struct zipw {
 	zipFile zf;
 	zip_fileinfo info; /* the same for every entry */
@@ -38,11 +40,9 @@ static void zip_time(long long t, tm_zip *out)
 
 int zipw_open(struct zipw **out, const char *path, long long mtime)
 {
-	struct zipw *z = calloc(1, sizeof *z);
+	struct zipw *z = xcalloc(1, sizeof *z);
 
 	*out = NULL;
-	if (!z)
-		return -1;
 	z->zf = zipOpen64(path, APPEND_STATUS_CREATE);
 	if (!z->zf) {
 		if (!errno)

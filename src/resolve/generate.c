@@ -219,9 +219,16 @@ struct chapter *generate_resources(struct arena *a, const struct book *book,
 	return n ? g.ch : NULL;
 }
 
-void generate_pages(struct run *run, struct book *book, const struct generate_titles *t)
+void generate_pages(struct run *run, struct book *book, const struct generate_titles *given)
 {
 	struct arena *a = run->arena;
+	struct generate_titles tt = *given, *t = &tt;
+	if (!t->contents || !*t->contents)
+		t->contents = "Contents";
+	if (!t->resources || !*t->resources)
+		t->resources = "Resources";
+	if (!t->author_group || !*t->author_group)
+		t->author_group = "Listed by the author";
 	book->gen.title_page = title_page(a, book);
 	book->gen.contents = contents(a, book, t->contents);
 	book->gen.resources = resources(a, book, t);

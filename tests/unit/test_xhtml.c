@@ -4,6 +4,7 @@
 #include "epub/epub.h"
 #include "model/pagination.h"
 #include "unit.h"
+#include "resolve/generate.h"
 #include "model/words.h"
 
 #include <dirent.h>
@@ -646,7 +647,10 @@ static void test_resources(void)
 	/* the appendix: the second citation's id is taken as never written */
 	written[1] = false;
 	buf_reset(&b);
-	xhtml_resources(&b, &env, "Resources", "Listed by the author");
+	struct generate_titles titles = {"Contents", "Resources", "Listed by the author"};
+	struct diag_list gd = {0};
+	generate_pages(&(struct run){&A, &gd, NULL, NULL}, &book, &titles);
+	xhtml_resources(&b, &env);
 	x = b.data;
 	int wf = well_formed(x, why, sizeof why);
 	if (!wf)
@@ -897,7 +901,10 @@ static void test_pagebreaks(void)
 	struct xhtml_env aenv = {.book = &book, .lang = "en", .css_href = "css/epub.css",
 				 .resources_href = "resources.xhtml", .breaks = apb, .nbreaks = 3};
 	buf_reset(&b);
-	xhtml_resources(&b, &aenv, "Resources", NULL);
+	struct generate_titles titles = {"Contents", "Resources", NULL};
+	struct diag_list gd = {0};
+	generate_pages(&(struct run){&A, &gd, NULL, NULL}, &book, &titles);
+	xhtml_resources(&b, &aenv);
 	x = b.data;
 	CHECK("pagebreak: appendix well-formed", well_formed(x, why, sizeof why));
 	CHECK("pagebreak: appendix start", strstr(x, PB("20") "<h1 id=\"resources\">") != NULL);

@@ -1,0 +1,303 @@
+/*
+ * xhtml_block.c - a chapter's blocks as XHTML: paragraphs, headings,
+ * code (highlighted), raw HTML blocks, quotes, lists and task items,
+ * tables, rules, footnote definitions.  Walked with an explicit stack
+ * (enter/exit, as cmark's renderers do).
+ */
+#include "epub/xhtml_render.h"
+
+#include "model/highlight.h"
+
+static void task_box(struct render *r, enum task_state t)
+{
+	if (t == TASK_DONE)
+		buf_puts(r->b, "<span class=\"task task-done\">\xE2\x98\x91</span> ");
+	else if (t == TASK_OPEN)
+		buf_puts(r->b, "<span class=\"task task-open\">\xE2\x98\x90</span> ");
+}
+
+static void code_span(void *ctx, enum hl_class cls, const char *text,
+		      size_t len)
+{
+	struct render *r = ctx;
+	if (cls == HL_PLAIN) {
+		render_text(r, text, len);
+		return;
+	}
+	buf_printf(r->b, "<span class=\"%s\">", hl_class_name(cls));
+	render_text(r, text, len);
+	buf_puts(r->b, "</span>");
+}
+
+static void code_block(struct render *r, const struct block *blk)
+{
+	struct buf *b = r->b;
+	size_t len = blk->text ? blk->len : 0;
+	const char *lang = blk->lang ? blk->lang : "";
+
+	/* the final newline would show as an empty last line */
+	if (len > 0 && blk->text[len - 1] == '\n')
+		len--;
+	render_breaks_open(r, blk);
+	buf_puts(b, "<pre class=\"code\"><code");
+	if (*lang) {
+		buf_puts(b, " class=\"language-");
+		for (const char *p = lang; *p && p - lang < 40; p++) {
+			char c = *p;
+			if (ascii_alnum(c) || c == '_' || c == '-')
+				buf_putc(b, c);
+			else if (c == '+')
+				buf_puts(b, "p");
+			else
+				buf_putc(b, '_');
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '>');
+	highlight(lang, blk->text ? blk->text : "", len, code_span, r);
+	render_breaks_close(r);
+	buf_puts(b, "</code></pre>\n");
+}
+
+static const char *align_class(const struct block *table, int col)
+{
+	if (!table->align || col < 0 || col >= table->ncols)
+		return NULL;
+	switch (table->align[col]) {
+	case ALIGN_LEFT: return "left";
+	case ALIGN_CENTER: return "center";
+	case ALIGN_RIGHT: return "right";
+	default: return NULL;
+	}
+}
+
+static void table_block(struct render *r, const struct block *t)
+{
+	struct buf *b = r->b;
+	bool in_head = false, in_body = false;
+
+	buf_puts(b, "<div class=\"table\"><table>\n");
+	for (const struct block *row = t->children; row; row = row->next) {
+		if (row->header) {
+			if (in_body) {
+				/* a header row after body rows cannot go
+				 * into <thead>: keep it a body row */
+			} else if (!in_head) {
+				buf_puts(b, "<thead>\n");
+				in_head = true;
+			}
+		} else if (!in_body) {
+			if (in_head)
+				buf_puts(b, "</thead>\n");
+			in_head = false;
+			buf_puts(b, "<tbody>\n");
+			in_body = true;
+		}
+		const char *cell_tag = row->header && !in_body ? "th" : "td";
+		buf_puts(b, "<tr>");
+		int col = 0;
+		for (const struct block *c = row->children; c; c = c->next, col++) {
+			const char *al = align_class(t, col);
+			buf_printf(b, "<%s", cell_tag);
+			if (cell_tag[1] == 'h')
+				buf_puts(b, " scope=\"col\"");
+			if (al)
+				buf_printf(b, " class=\"%s\"", al);
+			buf_putc(b, '>');
+			if (c->type == BLK_TABLE_CELL) {
+				/* a cell's markers stay inside it */
+				render_breaks_open(r, c);
+				render_inlines(r, c->inlines);
+				render_breaks_close(r);
+			} else {
+				render_blocks(r, c);
+			}
+			buf_printf(b, "</%s>", cell_tag);
+		}
+		buf_puts(b, "</tr>\n");
+	}
+	if (in_head)
+		buf_puts(b, "</thead>\n");
+	if (in_body)
+		buf_puts(b, "</tbody>\n");
+	buf_puts(b, "</table></div>\n");
+}
+
+/* Is this footnote definition written in the chapter's footnote section
+ * (and so skipped where it stands)? */
+static bool footnote_listed(const struct render *r, const struct block *blk)
+{
+	const struct footnote *fn = blk->footnote;
+	if (!fn || fn->def != blk)
+		return false;
+	for (int i = 0; i < r->ch->nfootnotes; i++)
+		if (r->ch->footnotes[i] == fn)
+			return true;
+	return false;
+}
+
+/* Enter a block.  stack[0..depth) are its ancestors.  Returns true when
+ * its children follow (its exit flags are then pushed). */
+static bool block_enter(struct render *r, const struct block *blk,
+			const struct vec *stack)
+{
+	struct buf *b = r->b;
+	size_t depth = stack->n;
+	const struct block *parent = depth > 0 ? stack->v[depth - 1] : NULL;
+	const struct block *grand = depth > 1 ? stack->v[depth - 2] : NULL;
+	bool tags = depth < MAX_NEST;
+	int level;
+
+	switch (blk->type) {
+	case BLK_PARAGRAPH: {
+		bool tight = parent && parent->type == BLK_ITEM && grand &&
+			     grand->type == BLK_LIST && grand->tight &&
+			     depth <= MAX_NEST;
+		render_breaks_open(r, blk);
+		if (!tight)
+			buf_puts(b, "<p>");
+		if (r->pending_task != TASK_NONE) {
+			task_box(r, r->pending_task);
+			r->pending_task = TASK_NONE;
+		}
+		render_inlines(r, blk->inlines);
+		render_breaks_close(r);
+		buf_puts(b, tight ? "\n" : "</p>\n");
+		return false;
+	}
+	case BLK_HEADING:
+		level = blk->level < 1 ? 1 : blk->level > 6 ? 6 : blk->level;
+		render_breaks_open(r, blk);
+		buf_printf(b, "<h%d", level);
+		if (blk->slug && *blk->slug) {
+			buf_puts(b, " id=\"");
+			xhtml_id(b, blk->slug);
+			buf_putc(b, '"');
+		}
+		buf_putc(b, '>');
+		render_inlines(r, blk->inlines);
+		render_breaks_close(r);
+		buf_printf(b, "</h%d>\n", level);
+		return false;
+	case BLK_CODE:
+		code_block(r, blk);
+		return false;
+	case BLK_HTML: {
+		size_t len = blk->text ? blk->len : 0;
+		render_breaks_open(r, blk);
+		if (len == 0 || rawhtml_is_comment(blk->text, len)) {
+			/* nothing shown: its markers go where it stands */
+			render_breaks_close(r);
+			return false;
+		}
+		while (len > 0 && blk->text[len - 1] == '\n')
+			len--;
+		buf_puts(b, "<pre class=\"raw-html\">");
+		render_text(r, blk->text, len);
+		render_breaks_close(r);
+		buf_puts(b, "</pre>\n");
+		return false;
+	}
+	case BLK_QUOTE:
+		if (tags)
+			buf_puts(b, "<blockquote>\n");
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
+	case BLK_LIST:
+		if (tags) {
+			if (!blk->ordered)
+				buf_puts(b, "<ul>\n");
+			else if (blk->start != 1)
+				buf_printf(b, "<ol start=\"%d\">\n", blk->start);
+			else
+				buf_puts(b, "<ol>\n");
+		}
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
+	case BLK_ITEM:
+		/* an item has tags exactly when its list has */
+		tags = depth <= MAX_NEST && parent && parent->type == BLK_LIST;
+		if (tags)
+			buf_puts(b, blk->task != TASK_NONE ?
+					    "<li class=\"task-item\">" : "<li>");
+		if (blk->task != TASK_NONE) {
+			if (blk->children &&
+			    blk->children->type == BLK_PARAGRAPH)
+				r->pending_task = blk->task;
+			else
+				task_box(r, blk->task);
+		}
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
+	case BLK_TABLE:
+		table_block(r, blk);
+		return false;
+	case BLK_TABLE_ROW:
+		/* outside a table (not made by the parser): plain blocks */
+		push_flag(&r->bflags, 0);
+		return true;
+	case BLK_TABLE_CELL:
+		render_breaks_open(r, blk);
+		buf_puts(b, "<p>");
+		render_inlines(r, blk->inlines);
+		render_breaks_close(r);
+		buf_puts(b, "</p>\n");
+		return false;
+	case BLK_THEMATIC:
+		buf_puts(b, "<hr/>\n");
+		return false;
+	case BLK_FOOTNOTE_DEF:
+		if (footnote_listed(r, blk))
+			return false;
+		push_flag(&r->bflags, 0);
+		return true;
+	}
+	return false;
+}
+
+static void block_exit(struct render *r, const struct block *blk)
+{
+	struct buf *b = r->b;
+	int f = pop_flag(&r->bflags);
+
+	switch (blk->type) {
+	case BLK_QUOTE:
+		if (f & F_TAG)
+			buf_puts(b, "</blockquote>\n");
+		break;
+	case BLK_LIST:
+		if (f & F_TAG)
+			buf_puts(b, blk->ordered ? "</ol>\n" : "</ul>\n");
+		break;
+	case BLK_ITEM:
+		r->pending_task = TASK_NONE;
+		if (f & F_TAG)
+			buf_puts(b, "</li>\n");
+		break;
+	default:
+		break;
+	}
+}
+
+void render_blocks(struct render *r, const struct block *first)
+{
+	struct vec st = {NULL, 0, 0};
+	const struct block *n = first;
+
+	while (n) {
+		if (block_enter(r, n, &st)) {
+			if (n->children) {
+				vec_push(&st, (void *)n);
+				n = n->children;
+				continue;
+			}
+			block_exit(r, n);
+		}
+		while (!n->next && st.n > 0) {
+			n = st.v[--st.n];
+			block_exit(r, n);
+		}
+		n = n->next;
+	}
+	vec_free(&st);
+}
