@@ -37,6 +37,7 @@
 #include "base/util.h"
 #include "epub/xhtml.h"
 #include "epub/zipw.h"
+#include "resolve/generate.h"
 
 #define CSS_HREF "css/epub.css"
 #define RESOURCES_FILE "resources.xhtml"
@@ -485,6 +486,18 @@ static struct toc *toc_chapter(struct arena *a, struct toc *parent,
 	return cn;
 }
 
+/* The text of each book->toc entry in the generated contents
+ * (generate.h): "1.2. Title" - the words the print contents show. */
+static const char **entry_texts(const struct book *book, struct arena *a)
+{
+	const char **t = arena_calloc(a, (size_t)book->ntoc + 1, sizeof *t);
+	const struct chapter *c = book->gen.contents;
+	for (const struct block *b = c ? c->blocks : NULL; b; b = b->next)
+		if (b->role == ROLE_CONTENTS_ENTRY && b->toc && !b->section)
+			t[b->toc - book->toc] = generate_text(b);
+	return t;
+}
+
 /* From book->toc (mdBook's SUMMARY.md, or one entry per chapter): entries
  * nest by their parent; top-level numbered entries go under the part
  * title before them (a separator or an unnumbered chapter ends a part);
@@ -493,6 +506,7 @@ static void toc_build(const struct book *book, struct arena *a, struct toc *root
 {
 	struct toc **node = arena_calloc(a, (size_t)book->ntoc + 1, sizeof *node);
 	struct toc *part = NULL;
+	const char **text = entry_texts(book, a);
 
 	for (int i = 0; i < book->ntoc; i++) {
 		const struct toc_entry *e = &book->toc[i];
@@ -517,6 +531,8 @@ static void toc_build(const struct book *book, struct arena *a, struct toc *root
 		}
 		if (e->kind == TOC_DRAFT)
 			node[i] = toc_add(a, parent, e->title ? e->title : "", NULL);
+		else if (e->chapter && text[i])
+			node[i] = toc_chapter(a, parent, e->chapter, text[i], NULL);
 		else if (e->chapter)
 			node[i] = toc_chapter(a, parent, e->chapter, e->title,
 					      e->number);
@@ -1118,45 +1134,49 @@ static void write_opf(struct buf *b, const struct epub *e)
 	buf_puts(b, "</package>\n");
 }
 
+/* The edition line, its date (blk->info) marked up as one. */
+static void edition_line(struct buf *b, const struct block *blk)
+{
+	const char *t = generate_text(blk);
+	const char *d = blk->info ? strstr(t, blk->info) : NULL;
+	if (!d) {
+		xhtml_label(b, t, "");
+		return;
+	}
+	xhtml_escape(b, t, (size_t)(d - t));
+	buf_puts(b, "<time>");
+	xhtml_escape_str(b, blk->info);
+	buf_puts(b, "</time>");
+	xhtml_escape_str(b, d + strlen(blk->info));
+}
+
+/* The generated title page (book->gen.title_page, generate.h). */
 static void write_titlepage(struct buf *b, const struct book *book,
 			    const char *lang, const char *title,
 			    const struct xhtml_env *env)
 {
-	const struct metadata *m = &book->meta;
+	static const char *const class[] = {
+		[ROLE_SUBTITLE] = "subtitle", [ROLE_AUTHORS] = "authors",
+		[ROLE_EDITION] = "edition",
+	};
 
 	xhtml_begin(b, lang, title, CSS_HREF);
 	xhtml_pagebreaks_at(b, env, PB_TITLEPAGE);
-	buf_puts(b, "<section class=\"titlepage\" epub:type=\"titlepage\">\n"
-		    "<h1 class=\"title\">");
-	xhtml_label(b, title, "Untitled");
-	buf_puts(b, "</h1>\n");
-	if (m->subtitle && *m->subtitle) {
-		buf_puts(b, "<p class=\"subtitle\">");
-		xhtml_label(b, m->subtitle, "");
-		buf_puts(b, "</p>\n");
-	}
-	if (m->nauthors > 0) {
-		buf_puts(b, "<p class=\"authors\">");
-		for (int i = 0; i < m->nauthors; i++) {
-			if (i > 0)
-				buf_puts(b, i == m->nauthors - 1 ? " and " : ", ");
-			xhtml_label(b, m->authors[i], "");
+	buf_puts(b, "<section class=\"titlepage\" epub:type=\"titlepage\">\n");
+	for (const struct block *blk = book->gen.title_page->blocks; blk; blk = blk->next) {
+		if (blk->role == ROLE_TITLE) {
+			buf_puts(b, "<h1 class=\"title\">");
+			xhtml_label(b, generate_text(blk), "Untitled");
+			buf_puts(b, "</h1>\n");
+			continue;
 		}
-		buf_puts(b, "</p>\n");
-	}
-	if ((m->version && *m->version) || date_ok(m->date)) {
-		buf_puts(b, "<p class=\"edition\">");
-		if (m->version && *m->version) {
-			buf_puts(b, "Version ");
-			xhtml_label(b, m->version, "");
-		}
-		if (date_ok(m->date)) {
-			if (m->version && *m->version)
-				buf_puts(b, " \xC2\xB7 ");
-			buf_puts(b, "<time>");
-			xhtml_escape_str(b, m->date);
-			buf_puts(b, "</time>");
-		}
+		if (blk->role > ROLE_EDITION || !class[blk->role])
+			continue;
+		buf_printf(b, "<p class=\"%s\">", class[blk->role]);
+		if (blk->role == ROLE_EDITION)
+			edition_line(b, blk);
+		else
+			xhtml_label(b, generate_text(blk), "");
 		buf_puts(b, "</p>\n");
 	}
 	buf_puts(b, "</section>\n");

@@ -111,7 +111,8 @@ enum block_role {
 	ROLE_TITLE,           /* title page: the book's title (a heading) */
 	ROLE_SUBTITLE,        /* paragraphs: the subtitle, */
 	ROLE_AUTHORS,         /* the authors ("A, B and C"), */
-	ROLE_EDITION,         /* the edition ("Version 1.0 \u00b7 2026-11-26") */
+	ROLE_EDITION,         /* the edition ("Version 1.0 \u00b7 2026-11-26"):
+				 info is the date in it, or NULL */
 	ROLE_CONTENTS_ENTRY,  /* contents: one entry (a paragraph): toc, or
 				 section for a chapter's section; depth */
 	ROLE_RESOURCES_INTRO, /* Resources: the paragraph under the title, */

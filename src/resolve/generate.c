@@ -102,7 +102,9 @@ static struct chapter *title_page(struct arena *a, const struct book *book)
 		const char *line = version && date
 			? arena_printf(a, "Version %s \xc2\xb7 %s", m->version, m->date)
 			: version ? arena_printf(a, "Version %s", m->version) : m->date;
-		gen_block(&g, BLK_PARAGRAPH, ROLE_EDITION, line);
+		struct block *b = gen_block(&g, BLK_PARAGRAPH, ROLE_EDITION, line);
+		/* the date, for a writer that marks it up as one */
+		b->info = date ? m->date : NULL;
 	}
 	return g.ch;
 }

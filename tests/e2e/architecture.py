@@ -6,8 +6,9 @@
   folder or an earlier stage (base < model < load < resolve < print <
   pdf, epub < app); pdf/ and epub/ never include each other, and epub/
   nothing of print/;
-- no cycle between files, by #include or by call (from the symbols the
-  object files in OBJDIR define and use, when OBJDIR is given);
+- no cycle between files, by #include (file to header) or by call
+  (between a .c file and another, from the symbols the object files in
+  OBJDIR define and use, when OBJDIR is given);
 - each library behind one adapter;
 - no mutable static state; no file over 1,500 lines; no function over
   120 lines.
@@ -87,7 +88,7 @@ for p in files:
         target = m.group(1) + "/" + m.group(2)
         if target == unit(p):
             continue
-        inc[unit(p)].add(target)
+        inc[p[len("src/"):]].add(target + ".h")
         a, b = p.split("/")[1], m.group(1)
         if b not in ORDER:
             bad.append("%s includes %s.h (no such stage)" % (p, target))
