@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "model/highlight.h"
 #include "print/linebreak.h"
 #include "base/util.h"
@@ -318,14 +319,6 @@ struct lay {
 	int repl_font;         /* font drawing the replacement, or -1 for '?' */
 	const char *repl_text;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
 
 #define GROW(arr, n, cap)                                                  \
 	do {                                                               \
@@ -1082,7 +1075,7 @@ static int greedy_breaks(const struct toks *t, float width, size_t **out,
 			 int *nout)
 {
 	size_t cap = 16, nb = 0;
-	size_t *br = xrealloc(NULL, cap * sizeof *br);
+	size_t *br = xmalloc(cap * sizeof *br);
 	size_t i = 0;
 	while (i < t->n) {
 		size_t last = SIZE_MAX;
@@ -1656,9 +1649,7 @@ static struct block_memo *memo_new(struct lay *L, const struct block *b)
 		struct block_memo **old = L->memo;
 		size_t oldcap = L->memocap;
 		L->memocap = oldcap ? oldcap * 2 : 1024;
-		L->memo = calloc(L->memocap, sizeof *L->memo);
-		if (!L->memo)
-			abort();
+		L->memo = xcalloc(L->memocap, sizeof *L->memo);
 		for (size_t i = 0; i < oldcap; i++)
 			if (old[i])
 				*memo_slot(L, old[i]->b) = old[i];
@@ -2264,13 +2255,11 @@ static void layout_table(struct lay *L, const struct bctx *c,
 		nrows++;
 	if (nrows == 0)
 		return;
-	struct cell *cells = calloc((size_t)nrows * (size_t)ncols, sizeof *cells);
-	bool *hdr = calloc((size_t)nrows, sizeof *hdr);
-	float *colw = calloc((size_t)ncols, sizeof *colw);
-	float *nat = calloc((size_t)ncols, sizeof *nat);
-	float *minw = calloc((size_t)ncols, sizeof *minw);
-	if (!cells || !hdr || !colw || !nat || !minw)
-		abort();
+	struct cell *cells = xcalloc((size_t)nrows * (size_t)ncols, sizeof *cells);
+	bool *hdr = xcalloc((size_t)nrows, sizeof *hdr);
+	float *colw = xcalloc((size_t)ncols, sizeof *colw);
+	float *nat = xcalloc((size_t)ncols, sizeof *nat);
+	float *minw = xcalloc((size_t)ncols, sizeof *minw);
 	int ri = 0;
 	for (const struct block *r = tb->children; r; r = r->next, ri++) {
 		hdr[ri] = r->header;
@@ -2361,7 +2350,7 @@ static void layout_table(struct lay *L, const struct bctx *c,
 				nl = cells[r * ncols + i].nlines;
 		/* Row height decides whether its slices may part. */
 		float rowh = 0;
-		float *sh = calloc((size_t)nl, sizeof *sh), *sb = calloc((size_t)nl, sizeof *sb);
+		float *sh = xcalloc((size_t)nl, sizeof *sh), *sb = xcalloc((size_t)nl, sizeof *sb);
 		for (int k = 0; k < nl; k++) {
 			float asc = basc, desc = bdesc;
 			for (int i = 0; i < ncols; i++) {
@@ -3827,7 +3816,7 @@ static void layout_cited(struct lay *L, const struct bctx *c, int entry)
 	struct istyle it = s;
 	it.italic = !s.italic;
 	int plain = push_style(L, &s), ital = push_style(L, &it);
-	struct cite *cs = xrealloc(NULL, ((size_t)r->nrefs + 1) * sizeof *cs);
+	struct cite *cs = xmalloc(((size_t)r->nrefs + 1) * sizeof *cs);
 	bool any = false;
 	int k = 0;
 	while (k < r->nrefs) {
@@ -4082,9 +4071,7 @@ struct layout *layout_part(const struct book *book,
 			   const struct lo_image_info *images, bool duplex,
 			   const struct lo_part *part)
 {
-	struct layout *lo = calloc(1, sizeof *lo);
-	if (!lo)
-		return NULL;
+	struct layout *lo = xcalloc(1, sizeof *lo);
 	arena_init(&lo->arena);
 	struct lay L = {0};
 	arena_init(&L.tmp);
@@ -4110,9 +4097,7 @@ struct layout *layout_part(const struct book *book,
 	lo->page_height = (float)st->page_height;
 	lo->top = (float)(st->page_height - st->margin_top);
 	lo->bottom = (float)st->margin_bottom;
-	L.warned = calloc(0x110000 / 8, 1);
-	if (!L.warned)
-		abort();
+	L.warned = xcalloc(0x110000 / 8, 1);
 	const char *lang = book->meta.language ? book->meta.language : "en";
 	L.hyph = hyph_load(lang);
 	if (!L.hyph)
@@ -4200,9 +4185,7 @@ void layout_keep_links(struct layout *lo)
 			free(pg->items);
 			pg->items = NULL;
 		} else if (n < pg->nitems) {
-			struct lo_item *v = realloc(pg->items, n * sizeof *v);
-			if (v) /* else the bigger array stays: no harm */
-				pg->items = v;
+			pg->items = xrealloc(pg->items, n * sizeof *pg->items);
 		}
 		pg->nitems = pg->cap = n;
 	}
@@ -4224,7 +4207,7 @@ void layout_free(struct layout *lo)
 
 static const char *box_name(enum lo_box_kind k)
 {
-	static const char *names[] = {"line", "heading", "code", "row",
+	static const char *const names[] = {"line", "heading", "code", "row",
 				      "figure", "rule", "note"};
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
