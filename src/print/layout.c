@@ -198,6 +198,13 @@ struct block_memo {
 	size_t nlines;
 };
 
+/* Scratch items while setting one line or one box: a heap array reused
+ * (n reset, never shrunk) and freed with the layout. */
+struct ibuf {
+	struct lo_item *v;
+	size_t n, cap;
+};
+
 /* Layout state for the whole book. */
 struct lay {
 	const struct book *book;
@@ -247,6 +254,11 @@ struct lay {
 	struct istyle *styles;
 	size_t nstyles, scap;
 	struct toks para; /* scratch for paragraphs */
+	/* set_lines()'s scratch for one line: its code shading, its text,
+	 * and what goes over the text (strike-through rules, link areas). */
+	struct ibuf line_fill, line_text, line_over;
+	struct ibuf box_items; /* emit_box_at()'s: a box's quote bars */
+	struct ibuf row_items; /* layout_table()'s: a row slice's items */
 	struct lb_work lbw; /* the line breaker's, kept between paragraphs */
 
 	/* lo->pages[0, spare_pages) hold item arrays, those past
@@ -1117,12 +1129,6 @@ static int greedy_breaks(const struct toks *t, float width, size_t **out,
 	return 0;
 }
 
-/* Scratch items while setting one line. */
-struct ibuf {
-	struct lo_item *v;
-	size_t n, cap;
-};
-
 static struct lo_item *ipush(struct ibuf *b)
 {
 	GROW(b->v, b->n, b->cap);
@@ -1145,7 +1151,8 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		      enum cell_align align, int base_font, float base_size,
 		      struct arena *into, struct pline *out)
 {
-	static struct ibuf texts, fills, lines;
+	struct ibuf *texts = &L->line_text, *fills = &L->line_fill,
+		    *lines = &L->line_over;
 	size_t start = 0;
 	for (int k = 0; k < nbr; k++) {
 		size_t end = br[k];
@@ -1185,7 +1192,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		}
 		if (x < 0)
 			x = 0;
-		texts.n = fills.n = lines.n = 0;
+		texts->n = fills->n = lines->n = 0;
 		float asc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000;
 		float desc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
 		struct pline *pl = &out[k];
@@ -1235,13 +1242,13 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				L->ucited_seq[f->unote - 1] = L->useq;
 				unotes[nunotes++] = f->unote - 1;
 			}
-			struct lo_item *last = texts.n ? &texts.v[texts.n - 1] : NULL;
+			struct lo_item *last = texts->n ? &texts->v[texts->n - 1] : NULL;
 			if (prev && last && same_look(prev, f) &&
 			    last->text + last->len == f->text) {
 				last->len += f->len;
 				last->w += (float)it->width;
 			} else {
-				struct lo_item *ti = ipush(&texts);
+				struct lo_item *ti = ipush(texts);
 				ti->kind = LO_TEXT;
 				ti->font = f->font;
 				ti->x = (float)x;
@@ -1260,12 +1267,12 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				ti->land = f->land;
 			}
 			if (f->flags & FR_CODEBG) {
-				struct lo_item *fi = fills.n ? &fills.v[fills.n - 1] : NULL;
+				struct lo_item *fi = fills->n ? &fills->v[fills->n - 1] : NULL;
 				if (fi && prev && (prev->flags & FR_CODEBG) &&
 				    fabsf(fi->x + fi->w - (float)x) < 0.01f) {
 					fi->w += (float)it->width;
 				} else {
-					fi = ipush(&fills);
+					fi = ipush(fills);
 					fi->kind = LO_FILL;
 					fi->x = (float)x;
 					fi->w = (float)it->width;
@@ -1275,7 +1282,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 				}
 			}
 			if (f->flags & FR_STRIKE) {
-				struct lo_item *li = ipush(&lines);
+				struct lo_item *li = ipush(lines);
 				li->kind = LO_LINE;
 				li->x = (float)x;
 				li->y = -(f->rise + f->size * 0.28f);
@@ -1288,7 +1295,7 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			lastf = f;
 		}
 		if (hyphen && lastf) {
-			struct lo_item *ti = ipush(&texts);
+			struct lo_item *ti = ipush(texts);
 			ti->kind = LO_TEXT;
 			ti->font = lastf->font;
 			ti->x = (float)x;
@@ -1303,17 +1310,17 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		}
 		/* Link areas: one per run of text with the same link. */
 		size_t nlinks = 0;
-		for (size_t i = 0; i < texts.n; i++) {
-			const struct lo_item *ti = &texts.v[i];
+		for (size_t i = 0; i < texts->n; i++) {
+			const struct lo_item *ti = &texts->v[i];
 			if (!ti->link && !ti->dest)
 				continue;
-			struct lo_item *li = lines.n ? &lines.v[lines.n - 1] : NULL;
+			struct lo_item *li = lines->n ? &lines->v[lines->n - 1] : NULL;
 			if (nlinks && li && li->kind == LO_LINK && li->link == ti->link &&
 			    li->dest == ti->dest) {
 				li->w = ti->x + ti->w - li->x;
 				continue;
 			}
-			li = ipush(&lines);
+			li = ipush(lines);
 			li->kind = LO_LINK;
 			li->x = ti->x;
 			li->w = ti->w;
@@ -1323,14 +1330,14 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 			li->dest = ti->dest;
 			nlinks++;
 		}
-		pl->nitems = (int)(fills.n + texts.n + lines.n);
+		pl->nitems = (int)(fills->n + texts->n + lines->n);
 		pl->items = arena_alloc(into, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
-		if (fills.n)
-			memcpy(pl->items, fills.v, fills.n * sizeof *pl->items);
-		if (texts.n)
-			memcpy(pl->items + fills.n, texts.v, texts.n * sizeof *pl->items);
-		if (lines.n)
-			memcpy(pl->items + fills.n + texts.n, lines.v, lines.n * sizeof *pl->items);
+		if (fills->n)
+			memcpy(pl->items, fills->v, fills->n * sizeof *pl->items);
+		if (texts->n)
+			memcpy(pl->items + fills->n, texts->v, texts->n * sizeof *pl->items);
+		if (lines->n)
+			memcpy(pl->items + fills->n + texts->n, lines->v, lines->n * sizeof *pl->items);
 		pl->asc = asc;
 		pl->desc = desc;
 		pl->width = (float)x;
@@ -1443,33 +1450,33 @@ static struct vitem *emit_box_at(struct lay *L, const struct bctx *c,
 				 float baseline, const struct lo_item *items,
 				 int nitems, bool shift, float dx, float dy)
 {
-	static struct ibuf b;
+	struct ibuf *b = &L->box_items;
 	if (L->pending_space > 0 && L->out->n > 0) {
 		int common = 0;
 		while (common < c->nbars && common < L->last_nbars &&
 		       c->bars[common] == L->last_bars[common])
 			common++;
-		b.n = 0;
+		b->n = 0;
 		if (!L->draft)
-			add_bars(L, &b, c->bars, common, L->pending_space);
+			add_bars(L, b, c->bars, common, L->pending_space);
 		add_glue(L, L->pending_space);
 		struct vitem *g = &L->out->v[L->out->n - 1];
-		g->items = to_arena(L, &b);
-		g->nitems = (int)b.n;
+		g->items = to_arena(L, b);
+		g->nitems = (int)b->n;
 	}
 	L->pending_space = 0;
-	b.n = 0;
-	add_bars(L, &b, c->bars, c->nbars, height);
+	b->n = 0;
+	add_bars(L, b, c->bars, c->nbars, height);
 	/* The marker first: text extraction then reads "4. Text". */
 	int nmarker = L->nmarker && baseline >= 0 ? L->nmarker : 0;
 	if (nmarker)
 		L->nmarker = 0;
-	size_t n = L->draft ? 0 : b.n + (size_t)nmarker + (size_t)nitems;
+	size_t n = L->draft ? 0 : b->n + (size_t)nmarker + (size_t)nitems;
 	struct lo_item *out = arena_alloc(&L->tmp, (n ? n : 1) * sizeof *out);
 	if (n) {
-		if (b.n)
-			memcpy(out, b.v, b.n * sizeof *out);
-		struct lo_item *o = out + b.n;
+		if (b->n)
+			memcpy(out, b->v, b->n * sizeof *out);
+		struct lo_item *o = out + b->n;
 		for (int i = 0; i < nmarker; i++, o++) {
 			*o = L->marker[i];
 			o->y += baseline;
@@ -2342,7 +2349,7 @@ static void layout_table(struct lay *L, const struct bctx *c,
 	want_space(L, (float)st->par_spacing + 2);
 	int block = ++L->serial;
 	struct vlist *header = NULL;
-	static struct ibuf b;
+	struct ibuf *b = &L->row_items;
 	for (int r = 0; r < nrows; r++) {
 		int nl = 1;
 		for (int i = 0; i < ncols; i++)
@@ -2381,9 +2388,9 @@ static void layout_table(struct lay *L, const struct bctx *c,
 				add_penalty(L, splittable ? 0 : INF);
 			float top = k == 0 ? pad : 0, bot = k == nl - 1 ? pad : 0;
 			float h = sh[k] + top + bot;
-			b.n = 0;
+			b->n = 0;
 			if (hdr[r]) {
-				struct lo_item *f = ipush(&b);
+				struct lo_item *f = ipush(b);
 				f->kind = LO_FILL;
 				f->x = c->x;
 				f->y = h;
@@ -2396,7 +2403,7 @@ static void layout_table(struct lay *L, const struct bctx *c,
 				struct cell *ce = &cells[r * ncols + i];
 				if (k < ce->nlines) {
 					for (int q = 0; q < ce->lines[k].nitems; q++) {
-						struct lo_item *it = ipush(&b);
+						struct lo_item *it = ipush(b);
 						*it = ce->lines[k].items[q];
 						it->x += x + pad;
 						it->y += top + sb[k];
@@ -2405,7 +2412,7 @@ static void layout_table(struct lay *L, const struct bctx *c,
 				x += colw[i];
 			}
 			if (k == 0 && (r == 0 || hdr[r] || hdr[r - 1])) {
-				struct lo_item *ln = ipush(&b);
+				struct lo_item *ln = ipush(b);
 				ln->kind = LO_LINE;
 				ln->x = c->x;
 				ln->y = 0;
@@ -2414,7 +2421,7 @@ static void layout_table(struct lay *L, const struct bctx *c,
 				ln->color = st->table_rule_color;
 			}
 			if (k == nl - 1) {
-				struct lo_item *ln = ipush(&b);
+				struct lo_item *ln = ipush(b);
 				ln->kind = LO_LINE;
 				ln->x = c->x;
 				ln->y = h;
@@ -2422,7 +2429,7 @@ static void layout_table(struct lay *L, const struct bctx *c,
 				ln->size = (float)st->table_rule_width * (r == nrows - 1 ? 1.6f : 1);
 				ln->color = st->table_rule_color;
 			}
-			struct vitem *v = emit_box(L, c, BOX_ROW, h, top + sb[k], b.v, (int)b.n);
+			struct vitem *v = emit_box(L, c, BOX_ROW, h, top + sb[k], b->v, (int)b->n);
 			v->block = block;
 			v->line = r + 1;
 			v->nlines = nrows;
@@ -4166,6 +4173,11 @@ struct layout *layout_part(const struct book *book,
 	free(L.opp);
 	free(L.styles);
 	toks_free(&L.para);
+	free(L.line_fill.v);
+	free(L.line_text.v);
+	free(L.line_over.v);
+	free(L.box_items.v);
+	free(L.row_items.v);
 	lb_work_free(&L.lbw);
 	arena_free(&L.tmp);
 	free(L.warned);
