@@ -481,81 +481,89 @@ static uint32_t ink_of(const struct lay *L, const struct istyle *s)
 
 enum { OPP_NONE, OPP_HYPH, OPP_DASH, OPP_SOFT, OPP_FREE };
 
-/* Turns the collected word into boxes and the penalties between its
- * possible breaks. */
-static void flush_word(struct lay *L, struct toks *t)
+/* Marks in opp the hyphenation points of the letters w[k, e), one run of
+ * letters the hyphenator may split. */
+static void hyphen_points(struct lay *L, size_t k, size_t e, unsigned char *opp)
 {
-	size_t nw = L->nw;
-	if (nw == 0)
+	const struct wch *w = L->w;
+	if (e - k < 5 || e - k >= 64)
 		return;
-	struct wch *w = L->w;
-	/* The break opportunity after each character: scratch kept as long
-	 * as L->w, since this runs once per word. */
-	if (L->oppcap < nw) {
-		L->oppcap = L->wcap;
-		L->opp = xrealloc(L->opp, L->oppcap);
+	char buf[256];
+	unsigned char pts[256];
+	size_t ends[64], bl = 0;
+	bool fits = true, contiguous = true;
+	for (size_t j = k; j < e; j++) {
+		if (bl + (size_t)w[j].n > sizeof buf) {
+			fits = false;
+			break;
+		}
+		if (w[j].p != w[k].p + bl)
+			contiguous = false;
+		bl += (size_t)w[j].n;
+		ends[j - k] = bl;
 	}
-	unsigned char *opp = L->opp;
-	memset(opp, 0, nw);
+	/* The letters are mostly one run of the source: hyphenate it in
+	 * place, else a copy. */
+	const char *word = w[k].p;
+	if (fits && !contiguous) {
+		for (size_t j = k; j < e; j++)
+			memcpy(buf + (j > k ? ends[j - k - 1] : 0), w[j].p,
+			       (size_t)w[j].n);
+		word = buf;
+	}
+	if (!fits || hyph_word(L->hyph, word, bl, pts) <= 0)
+		return;
+	size_t j = 0;
+	for (size_t b = 0; b + 1 < bl; b++) {
+		if (!pts[b])
+			continue;
+		while (j < e - k && ends[j] < b + 1)
+			j++;
+		if (j < e - k && ends[j] == b + 1)
+			opp[k + j] = OPP_HYPH;
+	}
+}
 
-	bool techy = nw >= 16;
-	for (size_t k = 0; k < nw; k++) {
-		const struct istyle *s = &L->styles[w[k].style];
+/* Hyphenation points inside the collected word's runs of letters (none
+ * in monospaced text). */
+static void word_hyphens(struct lay *L, unsigned char *opp)
+{
+	const struct wch *w = L->w;
+	size_t nw = L->nw, k = 0;
+	while (k < nw) {
+		if (!is_letter(w[k].cp) || L->styles[w[k].style].family == FAM_MONO) {
+			k++;
+			continue;
+		}
+		size_t e = k;
+		while (e < nw && is_letter(w[e].cp) &&
+		       L->styles[w[e].style].family != FAM_MONO)
+			e++;
+		hyphen_points(L, k, e, opp);
+		k = e;
+	}
+}
+
+/* A technical word (code, a URL, anything long) may also break after
+ * punctuation. */
+static bool word_techy(const struct lay *L)
+{
+	bool techy = L->nw >= 16;
+	for (size_t k = 0; k < L->nw; k++) {
+		const struct istyle *s = &L->styles[L->w[k].style];
 		if (s->family == FAM_MONO || (s->link && s->link->kind == LINK_EXTERNAL))
 			techy = true;
 	}
-	/* Hyphenation points inside runs of letters. */
-	if (L->hyph) {
-		size_t k = 0;
-		while (k < nw) {
-			if (!is_letter(w[k].cp) ||
-			    L->styles[w[k].style].family == FAM_MONO) {
-				k++;
-				continue;
-			}
-			size_t e = k;
-			while (e < nw && is_letter(w[e].cp) &&
-			       L->styles[w[e].style].family != FAM_MONO)
-				e++;
-			if (e - k >= 5 && e - k < 64) {
-				char buf[256];
-				unsigned char pts[256];
-				size_t ends[64], bl = 0;
-				bool fits = true, contiguous = true;
-				for (size_t j = k; j < e; j++) {
-					if (bl + (size_t)w[j].n > sizeof buf) {
-						fits = false;
-						break;
-					}
-					if (w[j].p != w[k].p + bl)
-						contiguous = false;
-					bl += (size_t)w[j].n;
-					ends[j - k] = bl;
-				}
-				/* The letters are mostly one run of the source:
-				 * hyphenate it in place, else a copy. */
-				const char *word = w[k].p;
-				if (fits && !contiguous) {
-					for (size_t j = k; j < e; j++)
-						memcpy(buf + (j > k ? ends[j - k - 1] : 0),
-						       w[j].p, (size_t)w[j].n);
-					word = buf;
-				}
-				if (fits && hyph_word(L->hyph, word, bl, pts) > 0) {
-					size_t j = 0;
-					for (size_t b = 0; b + 1 < bl; b++) {
-						if (!pts[b])
-							continue;
-						while (j < e - k && ends[j] < b + 1)
-							j++;
-						if (j < e - k && ends[j] == b + 1)
-							opp[k + j] = OPP_HYPH;
-					}
-				}
-			}
-			k = e;
-		}
-	}
+	return techy;
+}
+
+/* The other breaks in the collected word: after a dash between letters
+ * or digits, after an en or em dash, and in a technical word after
+ * punctuation. */
+static void word_breaks(const struct lay *L, unsigned char *opp, bool techy)
+{
+	const struct wch *w = L->w;
+	size_t nw = L->nw;
 	for (size_t k = 1; k + 1 < nw; k++) {
 		uint32_t c = w[k].cp, next = w[k + 1].cp;
 		if (c == '-' && is_alnum(w[k - 1].cp) && is_alnum(next))
@@ -569,6 +577,83 @@ static void flush_word(struct lay *L, struct toks *t)
 			  c == '(' || c == ')' || c == '<' || c == '>'))
 			opp[k] = OPP_SOFT;
 	}
+}
+
+/* Appends the box of the word's characters [r, k] (one font, one style,
+ * contiguous in the source) and returns its width. */
+static float word_piece(struct lay *L, struct toks *t, size_t r, size_t k)
+{
+	const struct wch *w = L->w;
+	const struct istyle *s = &L->styles[w[k].style];
+	struct frag f = {w[r].p, (size_t)(w[k].p + w[k].n - w[r].p),
+			 w[k].font, s->size, s->rise, ink_of(L, s),
+			 (unsigned)frag_flags(s), s->link, s->note, s->dest,
+			 s->land, s->unote, w[r].word, -1, 0};
+	for (size_t j = r; j <= k; j++) {
+		if (w[j].start) {
+			f.first = w[j].word;
+			f.first_at = (size_t)(w[j].p - w[r].p);
+			break;
+		}
+	}
+	float width = 0;
+	if (w[k].font < 0) {
+		f.text = L->repl_text;
+		f.len = strlen(L->repl_text);
+		f.font = L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK;
+		width = text_width(L, f.font, f.size, f.text, f.len);
+	} else {
+		for (size_t j = r; j <= k; j++)
+			width += adv(L, w[j].font, w[j].cp, s->size);
+	}
+	tok_add(t, LB_BOX, width, 0, 0, 0, false, frag_add(t, &f));
+	return width;
+}
+
+/* Appends the break after the word's character k (whose piece is width
+ * wide): the penalty opp[k] asks for or, in a spread word, glue. */
+static void word_break_after(struct lay *L, struct toks *t, size_t k,
+			     float width, bool spread)
+{
+	const struct wch *w = L->w;
+	unsigned char op = L->opp[k];
+	float size = L->styles[w[k].style].size;
+	if (op == OPP_HYPH) {
+		int hf = w[k].font >= 0 ? w[k].font : FONT_FALLBACK;
+		tok_add(t, LB_PENALTY, adv(L, hf, '-', size), 0, 0,
+			L->st->hyphen_penalty, true, -1);
+	} else if (op == OPP_DASH) {
+		tok_add(t, LB_PENALTY, 0, 0, 0, L->st->hyphen_penalty, true, -1);
+	} else if (op == OPP_FREE) {
+		tok_add(t, LB_PENALTY, 0, 0, 0, 0, false, -1);
+	} else if (op == OPP_SOFT) {
+		tok_add(t, LB_PENALTY, 0, 0, 0, L->st->looseness_penalty, false, -1);
+	} else if (spread && k + 1 < L->nw) {
+		tok_add(t, LB_PENALTY, 0, 0, 0, INF, false, -1);
+		tok_add(t, LB_GLUE, 0, width * 0.12f, width * 0.04f, 0, false, -1);
+	}
+}
+
+/* Turns the collected word into boxes and the penalties between its
+ * possible breaks. */
+static void flush_word(struct lay *L, struct toks *t)
+{
+	size_t nw = L->nw;
+	if (nw == 0)
+		return;
+	const struct wch *w = L->w;
+	/* The break opportunity after each character: scratch kept as long
+	 * as L->w, since this runs once per word. */
+	if (L->oppcap < nw) {
+		L->oppcap = L->wcap;
+		L->opp = xrealloc(L->opp, L->oppcap);
+	}
+	unsigned char *opp = L->opp;
+	memset(opp, 0, nw);
+	bool techy = word_techy(L);
+	if (L->hyph)
+		word_hyphens(L, opp);
+	word_breaks(L, opp, techy);
 
 	/* A long technical word (a path, a long identifier) is often wider
 	 * than a line and has no spaces to stretch: give its letters a
@@ -581,46 +666,8 @@ static void flush_word(struct lay *L, struct toks *t)
 			   w[k].p + w[k].n != w[k + 1].p;
 		if (!end)
 			continue;
-		const struct istyle *s = &L->styles[w[k].style];
-		struct frag f = {w[r].p, (size_t)(w[k].p + w[k].n - w[r].p),
-				 w[k].font, s->size, s->rise, ink_of(L, s),
-				 (unsigned)frag_flags(s), s->link, s->note, s->dest,
-				 s->land, s->unote, w[r].word, -1, 0};
-		for (size_t j = r; j <= k; j++) {
-			if (w[j].start) {
-				f.first = w[j].word;
-				f.first_at = (size_t)(w[j].p - w[r].p);
-				break;
-			}
-		}
-		float width = 0;
-		if (w[k].font < 0) {
-			f.text = L->repl_text;
-			f.len = strlen(L->repl_text);
-			f.font = L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK;
-			width = text_width(L, f.font, f.size, f.text, f.len);
-		} else {
-			for (size_t j = r; j <= k; j++)
-				width += adv(L, w[j].font, w[j].cp, s->size);
-		}
-		tok_add(t, LB_BOX, width, 0, 0, 0, false, frag_add(t, &f));
-		if (opp[k] == OPP_HYPH) {
-			int hf = w[k].font >= 0 ? w[k].font : FONT_FALLBACK;
-			tok_add(t, LB_PENALTY, adv(L, hf, '-', s->size), 0, 0,
-				L->st->hyphen_penalty, true, -1);
-		} else if (opp[k] == OPP_DASH) {
-			tok_add(t, LB_PENALTY, 0, 0, 0, L->st->hyphen_penalty,
-				true, -1);
-		} else if (opp[k] == OPP_FREE) {
-			tok_add(t, LB_PENALTY, 0, 0, 0, 0, false, -1);
-		} else if (opp[k] == OPP_SOFT) {
-			tok_add(t, LB_PENALTY, 0, 0, 0, L->st->looseness_penalty,
-				false, -1);
-		} else if (spread && k + 1 < nw) {
-			tok_add(t, LB_PENALTY, 0, 0, 0, INF, false, -1);
-			tok_add(t, LB_GLUE, 0, width * 0.12f, width * 0.04f, 0,
-				false, -1);
-		}
+		float width = word_piece(L, t, r, k);
+		word_break_after(L, t, k, width, spread);
 		r = k + 1;
 	}
 	L->nw = 0;
