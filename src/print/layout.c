@@ -1191,6 +1191,289 @@ static bool same_look(const struct frag *a, const struct frag *b)
 	       a->link == b->link && a->note == b->note && a->dest == b->dest;
 }
 
+/* How set_lines() sets each line of a paragraph. */
+struct lineset {
+	const struct toks *t;
+	float width;
+	bool justify;
+	enum cell_align align;
+	float asc, desc; /* the extents of the paragraph's normal text */
+	struct arena *into;
+};
+
+/* What setting one line gathers besides its items: its extents, its
+ * pagination word and the notes it cites first. */
+struct lineacc {
+	float asc, desc;
+	int first_word, cont_word;
+	struct footnote *notes[8];
+	int nnotes;
+	int unotes[8];
+	int nunotes;
+};
+
+/* The line of items [start, end) broken at end: its adjustment ratio
+ * (into *r; negative shrinks) and the x where its first item starts. */
+static double line_start(const struct lineset *ls, size_t start, size_t end,
+			 double *r)
+{
+	const struct toks *t = ls->t;
+	double width = ls->width;
+	double nat = 0, y = 0, z = 0;
+	bool inf = false;
+	for (size_t i = start; i < end; i++) {
+		const struct lb_item *it = &t->it[i];
+		if (it->kind == LB_PENALTY)
+			continue;
+		nat += it->width;
+		if (it->kind == LB_GLUE) {
+			if (isinf(it->stretch))
+				inf = true;
+			else
+				y += it->stretch;
+			z += it->shrink;
+		}
+	}
+	const struct lb_item *bi = &t->it[end];
+	if (bi->kind == LB_PENALTY && bi->width > 0)
+		nat += bi->width; /* the hyphen */
+	*r = 0;
+	if (nat > width + 0.001)
+		*r = z > 0 ? fmax(-1.0, (width - nat) / z) : 0;
+	else if (ls->justify && !inf && nat < width)
+		*r = y > 0 ? (width - nat) / y : 0;
+	double used = nat + (*r > 0 ? *r * y : *r * z);
+	double x = 0;
+	if (!ls->justify || inf) {
+		if (ls->align == ALIGN_RIGHT)
+			x = width - used;
+		else if (ls->align == ALIGN_CENTER)
+			x = (width - used) / 2;
+	}
+	return x < 0 ? 0 : x;
+}
+
+/* Notes f cites that no line before did: the line carries them. */
+static void line_cites(struct lay *L, struct lineacc *acc, const struct frag *f)
+{
+	if (f->note && f->note->number > 0 && f->note->number <= L->nnotes &&
+	    !L->note_cited[f->note->number - 1] && acc->nnotes < 8) {
+		L->note_cited[f->note->number - 1] = true;
+		acc->notes[acc->nnotes++] = f->note;
+	}
+	if (f->unote > 0 && f->unote <= L->nres && L->unote &&
+	    L->ucited_seq[f->unote - 1] != L->useq && acc->nunotes < 8) {
+		L->ucited_seq[f->unote - 1] = L->useq;
+		acc->unotes[acc->nunotes++] = f->unote - 1;
+	}
+}
+
+/* The text of frag f at x, it->width wide, into L->line_text: run on
+ * from the previous piece prev if that looks the same and ends where f
+ * starts. */
+static void line_text(struct lay *L, const struct frag *f,
+		      const struct frag *prev, const struct lb_item *it,
+		      double x)
+{
+	struct ibuf *texts = &L->line_text;
+	struct lo_item *last = texts->n ? &texts->v[texts->n - 1] : NULL;
+	if (prev && last && same_look(prev, f) && last->text + last->len == f->text) {
+		last->len += f->len;
+		last->w += (float)it->width;
+		return;
+	}
+	struct lo_item *ti = ipush(texts);
+	ti->kind = LO_TEXT;
+	ti->font = f->font;
+	ti->x = (float)x;
+	ti->y = -f->rise;
+	ti->w = (float)it->width;
+	ti->size = f->size;
+	ti->color = f->color;
+	ti->text = f->text;
+	ti->len = f->len;
+	ti->link = f->link;
+	if (f->note && f->note->number > 0 && f->note->number <= L->nnotes &&
+	    L->note_at)
+		ti->dest = &L->note_at[f->note->number - 1];
+	else if (f->dest)
+		ti->dest = f->dest;
+	ti->land = f->land;
+}
+
+/* Inline code's shading (into L->line_fill, one run per stretch of code)
+ * and strike-through rules (into L->line_over) under and over frag f. */
+static void line_decor(struct lay *L, const struct frag *f,
+		       const struct frag *prev, const struct lb_item *it,
+		       double x)
+{
+	if (f->flags & FR_CODEBG) {
+		struct ibuf *fills = &L->line_fill;
+		struct lo_item *fi = fills->n ? &fills->v[fills->n - 1] : NULL;
+		if (fi && prev && (prev->flags & FR_CODEBG) &&
+		    fabsf(fi->x + fi->w - (float)x) < 0.01f) {
+			fi->w += (float)it->width;
+		} else {
+			fi = ipush(fills);
+			fi->kind = LO_FILL;
+			fi->x = (float)x;
+			fi->w = (float)it->width;
+			fi->y = (float)fonts_descent(L->fonts, f->font) * f->size / 1000;
+			fi->h = fi->y + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
+			fi->color = L->st->code_inline_background;
+		}
+	}
+	if (f->flags & FR_STRIKE) {
+		struct lo_item *li = ipush(&L->line_over);
+		li->kind = LO_LINE;
+		li->x = (float)x;
+		li->y = -(f->rise + f->size * 0.28f);
+		li->w = (float)it->width;
+		li->size = f->size * 0.06f;
+		li->color = f->color;
+	}
+}
+
+/* Sets box i (its frag f) at x on the line. */
+static void line_box(struct lay *L, struct lineacc *acc, const struct frag *f,
+		     const struct frag *prev, const struct lb_item *it, double x)
+{
+	if (acc->first_word < 0 && f->first >= 0)
+		acc->first_word = f->first;
+	if (acc->cont_word < 0)
+		acc->cont_word = f->cont >= 0 ? f->cont : f->first;
+	float fa = f->rise + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
+	float fd = (float)fonts_descent(L->fonts, f->font) * f->size / 1000 - f->rise;
+	if (fa > acc->asc)
+		acc->asc = fa;
+	if (fd > acc->desc)
+		acc->desc = fd;
+	line_cites(L, acc, f);
+	line_text(L, f, prev, it, x);
+	line_decor(L, f, prev, it, x);
+}
+
+/* The hyphen a line broken inside a word ends with, in the look of the
+ * word's last piece lastf, at x. */
+static void line_hyphen(struct lay *L, const struct frag *lastf,
+			const struct lb_item *bi, double x)
+{
+	struct lo_item *ti = ipush(&L->line_text);
+	ti->kind = LO_TEXT;
+	ti->font = lastf->font;
+	ti->x = (float)x;
+	ti->y = -lastf->rise;
+	ti->w = (float)bi->width;
+	ti->size = lastf->size;
+	ti->color = lastf->color;
+	ti->text = "-";
+	ti->len = 1;
+	ti->link = lastf->link;
+}
+
+/* Link areas (into L->line_over): one per run of text with the same
+ * link, the line's height. */
+static void line_links(struct lay *L, float asc, float desc)
+{
+	const struct ibuf *texts = &L->line_text;
+	struct ibuf *lines = &L->line_over;
+	size_t nlinks = 0;
+	for (size_t i = 0; i < texts->n; i++) {
+		const struct lo_item *ti = &texts->v[i];
+		if (!ti->link && !ti->dest)
+			continue;
+		struct lo_item *li = lines->n ? &lines->v[lines->n - 1] : NULL;
+		if (nlinks && li && li->kind == LO_LINK && li->link == ti->link &&
+		    li->dest == ti->dest) {
+			li->w = ti->x + ti->w - li->x;
+			continue;
+		}
+		li = ipush(lines);
+		li->kind = LO_LINK;
+		li->x = ti->x;
+		li->w = ti->w;
+		li->y = desc;
+		li->h = asc + desc;
+		li->link = ti->link;
+		li->dest = ti->dest;
+		nlinks++;
+	}
+}
+
+/* Copies the line's scratch items (shading, text, what goes over it)
+ * and what acc gathered into pl, in memory of arena into. */
+static void line_store(struct lay *L, struct arena *into,
+		       const struct lineacc *acc, double x, struct pline *pl)
+{
+	const struct ibuf *fills = &L->line_fill, *texts = &L->line_text,
+			  *lines = &L->line_over;
+	pl->nitems = (int)(fills->n + texts->n + lines->n);
+	pl->items = arena_alloc(into, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
+	if (fills->n)
+		memcpy(pl->items, fills->v, fills->n * sizeof *pl->items);
+	if (texts->n)
+		memcpy(pl->items + fills->n, texts->v, texts->n * sizeof *pl->items);
+	if (lines->n)
+		memcpy(pl->items + fills->n + texts->n, lines->v, lines->n * sizeof *pl->items);
+	pl->asc = acc->asc;
+	pl->desc = acc->desc;
+	pl->width = (float)x;
+	pl->word = acc->first_word >= 0 ? acc->first_word : acc->cont_word;
+	if (acc->nnotes) {
+		pl->notes = arena_alloc(into, (size_t)acc->nnotes * sizeof *pl->notes);
+		memcpy(pl->notes, acc->notes, (size_t)acc->nnotes * sizeof *acc->notes);
+		pl->nnotes = acc->nnotes;
+	}
+	if (acc->nunotes) {
+		pl->unotes = arena_alloc(into, (size_t)acc->nunotes * sizeof *pl->unotes);
+		memcpy(pl->unotes, acc->unotes, (size_t)acc->nunotes * sizeof *acc->unotes);
+		pl->nunotes = acc->nunotes;
+	}
+}
+
+/* Sets the line of items [start, end) broken at end into pl. */
+static void set_line(struct lay *L, const struct lineset *ls, size_t start,
+		     size_t end, struct pline *pl)
+{
+	const struct toks *t = ls->t;
+	double r;
+	double x = line_start(ls, start, end, &r);
+	L->line_text.n = L->line_fill.n = L->line_over.n = 0;
+	memset(pl, 0, sizeof *pl);
+	struct lineacc acc = {.asc = ls->asc, .desc = ls->desc,
+			      .first_word = -1, .cont_word = -1};
+	const struct frag *prev = NULL;
+	const struct frag *lastf = NULL;
+	for (size_t i = start; i < end; i++) {
+		const struct lb_item *it = &t->it[i];
+		if (it->kind == LB_GLUE) {
+			if (!isinf(it->stretch))
+				x += it->width + (r > 0 ? r * it->stretch : r * it->shrink);
+			prev = NULL;
+			continue;
+		}
+		if (it->kind == LB_PENALTY)
+			continue;
+		if (t->fr[i] < 0) {
+			x += it->width;
+			prev = NULL;
+			continue;
+		}
+		const struct frag *f = &t->frags[t->fr[i]];
+		line_box(L, &acc, f, prev, it, x);
+		x += it->width;
+		prev = f;
+		lastf = f;
+	}
+	const struct lb_item *bi = &t->it[end];
+	if (bi->kind == LB_PENALTY && bi->width > 0 && lastf) {
+		line_hyphen(L, lastf, bi, x);
+		x += bi->width;
+	}
+	line_links(L, acc.asc, acc.desc);
+	line_store(L, ls->into, &acc, x, pl);
+}
+
 /* Sets the lines of t, broken at br[0..nbr), into out[0..nbr); their
  * items come from arena into. */
 static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
@@ -1198,207 +1481,17 @@ static void set_lines(struct lay *L, const struct toks *t, const size_t *br,
 		      enum cell_align align, int base_font, float base_size,
 		      struct arena *into, struct pline *out)
 {
-	struct ibuf *texts = &L->line_text, *fills = &L->line_fill,
-		    *lines = &L->line_over;
+	struct lineset ls = {
+		.t = t, .width = width, .justify = justify, .align = align,
+		.asc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000,
+		.desc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000,
+		.into = into};
 	size_t start = 0;
 	for (int k = 0; k < nbr; k++) {
 		size_t end = br[k];
 		while (start < end && t->it[start].kind != LB_BOX)
 			start++;
-		double nat = 0, y = 0, z = 0;
-		bool inf = false;
-		for (size_t i = start; i < end; i++) {
-			const struct lb_item *it = &t->it[i];
-			if (it->kind == LB_PENALTY)
-				continue;
-			nat += it->width;
-			if (it->kind == LB_GLUE) {
-				if (isinf(it->stretch))
-					inf = true;
-				else
-					y += it->stretch;
-				z += it->shrink;
-			}
-		}
-		const struct lb_item *bi = &t->it[end];
-		bool hyphen = bi->kind == LB_PENALTY && bi->width > 0;
-		if (hyphen)
-			nat += bi->width;
-		double r = 0;
-		if (nat > width + 0.001)
-			r = z > 0 ? fmax(-1.0, (width - nat) / z) : 0;
-		else if (justify && !inf && nat < width)
-			r = y > 0 ? (width - nat) / y : 0;
-		double used = nat + (r > 0 ? r * y : r * z);
-		double x = 0;
-		if (!justify || inf) {
-			if (align == ALIGN_RIGHT)
-				x = width - used;
-			else if (align == ALIGN_CENTER)
-				x = (width - used) / 2;
-		}
-		if (x < 0)
-			x = 0;
-		texts->n = fills->n = lines->n = 0;
-		float asc = (float)fonts_ascent(L->fonts, base_font) * base_size / 1000;
-		float desc = (float)fonts_descent(L->fonts, base_font) * base_size / 1000;
-		struct pline *pl = &out[k];
-		memset(pl, 0, sizeof *pl);
-		int first_word = -1, cont_word = -1;
-		const struct frag *prev = NULL;
-		const struct frag *lastf = NULL;
-		struct footnote *notes[8];
-		int nnotes = 0;
-		int unotes[8];
-		int nunotes = 0;
-		for (size_t i = start; i < end; i++) {
-			const struct lb_item *it = &t->it[i];
-			if (it->kind == LB_GLUE) {
-				if (!isinf(it->stretch))
-					x += it->width + (r > 0 ? r * it->stretch
-								: r * it->shrink);
-				prev = NULL;
-				continue;
-			}
-			if (it->kind == LB_PENALTY)
-				continue;
-			if (t->fr[i] < 0) {
-				x += it->width;
-				prev = NULL;
-				continue;
-			}
-			const struct frag *f = &t->frags[t->fr[i]];
-			if (first_word < 0 && f->first >= 0)
-				first_word = f->first;
-			if (cont_word < 0)
-				cont_word = f->cont >= 0 ? f->cont : f->first;
-			float fa = f->rise + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
-			float fd = (float)fonts_descent(L->fonts, f->font) * f->size / 1000 - f->rise;
-			if (fa > asc)
-				asc = fa;
-			if (fd > desc)
-				desc = fd;
-			if (f->note && f->note->number > 0 &&
-			    f->note->number <= L->nnotes &&
-			    !L->note_cited[f->note->number - 1] && nnotes < 8) {
-				L->note_cited[f->note->number - 1] = true;
-				notes[nnotes++] = f->note;
-			}
-			if (f->unote > 0 && f->unote <= L->nres && L->unote &&
-			    L->ucited_seq[f->unote - 1] != L->useq && nunotes < 8) {
-				L->ucited_seq[f->unote - 1] = L->useq;
-				unotes[nunotes++] = f->unote - 1;
-			}
-			struct lo_item *last = texts->n ? &texts->v[texts->n - 1] : NULL;
-			if (prev && last && same_look(prev, f) &&
-			    last->text + last->len == f->text) {
-				last->len += f->len;
-				last->w += (float)it->width;
-			} else {
-				struct lo_item *ti = ipush(texts);
-				ti->kind = LO_TEXT;
-				ti->font = f->font;
-				ti->x = (float)x;
-				ti->y = -f->rise;
-				ti->w = (float)it->width;
-				ti->size = f->size;
-				ti->color = f->color;
-				ti->text = f->text;
-				ti->len = f->len;
-				ti->link = f->link;
-				if (f->note && f->note->number > 0 &&
-				    f->note->number <= L->nnotes && L->note_at)
-					ti->dest = &L->note_at[f->note->number - 1];
-				else if (f->dest)
-					ti->dest = f->dest;
-				ti->land = f->land;
-			}
-			if (f->flags & FR_CODEBG) {
-				struct lo_item *fi = fills->n ? &fills->v[fills->n - 1] : NULL;
-				if (fi && prev && (prev->flags & FR_CODEBG) &&
-				    fabsf(fi->x + fi->w - (float)x) < 0.01f) {
-					fi->w += (float)it->width;
-				} else {
-					fi = ipush(fills);
-					fi->kind = LO_FILL;
-					fi->x = (float)x;
-					fi->w = (float)it->width;
-					fi->y = (float)fonts_descent(L->fonts, f->font) * f->size / 1000;
-					fi->h = fi->y + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
-					fi->color = L->st->code_inline_background;
-				}
-			}
-			if (f->flags & FR_STRIKE) {
-				struct lo_item *li = ipush(lines);
-				li->kind = LO_LINE;
-				li->x = (float)x;
-				li->y = -(f->rise + f->size * 0.28f);
-				li->w = (float)it->width;
-				li->size = f->size * 0.06f;
-				li->color = f->color;
-			}
-			x += it->width;
-			prev = f;
-			lastf = f;
-		}
-		if (hyphen && lastf) {
-			struct lo_item *ti = ipush(texts);
-			ti->kind = LO_TEXT;
-			ti->font = lastf->font;
-			ti->x = (float)x;
-			ti->y = -lastf->rise;
-			ti->w = (float)bi->width;
-			ti->size = lastf->size;
-			ti->color = lastf->color;
-			ti->text = "-";
-			ti->len = 1;
-			ti->link = lastf->link;
-			x += bi->width;
-		}
-		/* Link areas: one per run of text with the same link. */
-		size_t nlinks = 0;
-		for (size_t i = 0; i < texts->n; i++) {
-			const struct lo_item *ti = &texts->v[i];
-			if (!ti->link && !ti->dest)
-				continue;
-			struct lo_item *li = lines->n ? &lines->v[lines->n - 1] : NULL;
-			if (nlinks && li && li->kind == LO_LINK && li->link == ti->link &&
-			    li->dest == ti->dest) {
-				li->w = ti->x + ti->w - li->x;
-				continue;
-			}
-			li = ipush(lines);
-			li->kind = LO_LINK;
-			li->x = ti->x;
-			li->w = ti->w;
-			li->y = desc;
-			li->h = asc + desc;
-			li->link = ti->link;
-			li->dest = ti->dest;
-			nlinks++;
-		}
-		pl->nitems = (int)(fills->n + texts->n + lines->n);
-		pl->items = arena_alloc(into, (size_t)(pl->nitems ? pl->nitems : 1) * sizeof *pl->items);
-		if (fills->n)
-			memcpy(pl->items, fills->v, fills->n * sizeof *pl->items);
-		if (texts->n)
-			memcpy(pl->items + fills->n, texts->v, texts->n * sizeof *pl->items);
-		if (lines->n)
-			memcpy(pl->items + fills->n + texts->n, lines->v, lines->n * sizeof *pl->items);
-		pl->asc = asc;
-		pl->desc = desc;
-		pl->width = (float)x;
-		pl->word = first_word >= 0 ? first_word : cont_word;
-		if (nnotes) {
-			pl->notes = arena_alloc(into, (size_t)nnotes * sizeof *pl->notes);
-			memcpy(pl->notes, notes, (size_t)nnotes * sizeof *notes);
-			pl->nnotes = nnotes;
-		}
-		if (nunotes) {
-			pl->unotes = arena_alloc(into, (size_t)nunotes * sizeof *pl->unotes);
-			memcpy(pl->unotes, unotes, (size_t)nunotes * sizeof *unotes);
-			pl->nunotes = nunotes;
-		}
+		set_line(L, &ls, start, end, &out[k]);
 		start = end + 1;
 	}
 }
