@@ -2081,157 +2081,188 @@ static float code_pad(const struct lay *L, const struct bctx *c)
 	return pad;
 }
 
+/* A code block being set as visual lines (code_lines): the look of its
+ * lines, the line being filled and where the text is. */
+struct codeset {
+	const struct bctx *c;
+	const struct block *src; /* whose words the lines show, or NULL */
+	float size;
+	float h, bl;       /* a line's box height and baseline */
+	float pad;
+	float x0, avail;   /* where text starts; the width it may fill */
+	int mfont;         /* the continuation mark of a wrapped line */
+	const char *mark;
+	float markw;
+	struct codeline cl;
+	int src_line, col; /* source line and column (for tabs) */
+	/* Pagination words: counted over the text, and for each visual
+	 * line the first that starts on it (else the one it continues). */
+	int nwords, line_first, line_cont;
+	bool inword;
+};
+
+/* Sizes and the continuation mark of code in column c. */
+static void code_setup(struct lay *L, const struct bctx *c, struct codeset *cs)
+{
+	const struct print_style *st = L->st;
+	cs->c = c;
+	cs->size = c->note ? c->size * 0.9f : (float)st->code.size;
+	float leading = c->note ? c->leading * 0.95f : (float)st->code.leading;
+	if (leading < cs->size * 1.15f)
+		leading = cs->size * 1.15f;
+	cs->pad = code_pad(L, c);
+	cs->mark = st->code_continuation;
+	uint32_t mcp;
+	utf8_decode(cs->mark, strlen(cs->mark), &mcp);
+	cs->mfont = fonts_lookup(L->fonts, FONT_MONO, mcp);
+	if (cs->mfont < 0) {
+		cs->mfont = FONT_MONO;
+		cs->mark = ">";
+	}
+	cs->markw = text_width(L, cs->mfont, cs->size, cs->mark, strlen(cs->mark));
+	cs->x0 = c->x + cs->pad;
+	cs->avail = c->w - 2 * cs->pad - cs->markw - 1;
+	if (cs->avail < cs->size)
+		cs->avail = cs->size;
+	float basc = (float)fonts_ascent(L->fonts, FONT_MONO) * cs->size / 1000;
+	float bdesc = (float)fonts_descent(L->fonts, FONT_MONO) * cs->size / 1000;
+	line_geometry(leading, basc, bdesc, basc, bdesc, &cs->h, &cs->bl);
+}
+
+/* Emits the line being filled as a BOX_CODE box, with its shading and,
+ * if wrapped (it continues on the next line), the continuation mark. */
+static void code_flush(struct lay *L, struct codeset *cs, bool wrapped)
+{
+	const struct bctx *c = cs->c;
+	struct codeline *cl = &cs->cl;
+	struct lo_item *bg = ipush(&cl->items);
+	bg->kind = LO_FILL;
+	bg->x = c->x;
+	bg->y = cs->h;
+	bg->w = c->w;
+	bg->h = cs->h;
+	bg->color = L->st->code_background;
+	/* the shading goes first so text draws over it */
+	struct lo_item tmp = *bg;
+	memmove(cl->items.v + 1, cl->items.v, (cl->items.n - 1) * sizeof *cl->items.v);
+	cl->items.v[0] = tmp;
+	for (size_t q = 1; q < cl->items.n; q++)
+		cl->items.v[q].y = cs->bl;
+	if (wrapped) {
+		struct lo_item *m = ipush(&cl->items);
+		m->kind = LO_TEXT;
+		m->font = cs->mfont;
+		m->size = cs->size;
+		m->color = L->st->code_continuation_color;
+		m->x = c->x + c->w - cs->pad - cs->markw;
+		m->y = cs->bl;
+		m->text = cs->mark;
+		m->len = strlen(cs->mark);
+		m->w = cs->markw;
+	}
+	struct vitem *lv = emit_box(L, c, BOX_CODE, cs->h, cs->bl, cl->items.v,
+				    (int)cl->items.n);
+	int lw = cs->line_first >= 0 ? cs->line_first : cs->line_cont;
+	if (cs->src && lw >= 0) {
+		lv->src = cs->src;
+		lv->word = lw;
+	}
+	cs->line_first = -1;
+	cs->line_cont = cs->inword ? cs->nwords - 1 : -1;
+	cl->items.n = 0;
+	cl->x = 0;
+}
+
+/* Sets character cp (len bytes at p) of a span in font role and color:
+ * a tab as spaces to the next stop, a character no font has as the
+ * replacement; wraps the line first if it does not fit. */
+static void code_char(struct lay *L, struct codeset *cs, const char *p,
+		      int len, uint32_t cp, int role, uint32_t color,
+		      bool start)
+{
+	const struct print_style *st = L->st;
+	const char *gp = p;
+	size_t gn = (size_t)len;
+	int font;
+	float w;
+	if (cp == '\t') {
+		int nsp = st->code_tab_width - cs->col % st->code_tab_width;
+		gp = spaces;
+		gn = (size_t)nsp;
+		font = FONT_MONO;
+		w = adv(L, font, ' ', cs->size) * (float)nsp;
+		cs->col += nsp;
+	} else {
+		font = pick_font(L, role, cp, cs->src_line);
+		if (font < 0) {
+			font = L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK;
+			gp = L->repl_text;
+			gn = strlen(gp);
+			w = text_width(L, font, cs->size, gp, gn);
+		} else {
+			w = adv(L, font, cp, cs->size);
+		}
+		cs->col++;
+	}
+	if (cs->cl.x + w > cs->avail && cs->cl.x > 0)
+		code_flush(L, cs, true);
+	if (start && cs->line_first < 0)
+		cs->line_first = cs->nwords - 1;
+	code_put(L, &cs->cl, cs->x0, font, cs->size, color, gp, gn, w);
+}
+
+/* Sets one highlighted span, ending a line at each newline. */
+static void code_span(struct lay *L, struct codeset *cs, const struct span *sp)
+{
+	uint32_t color = L->st->hl_color[sp->cls < 12 ? sp->cls : 0];
+	int role = sp->cls == HL_KEYWORD ? FONT_MONO_BOLD : FONT_MONO;
+	size_t i = 0;
+	while (i < sp->n) {
+		uint32_t cp;
+		int len = utf8_decode(sp->p + i, sp->n - i, &cp);
+		bool start = false;
+		if (words_space(cp)) {
+			cs->inword = false;
+		} else if (!cs->inword) {
+			cs->inword = start = true;
+			cs->nwords++;
+		}
+		if (cp == '\n') {
+			code_flush(L, cs, false);
+			cs->src_line++;
+			cs->col = 0;
+		} else {
+			code_char(L, cs, sp->p + i, len, cp, role, color, start);
+		}
+		i += (size_t)len;
+	}
+}
+
 /* Sets a code block's text as visual lines (BOX_CODE boxes) into lines. */
 static void code_lines(struct lay *L, const struct bctx *c, const char *text,
 		       size_t len, const char *lang, int line0,
 		       const struct block *src, struct vlist *lines)
 {
-	const struct print_style *st = L->st;
-	float size = c->note ? c->size * 0.9f : (float)st->code.size;
-	float leading = c->note ? c->leading * 0.95f : (float)st->code.leading;
-	if (leading < size * 1.15f)
-		leading = size * 1.15f;
-	float pad = code_pad(L, c);
-	int mfont;
-	const char *mark = st->code_continuation;
-	uint32_t mcp;
-	utf8_decode(mark, strlen(mark), &mcp);
-	mfont = fonts_lookup(L->fonts, FONT_MONO, mcp);
-	if (mfont < 0) {
-		mfont = FONT_MONO;
-		mark = ">";
-	}
-	float markw = text_width(L, mfont, size, mark, strlen(mark));
-	float x0 = c->x + pad;
-	float avail = c->w - 2 * pad - markw - 1;
-	if (avail < size)
-		avail = size;
+	struct codeset cs = {0};
+	code_setup(L, c, &cs);
+	cs.src = src;
+	cs.src_line = line0 + 1;
+	cs.line_first = cs.line_cont = -1;
 
 	while (len > 0 && text[len - 1] == '\n')
 		len--;
 	struct spans sp = {0};
 	highlight(lang ? lang : "", text, len, collect_span, &sp);
 
-	float basc = (float)fonts_ascent(L->fonts, FONT_MONO) * size / 1000;
-	float bdesc = (float)fonts_descent(L->fonts, FONT_MONO) * size / 1000;
-	float h, bl;
-	line_geometry(leading, basc, bdesc, basc, bdesc, &h, &bl);
-
 	struct vlist *saved = L->out;
-	struct codeline cl = {0};
-	int src_line = line0 + 1;
-	int col = 0;
-	bool cont = false;
-	/* Pagination words: counted over the text, and for each visual line
-	 * the first that starts on it (else the one it continues). */
-	int nwords = 0, line_first = -1, line_cont = -1;
-	bool inword = false;
-	L->out = lines;
 	float save_pending = L->pending_space;
+	L->out = lines;
 	L->pending_space = 0;
-
-#define FLUSH_LINE(wrapped)                                                    \
-	do {                                                                   \
-		struct lo_item *bg = ipush(&cl.items);                         \
-		bg->kind = LO_FILL;                                            \
-		bg->x = c->x;                                                  \
-		bg->y = h;                                                     \
-		bg->w = c->w;                                                  \
-		bg->h = h;                                                     \
-		bg->color = st->code_background;                               \
-		/* the shading goes first so text draws over it */            \
-		struct lo_item tmp = *bg;                                      \
-		memmove(cl.items.v + 1, cl.items.v,                            \
-			(cl.items.n - 1) * sizeof *cl.items.v);                \
-		cl.items.v[0] = tmp;                                           \
-		for (size_t q = 1; q < cl.items.n; q++)                        \
-			cl.items.v[q].y = bl;                                  \
-		if (wrapped) {                                                 \
-			struct lo_item *m = ipush(&cl.items);                  \
-			m->kind = LO_TEXT;                                     \
-			m->font = mfont;                                       \
-			m->size = size;                                        \
-			m->color = st->code_continuation_color;                \
-			m->x = c->x + c->w - pad - markw;                      \
-			m->y = bl;                                             \
-			m->text = mark;                                        \
-			m->len = strlen(mark);                                 \
-			m->w = markw;                                          \
-		}                                                              \
-		struct vitem *lv = emit_box(L, c, BOX_CODE, h, bl, cl.items.v, \
-					    (int)cl.items.n);                  \
-		int lw = line_first >= 0 ? line_first : line_cont;             \
-		if (src && lw >= 0) {                                          \
-			lv->src = src;                                         \
-			lv->word = lw;                                         \
-		}                                                              \
-		line_first = -1;                                               \
-		line_cont = inword ? nwords - 1 : -1;                          \
-		cl.items.n = 0;                                                \
-		cl.x = 0;                                                      \
-	} while (0)
-
-	for (size_t s = 0; s < sp.n; s++) {
-		uint32_t color = st->hl_color[sp.v[s].cls < 12 ? sp.v[s].cls : 0];
-		int role = sp.v[s].cls == HL_KEYWORD ? FONT_MONO_BOLD : FONT_MONO;
-		const char *p = sp.v[s].p;
-		size_t n = sp.v[s].n, i = 0;
-		while (i < n) {
-			uint32_t cp;
-			int cl_len = utf8_decode(p + i, n - i, &cp);
-			bool start = false;
-			if (words_space(cp)) {
-				inword = false;
-			} else if (!inword) {
-				inword = start = true;
-				nwords++;
-			}
-			if (cp == '\n') {
-				FLUSH_LINE(false);
-				src_line++;
-				col = 0;
-				cont = false;
-				i += (size_t)cl_len;
-				continue;
-			}
-			const char *gp = p + i;
-			size_t gn = (size_t)cl_len;
-			int font;
-			float w;
-			if (cp == '\t') {
-				int nsp = st->code_tab_width - col % st->code_tab_width;
-				gp = spaces;
-				gn = (size_t)nsp;
-				font = FONT_MONO;
-				w = adv(L, font, ' ', size) * (float)nsp;
-				col += nsp;
-			} else {
-				font = pick_font(L, role, cp, src_line);
-				if (font < 0) {
-					font = L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK;
-					gp = L->repl_text;
-					gn = strlen(gp);
-					w = text_width(L, font, size, gp, gn);
-				} else {
-					w = adv(L, font, cp, size);
-				}
-				col++;
-			}
-			if (cl.x + w > avail && cl.x > 0) {
-				FLUSH_LINE(true);
-				cont = true;
-			}
-			if (start && line_first < 0)
-				line_first = nwords - 1;
-			code_put(L, &cl, x0, font, size, color, gp, gn, w);
-			i += (size_t)cl_len;
-		}
-	}
-	(void)cont;
-	FLUSH_LINE(false);
-#undef FLUSH_LINE
+	for (size_t s = 0; s < sp.n; s++)
+		code_span(L, &cs, &sp.v[s]);
+	code_flush(L, &cs, false);
 	free(sp.v);
-	free(cl.items.v);
+	free(cs.cl.items.v);
 	L->out = saved;
 	L->pending_space = save_pending;
 }
