@@ -2423,64 +2423,106 @@ static void cell_tokens(struct lay *L, struct cell *cell, float scale,
 	cell->minw = minw;
 }
 
-static void layout_table(struct lay *L, const struct bctx *c,
-			 const struct block *tb)
+/* A table being laid out (layout_table): its cells row by row, which
+ * rows are header rows, each column's natural, minimum and final width,
+ * and the header rows kept for repeating after a page break. */
+struct table {
+	const struct block *tb;
+	int nrows, ncols;
+	struct cell *cells; /* nrows * ncols */
+	bool *hdr;
+	float *colw, *nat, *minw;
+	float pad, scale;
+	float tw;                /* the table's width */
+	float leading, basc, bdesc;
+	int block;               /* its serial number */
+	struct vlist *header;
+};
+
+/* Collects the cells of table tb; false if it has no rows. */
+static bool table_init(const struct block *tb, struct table *T)
 {
-	const struct print_style *st = L->st;
-	int ncols = tb->ncols > 0 ? tb->ncols : 1;
-	int nrows = 0;
+	T->tb = tb;
+	T->ncols = tb->ncols > 0 ? tb->ncols : 1;
+	T->nrows = 0;
 	for (const struct block *r = tb->children; r; r = r->next)
-		nrows++;
-	if (nrows == 0)
-		return;
-	struct cell *cells = xcalloc((size_t)nrows * (size_t)ncols, sizeof *cells);
-	bool *hdr = xcalloc((size_t)nrows, sizeof *hdr);
-	float *colw = xcalloc((size_t)ncols, sizeof *colw);
-	float *nat = xcalloc((size_t)ncols, sizeof *nat);
-	float *minw = xcalloc((size_t)ncols, sizeof *minw);
+		T->nrows++;
+	if (T->nrows == 0)
+		return false;
+	int ncols = T->ncols;
+	T->cells = xcalloc((size_t)T->nrows * (size_t)ncols, sizeof *T->cells);
+	T->hdr = xcalloc((size_t)T->nrows, sizeof *T->hdr);
+	T->colw = xcalloc((size_t)ncols, sizeof *T->colw);
+	T->nat = xcalloc((size_t)ncols, sizeof *T->nat);
+	T->minw = xcalloc((size_t)ncols, sizeof *T->minw);
 	int ri = 0;
 	for (const struct block *r = tb->children; r; r = r->next, ri++) {
-		hdr[ri] = r->header;
+		T->hdr[ri] = r->header;
 		int ci = 0;
 		for (const struct block *cb = r->children; cb && ci < ncols; cb = cb->next)
-			cells[ri * ncols + ci++].b = cb;
+			T->cells[ri * ncols + ci++].b = cb;
 	}
-	float pad = (float)st->table_padding;
-	if (pad * 2 * (float)ncols > c->w / 3)
-		pad = c->w / 6 / (float)ncols;
-	float scale = 1;
+	T->scale = 1;
+	return true;
+}
+
+static void table_free(struct table *T)
+{
+	for (int i = 0; i < T->nrows * T->ncols; i++)
+		toks_free(&T->cells[i].t);
+	free(T->cells);
+	free(T->hdr);
+	free(T->colw);
+	free(T->nat);
+	free(T->minw);
+}
+
+/* Tokenizes every cell and finds each column's natural and minimum
+ * width; if the minimums do not fit column c, does so again at the
+ * scale (no smaller than the style allows) at which they would. */
+static void table_measure(struct lay *L, const struct bctx *c, struct table *T)
+{
+	const struct print_style *st = L->st;
+	int ncols = T->ncols;
+	float pad = T->pad;
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < ncols; i++)
-			nat[i] = minw[i] = 0;
-		for (int r = 0; r < nrows; r++) {
+			T->nat[i] = T->minw[i] = 0;
+		for (int r = 0; r < T->nrows; r++) {
 			for (int i = 0; i < ncols; i++) {
-				struct cell *ce = &cells[r * ncols + i];
-				cell_tokens(L, ce, scale, hdr[r]);
-				if (ce->natural > nat[i])
-					nat[i] = ce->natural;
-				if (ce->minw > minw[i])
-					minw[i] = ce->minw;
+				struct cell *ce = &T->cells[r * ncols + i];
+				cell_tokens(L, ce, T->scale, T->hdr[r]);
+				if (ce->natural > T->nat[i])
+					T->nat[i] = ce->natural;
+				if (ce->minw > T->minw[i])
+					T->minw[i] = ce->minw;
 			}
 		}
 		float summin = 0;
 		for (int i = 0; i < ncols; i++)
-			summin += minw[i] + 2 * pad;
+			summin += T->minw[i] + 2 * pad;
 		if (pass == 0 && summin > c->w && st->table_min_scale < 1) {
 			float s = (c->w - 2 * pad * (float)ncols) /
 				  (summin - 2 * pad * (float)ncols);
-			scale = s < (float)st->table_min_scale ? (float)st->table_min_scale : s;
+			T->scale = s < (float)st->table_min_scale ? (float)st->table_min_scale : s;
 			continue;
 		}
 		break;
 	}
-	/* Column widths: natural if they fit; else each gets its minimum
-	 * and the rest is shared in proportion to what more it wants; if
-	 * even the minimums do not fit, in proportion to them (long words
-	 * then break anywhere). */
+}
+
+/* Column widths: natural if they fit; else each gets its minimum and the
+ * rest is shared in proportion to what more it wants; if even the
+ * minimums do not fit, in proportion to them (long words then break
+ * anywhere). */
+static void table_columns(const struct bctx *c, struct table *T)
+{
+	int ncols = T->ncols;
+	float *nat = T->nat, *minw = T->minw, *colw = T->colw;
 	float sumnat = 0, summin = 0, avail = c->w;
 	for (int i = 0; i < ncols; i++) {
-		nat[i] += 2 * pad;
-		minw[i] += 2 * pad;
+		nat[i] += 2 * T->pad;
+		minw[i] += 2 * T->pad;
 		if (minw[i] > nat[i])
 			minw[i] = nat[i];
 		sumnat += nat[i];
@@ -2497,164 +2539,207 @@ static void layout_table(struct lay *L, const struct bctx *c,
 		for (int i = 0; i < ncols; i++)
 			colw[i] = avail * minw[i] / summin;
 	}
-	float tw = 0;
+	T->tw = 0;
 	for (int i = 0; i < ncols; i++)
-		tw += colw[i];
-	if (tw > avail) /* rounding */
-		tw = avail;
+		T->tw += colw[i];
+	if (T->tw > avail) /* rounding */
+		T->tw = avail;
+}
 
-	float size = (float)st->table.size * scale;
-	float leading = (float)st->table.leading * scale;
-	float basc = (float)fonts_ascent(L->fonts, FONT_SERIF) * size / 1000;
-	float bdesc = (float)fonts_descent(L->fonts, FONT_SERIF) * size / 1000;
-	for (int r = 0; r < nrows; r++) {
-		for (int i = 0; i < ncols; i++) {
-			struct cell *ce = &cells[r * ncols + i];
-			enum cell_align al = tb->align ? tb->align[i] : ALIGN_NONE;
-			ce->nlines = break_lines(L, &ce->t, colw[i] - 2 * pad, false,
-						 al, hdr[r] ? FONT_SERIF_BOLD : FONT_SERIF,
+/* Sets every cell's lines in its column's width. */
+static void table_set_cells(struct lay *L, struct table *T)
+{
+	const struct print_style *st = L->st;
+	float size = (float)st->table.size * T->scale;
+	T->leading = (float)st->table.leading * T->scale;
+	T->basc = (float)fonts_ascent(L->fonts, FONT_SERIF) * size / 1000;
+	T->bdesc = (float)fonts_descent(L->fonts, FONT_SERIF) * size / 1000;
+	for (int r = 0; r < T->nrows; r++) {
+		for (int i = 0; i < T->ncols; i++) {
+			struct cell *ce = &T->cells[r * T->ncols + i];
+			enum cell_align al = T->tb->align ? T->tb->align[i] : ALIGN_NONE;
+			ce->nlines = break_lines(L, &ce->t, T->colw[i] - 2 * T->pad, false,
+						 al, T->hdr[r] ? FONT_SERIF_BOLD : FONT_SERIF,
 						 size, &ce->lines);
 		}
 	}
+}
 
-	want_space(L, (float)st->par_spacing + 2);
-	int block = ++L->serial;
-	struct vlist *header = NULL;
-	struct ibuf *b = &L->row_items;
-	for (int r = 0; r < nrows; r++) {
-		int nl = 1;
-		for (int i = 0; i < ncols; i++)
-			if (cells[r * ncols + i].nlines > nl)
-				nl = cells[r * ncols + i].nlines;
-		/* Row height decides whether its slices may part. */
-		float rowh = 0;
-		float *sh = xcalloc((size_t)nl, sizeof *sh), *sb = xcalloc((size_t)nl, sizeof *sb);
-		for (int k = 0; k < nl; k++) {
-			float asc = basc, desc = bdesc;
-			for (int i = 0; i < ncols; i++) {
-				struct cell *ce = &cells[r * ncols + i];
-				if (k < ce->nlines) {
-					if (ce->lines[k].asc > asc)
-						asc = ce->lines[k].asc;
-					if (ce->lines[k].desc > desc)
-						desc = ce->lines[k].desc;
-				}
-			}
-			line_geometry(leading, basc, bdesc, asc, desc, &sh[k], &sb[k]);
-			rowh += sh[k];
-		}
-		rowh += 2 * pad;
-		bool splittable = rowh > L->H * 0.5f;
-		size_t first_item = L->out->n;
-		if (r > 0) {
-			struct vitem *p = vpush(L->out);
-			p->kind = V_PENALTY;
-			p->penalty = hdr[r - 1] ? INF : 0;
-			if (!hdr[r - 1] && !hdr[r])
-				p->repeat = header;
-			first_item = L->out->n;
-		}
-		for (int k = 0; k < nl; k++) {
-			if (k > 0)
-				add_penalty(L, splittable ? 0 : INF);
-			float top = k == 0 ? pad : 0, bot = k == nl - 1 ? pad : 0;
-			float h = sh[k] + top + bot;
-			b->n = 0;
-			if (hdr[r]) {
-				struct lo_item *f = ipush(b);
-				f->kind = LO_FILL;
-				f->x = c->x;
-				f->y = h;
-				f->w = tw;
-				f->h = h;
-				f->color = st->table_header_background;
-			}
-			float x = c->x;
-			for (int i = 0; i < ncols; i++) {
-				struct cell *ce = &cells[r * ncols + i];
-				if (k < ce->nlines) {
-					for (int q = 0; q < ce->lines[k].nitems; q++) {
-						struct lo_item *it = ipush(b);
-						*it = ce->lines[k].items[q];
-						it->x += x + pad;
-						it->y += top + sb[k];
-					}
-				}
-				x += colw[i];
-			}
-			if (k == 0 && (r == 0 || hdr[r] || hdr[r - 1])) {
-				struct lo_item *ln = ipush(b);
-				ln->kind = LO_LINE;
-				ln->x = c->x;
-				ln->y = 0;
-				ln->w = tw;
-				ln->size = (float)st->table_rule_width * (r == 0 ? 1.6f : 1);
-				ln->color = st->table_rule_color;
-			}
-			if (k == nl - 1) {
-				struct lo_item *ln = ipush(b);
-				ln->kind = LO_LINE;
-				ln->x = c->x;
-				ln->y = h;
-				ln->w = tw;
-				ln->size = (float)st->table_rule_width * (r == nrows - 1 ? 1.6f : 1);
-				ln->color = st->table_rule_color;
-			}
-			struct vitem *v = emit_box(L, c, BOX_ROW, h, top + sb[k], b->v, (int)b->n);
-			v->block = block;
-			v->line = r + 1;
-			v->nlines = nrows;
-			for (int i = 0; i < ncols; i++) {
-				const struct cell *ce = &cells[r * ncols + i];
-				if (k < ce->nlines && ce->lines[k].word >= 0) {
-					v->src = ce->b;
-					v->word = ce->lines[k].word;
-					break;
-				}
-			}
-			struct pline notes = {0};
-			struct footnote *fl[8];
-			int ul[8];
-			for (int i = 0; i < ncols; i++) {
-				struct cell *ce = &cells[r * ncols + i];
-				if (k >= ce->nlines)
-					continue;
-				for (int q = 0; q < ce->lines[k].nnotes && notes.nnotes < 8; q++)
-					fl[notes.nnotes++] = ce->lines[k].notes[q];
-				for (int q = 0; q < ce->lines[k].nunotes && notes.nunotes < 8; q++)
-					ul[notes.nunotes++] = ce->lines[k].unotes[q];
-			}
-			notes.notes = fl;
-			notes.unotes = ul;
-			v->notes = notes_for(L, &notes);
-		}
-		if (hdr[r] && (r == 0 || hdr[r - 1] || header)) {
-			/* The header rows, kept for repeating after a break. */
-			if (!header) {
-				header = arena_alloc(&L->tmp, sizeof *header);
-			}
-			size_t nn = L->out->n - first_item;
-			struct vitem *nv = arena_alloc(&L->tmp, (header->n + nn) * sizeof *nv);
-			if (header->n)
-				memcpy(nv, header->v, header->n * sizeof *nv);
-			for (size_t q = 0; q < nn; q++) {
-				nv[header->n + q] = L->out->v[first_item + q];
-				nv[header->n + q].notes = NULL;
-			}
-			header->v = nv;
-			header->n += nn;
-			header->cap = header->n;
-		}
-		free(sh);
-		free(sb);
+/* A horizontal rule across the table at y, thicker if heavy. */
+static void table_rule(struct lay *L, const struct bctx *c,
+		       const struct table *T, float y, bool heavy)
+{
+	struct lo_item *ln = ipush(&L->row_items);
+	ln->kind = LO_LINE;
+	ln->x = c->x;
+	ln->y = y;
+	ln->w = T->tw;
+	ln->size = (float)L->st->table_rule_width * (heavy ? 1.6f : 1);
+	ln->color = L->st->table_rule_color;
+}
+
+/* The footnotes first cited in slice k of row r's cells. */
+static struct vlist *slice_notes(struct lay *L, const struct table *T, int r,
+				 int k)
+{
+	struct pline notes = {0};
+	struct footnote *fl[8];
+	int ul[8];
+	for (int i = 0; i < T->ncols; i++) {
+		const struct cell *ce = &T->cells[r * T->ncols + i];
+		if (k >= ce->nlines)
+			continue;
+		for (int q = 0; q < ce->lines[k].nnotes && notes.nnotes < 8; q++)
+			fl[notes.nnotes++] = ce->lines[k].notes[q];
+		for (int q = 0; q < ce->lines[k].nunotes && notes.nunotes < 8; q++)
+			ul[notes.nunotes++] = ce->lines[k].unotes[q];
 	}
-	for (int i = 0; i < nrows * ncols; i++)
-		toks_free(&cells[i].t);
-	free(cells);
-	free(hdr);
-	free(colw);
-	free(nat);
-	free(minw);
+	notes.notes = fl;
+	notes.unotes = ul;
+	return notes_for(L, &notes);
+}
+
+/* Emits slice k (of nl) of row r: line k of each of its cells, h high
+ * with its baseline bl below the text's top; the first slice has the
+ * padding top above it, the last the padding below. */
+static void table_slice(struct lay *L, const struct bctx *c,
+			const struct table *T, int r, int k, int nl, float h,
+			float top, float bl)
+{
+	struct ibuf *b = &L->row_items;
+	b->n = 0;
+	if (T->hdr[r]) {
+		struct lo_item *f = ipush(b);
+		f->kind = LO_FILL;
+		f->x = c->x;
+		f->y = h;
+		f->w = T->tw;
+		f->h = h;
+		f->color = L->st->table_header_background;
+	}
+	float x = c->x;
+	for (int i = 0; i < T->ncols; i++) {
+		struct cell *ce = &T->cells[r * T->ncols + i];
+		if (k < ce->nlines) {
+			for (int q = 0; q < ce->lines[k].nitems; q++) {
+				struct lo_item *it = ipush(b);
+				*it = ce->lines[k].items[q];
+				it->x += x + T->pad;
+				it->y += top + bl;
+			}
+		}
+		x += T->colw[i];
+	}
+	if (k == 0 && (r == 0 || T->hdr[r] || T->hdr[r - 1]))
+		table_rule(L, c, T, 0, r == 0);
+	if (k == nl - 1)
+		table_rule(L, c, T, h, r == T->nrows - 1);
+	struct vitem *v = emit_box(L, c, BOX_ROW, h, top + bl, b->v, (int)b->n);
+	v->block = T->block;
+	v->line = r + 1;
+	v->nlines = T->nrows;
+	for (int i = 0; i < T->ncols; i++) {
+		const struct cell *ce = &T->cells[r * T->ncols + i];
+		if (k < ce->nlines && ce->lines[k].word >= 0) {
+			v->src = ce->b;
+			v->word = ce->lines[k].word;
+			break;
+		}
+	}
+	v->notes = slice_notes(L, T, r, k);
+}
+
+/* Adds the items L->out[first, n) (a header row just emitted) to the
+ * header rows repeated after a page break. */
+static void table_keep_header(struct lay *L, struct table *T, size_t first)
+{
+	struct vlist *header = T->header;
+	if (!header) {
+		header = arena_alloc(&L->tmp, sizeof *header);
+		T->header = header;
+	}
+	size_t nn = L->out->n - first;
+	struct vitem *nv = arena_alloc(&L->tmp, (header->n + nn) * sizeof *nv);
+	if (header->n)
+		memcpy(nv, header->v, header->n * sizeof *nv);
+	for (size_t q = 0; q < nn; q++) {
+		nv[header->n + q] = L->out->v[first + q];
+		nv[header->n + q].notes = NULL;
+	}
+	header->v = nv;
+	header->n += nn;
+	header->cap = header->n;
+}
+
+/* Emits row r as slices, one per line of its tallest cell, with the
+ * penalties before and between them. */
+static void table_row(struct lay *L, const struct bctx *c, struct table *T,
+		      int r)
+{
+	int nl = 1;
+	for (int i = 0; i < T->ncols; i++)
+		if (T->cells[r * T->ncols + i].nlines > nl)
+			nl = T->cells[r * T->ncols + i].nlines;
+	/* Row height decides whether its slices may part. */
+	float rowh = 0;
+	float *sh = xcalloc((size_t)nl, sizeof *sh), *sb = xcalloc((size_t)nl, sizeof *sb);
+	for (int k = 0; k < nl; k++) {
+		float asc = T->basc, desc = T->bdesc;
+		for (int i = 0; i < T->ncols; i++) {
+			struct cell *ce = &T->cells[r * T->ncols + i];
+			if (k < ce->nlines) {
+				if (ce->lines[k].asc > asc)
+					asc = ce->lines[k].asc;
+				if (ce->lines[k].desc > desc)
+					desc = ce->lines[k].desc;
+			}
+		}
+		line_geometry(T->leading, T->basc, T->bdesc, asc, desc, &sh[k], &sb[k]);
+		rowh += sh[k];
+	}
+	rowh += 2 * T->pad;
+	bool splittable = rowh > L->H * 0.5f;
+	size_t first_item = L->out->n;
+	const bool *hdr = T->hdr;
+	if (r > 0) {
+		struct vitem *p = vpush(L->out);
+		p->kind = V_PENALTY;
+		p->penalty = hdr[r - 1] ? INF : 0;
+		if (!hdr[r - 1] && !hdr[r])
+			p->repeat = T->header;
+		first_item = L->out->n;
+	}
+	for (int k = 0; k < nl; k++) {
+		if (k > 0)
+			add_penalty(L, splittable ? 0 : INF);
+		float top = k == 0 ? T->pad : 0, bot = k == nl - 1 ? T->pad : 0;
+		table_slice(L, c, T, r, k, nl, sh[k] + top + bot, top, sb[k]);
+	}
+	/* The header rows, kept for repeating after a break. */
+	if (hdr[r] && (r == 0 || hdr[r - 1] || T->header))
+		table_keep_header(L, T, first_item);
+	free(sh);
+	free(sb);
+}
+
+static void layout_table(struct lay *L, const struct bctx *c,
+			 const struct block *tb)
+{
+	const struct print_style *st = L->st;
+	struct table T = {0};
+	if (!table_init(tb, &T))
+		return;
+	T.pad = (float)st->table_padding;
+	if (T.pad * 2 * (float)T.ncols > c->w / 3)
+		T.pad = c->w / 6 / (float)T.ncols;
+	table_measure(L, c, &T);
+	table_columns(c, &T);
+	table_set_cells(L, &T);
+	want_space(L, (float)st->par_spacing + 2);
+	T.block = ++L->serial;
+	for (int r = 0; r < T.nrows; r++)
+		table_row(L, c, &T, r);
+	table_free(&T);
 	want_space(L, (float)st->par_spacing + 2);
 	L->after_para = false;
 }
