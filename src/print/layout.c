@@ -3558,20 +3558,34 @@ static void toc_chapter(struct lay *L, const struct bctx *c, struct chapter *ch,
 	}
 }
 
-/* The title page and the contents, into V.  Body page numbers are known:
- * front matter is numbered apart (roman), so its length changes none. */
-static void layout_front(struct lay *L, struct vlist *V)
+/* The column of the contents' entries. */
+static struct bctx contents_ctx(const struct lay *L)
 {
-	const struct book *book = L->book;
-	const struct print_style *st = L->st;
-	const struct metadata *m = &book->meta;
-	L->out = V;
-	L->pending_space = 0;
-	L->nmarker = 0;
-	struct bctx c = body_ctx(L);
+	struct bctx tc = body_ctx(L);
+	tc.size = (float)L->st->contents.size;
+	tc.leading = (float)L->st->contents.leading;
+	tc.color = L->st->contents.color;
+	return tc;
+}
 
-	/* Title page. */
-	struct vitem *v = emit_box(L, &c, BOX_RULE, L->H * 0.22f, -1, NULL, 0);
+/* The contents entry of the Resources appendix, if there is one. */
+static void toc_appendix(struct lay *L, const struct bctx *tc)
+{
+	if (!L->appendix)
+		return;
+	want_space(L, 3);
+	toc_line(L, tc, L->appendix->title, 0, true,
+		 L->lo->chapter_start[L->appendix->index].page,
+		 internal_link(L, L->appendix, NULL));
+}
+
+/* The book's title page: title, subtitle, authors, version and date,
+ * then (duplex) its blank back. */
+static void title_page(struct lay *L, const struct bctx *c)
+{
+	const struct print_style *st = L->st;
+	const struct metadata *m = &L->book->meta;
+	struct vitem *v = emit_box(L, c, BOX_RULE, L->H * 0.22f, -1, NULL, 0);
 	v->block = ++L->serial;
 	struct istyle s = {0};
 	s.family = FAM_SANS;
@@ -3579,13 +3593,13 @@ static void layout_front(struct lay *L, struct vlist *V)
 	s.size = (float)st->title_size;
 	s.color = st->title_color;
 	const char *title = m->title ? m->title : "Untitled";
-	layout_text(L, &c, plain_inline(L, title), NULL, s, s.size * 1.2f, false,
+	layout_text(L, c, plain_inline(L, title), NULL, s, s.size * 1.2f, false,
 		    ALIGN_CENTER, BOX_HEADING, 0, true);
 	if (m->subtitle) {
 		want_space(L, s.size * 0.6f);
 		s.bold = false;
 		s.size = (float)st->subtitle_size;
-		layout_text(L, &c, plain_inline(L, m->subtitle), NULL, s,
+		layout_text(L, c, plain_inline(L, m->subtitle), NULL, s,
 			    s.size * 1.25f, false, ALIGN_CENTER, BOX_LINE, 0, true);
 	}
 	if (m->nauthors > 0) {
@@ -3600,7 +3614,7 @@ static void layout_front(struct lay *L, struct vlist *V)
 		s.bold = false;
 		s.size = (float)st->author_size;
 		s.color = st->body.color;
-		layout_text(L, &c, plain_inline(L, buf_to_arena(&b, L->a)), NULL, s,
+		layout_text(L, c, plain_inline(L, buf_to_arena(&b, L->a)), NULL, s,
 			    s.size * 1.3f, false, ALIGN_CENTER, BOX_LINE, 0, true);
 		buf_free(&b);
 	}
@@ -3614,16 +3628,59 @@ static void layout_front(struct lay *L, struct vlist *V)
 		s.italic = true;
 		s.size = (float)st->body.size;
 		s.color = st->body.color;
-		layout_text(L, &c, plain_inline(L, line), NULL, s, c.leading, false,
+		layout_text(L, c, plain_inline(L, line), NULL, s, c->leading, false,
 			    ALIGN_CENTER, BOX_LINE, 0, true);
 	}
 	add_penalty(L, -INF);
 	if (L->duplex) {
 		/* The title page's back stays blank. */
-		v = emit_box(L, &c, BOX_RULE, 0, -1, NULL, 0);
+		v = emit_box(L, c, BOX_RULE, 0, -1, NULL, 0);
 		v->block = ++L->serial;
 		add_penalty(L, -INF);
 	}
+}
+
+/* One entry of the book's contents (book->toc). */
+static void toc_entry(struct lay *L, const struct bctx *tc,
+		      const struct toc_entry *e)
+{
+	switch (e->kind) {
+	case TOC_CHAPTER:
+		if (e->chapter)
+			toc_chapter(L, tc, e->chapter, e->title, e->number, e->depth);
+		break;
+	case TOC_DRAFT: {
+		struct bctx dc = *tc;
+		dc.italic = true;
+		toc_line(L, &dc, e->title ? e->title : "", e->depth, false, -1, NULL);
+		break;
+	}
+	case TOC_PART: {
+		want_space(L, tc->leading * 0.8f);
+		struct bctx pc = *tc;
+		pc.family = FAM_SANS;
+		toc_line(L, &pc, e->title ? e->title : "", 0, true, -1, NULL);
+		add_penalty(L, INF);
+		want_space(L, 2);
+		break;
+	}
+	case TOC_SEPARATOR:
+		want_space(L, tc->leading * 0.6f);
+		break;
+	}
+}
+
+/* The title page and the contents, into V.  Body page numbers are known:
+ * front matter is numbered apart (roman), so its length changes none. */
+static void layout_front(struct lay *L, struct vlist *V)
+{
+	const struct book *book = L->book;
+	const struct print_style *st = L->st;
+	L->out = V;
+	L->pending_space = 0;
+	L->nmarker = 0;
+	struct bctx c = body_ctx(L);
+	title_page(L, &c);
 
 	/* Contents. */
 	struct istyle hs = {0};
@@ -3637,51 +3694,15 @@ static void layout_front(struct lay *L, struct vlist *V)
 	add_penalty(L, INF);
 	L->pending_space = 0;
 	want_space(L, (float)h1->space_after);
-	struct bctx tc = body_ctx(L);
-	tc.size = (float)st->contents.size;
-	tc.leading = (float)st->contents.leading;
-	tc.color = st->contents.color;
+	struct bctx tc = contents_ctx(L);
 	if (book->ntoc > 0) {
-		for (int i = 0; i < book->ntoc; i++) {
-			const struct toc_entry *e = &book->toc[i];
-			switch (e->kind) {
-			case TOC_CHAPTER:
-				if (e->chapter)
-					toc_chapter(L, &tc, e->chapter, e->title,
-						    e->number, e->depth);
-				break;
-			case TOC_DRAFT: {
-				struct bctx dc = tc;
-				dc.italic = true;
-				toc_line(L, &dc, e->title ? e->title : "", e->depth,
-					 false, -1, NULL);
-				break;
-			}
-			case TOC_PART: {
-				want_space(L, tc.leading * 0.8f);
-				struct bctx pc = tc;
-				pc.family = FAM_SANS;
-				toc_line(L, &pc, e->title ? e->title : "", 0, true,
-					 -1, NULL);
-				add_penalty(L, INF);
-				want_space(L, 2);
-				break;
-			}
-			case TOC_SEPARATOR:
-				want_space(L, tc.leading * 0.6f);
-				break;
-			}
-		}
+		for (int i = 0; i < book->ntoc; i++)
+			toc_entry(L, &tc, &book->toc[i]);
 	} else {
 		for (int i = 0; i < book->nchapters; i++)
 			toc_chapter(L, &tc, book->chapters[i], NULL, NULL, 0);
 	}
-	if (L->appendix) {
-		want_space(L, 3);
-		toc_line(L, &tc, L->appendix->title, 0, true,
-			 L->lo->chapter_start[L->appendix->index].page,
-			 internal_link(L, L->appendix, NULL));
-	}
+	toc_appendix(L, &tc);
 }
 
 static void heading_text(struct lay *L, const struct bctx *c, const char *text,
@@ -3724,10 +3745,7 @@ static void layout_part_front(struct lay *L, struct vlist *V)
 	add_penalty(L, INF);
 
 	heading_text(L, &c, st->contents_title, 2);
-	struct bctx tc = body_ctx(L);
-	tc.size = (float)st->contents.size;
-	tc.leading = (float)st->contents.leading;
-	tc.color = st->contents.color;
+	struct bctx tc = contents_ctx(L);
 	/* The contents entries of the module's chapters, at their depth
 	 * below the module's page. */
 	int d0 = m->page->toc_index >= 0 && m->page->toc_index < book->ntoc
@@ -3739,12 +3757,7 @@ static void layout_part_front(struct lay *L, struct vlist *V)
 		int depth = e && e->depth > d0 ? e->depth - d0 : 0;
 		toc_chapter(L, &tc, ch, e ? e->title : NULL, e ? e->number : NULL, depth);
 	}
-	if (L->appendix) {
-		want_space(L, 3);
-		toc_line(L, &tc, L->appendix->title, 0, true,
-			 L->lo->chapter_start[L->appendix->index].page,
-			 internal_link(L, L->appendix, NULL));
-	}
+	toc_appendix(L, &tc);
 }
 
 /* Lays out and places every chapter. */
