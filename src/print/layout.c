@@ -41,8 +41,6 @@
 static void layout_body(struct lay *L, struct pager *P)
 {
 	const struct book *book = L->book;
-	const struct print_style *st = L->st;
-	const struct fonts *fonts = L->fonts;
 	struct layout *lo = L->lo;
 	for (int e = 0; L->ref_at && e < book->nextrefs; e++)
 		L->ref_at[e].page = -1;
@@ -65,28 +63,7 @@ static void layout_body(struct lay *L, struct pager *P)
 		L->out = &V;
 		struct bctx c = lay_body_ctx(L);
 		layout_blocks(L, &c, ch->blocks);
-		/* Definitions nobody cites are still printed, at the end. */
-		struct bctx nc = lay_note_ctx(L);
-		for (int i = 0; i < ch->nfootnotes; i++) {
-			struct footnote *fn = ch->footnotes[i];
-			if (fn->number > 0 || !fn->def)
-				continue;
-			lay_want_space(L, (float)st->par_spacing);
-			lay_set_marker(L, &nc, arena_printf(L->a, "[%s]", fn->label ? fn->label : ""),
-				       nc.x + nc.w, fn->def->line);
-			L->marker[0].x = nc.x;
-			L->marker[0].y = 0;
-			/* The label stands on its own line above the text. */
-			float hh, bl;
-			float basc = (float)fonts_ascent(fonts, FONT_SERIF) * nc.size / 1000;
-			float bdesc = (float)fonts_descent(fonts, FONT_SERIF) * nc.size / 1000;
-			lay_line_geometry(nc.leading, basc, bdesc, basc, bdesc, &hh, &bl);
-			struct vitem *v = lay_emit_box(L, &nc, BOX_LINE, hh, bl, NULL, 0);
-			v->block = ++L->serial;
-			v->line = v->nlines = 1;
-			lay_add_penalty(L, INF);
-			layout_blocks(L, &nc, fn->def->children);
-		}
+		layout_uncited_notes(L, ch);
 		lay_place_chapter(P, &V);
 		lay_vlist_free(&V);
 		lay_scratch_reset(L, P);

@@ -421,6 +421,35 @@ void layout_notes(struct lay *L, const struct chapter *ch)
 		lay_url_notes(L, ch);
 }
 
+/* Footnote definitions nobody cites are still printed, at the end of
+ * the chapter: each under its label, on a line of its own. */
+void layout_uncited_notes(struct lay *L, const struct chapter *ch)
+{
+	const struct print_style *st = L->st;
+	const struct fonts *fonts = L->fonts;
+	struct bctx nc = lay_note_ctx(L);
+	for (int i = 0; i < ch->nfootnotes; i++) {
+		struct footnote *fn = ch->footnotes[i];
+		if (fn->number > 0 || !fn->def)
+			continue;
+		lay_want_space(L, (float)st->par_spacing);
+		lay_set_marker(L, &nc, arena_printf(L->a, "[%s]", fn->label ? fn->label : ""),
+			       nc.x + nc.w, fn->def->line);
+		L->marker[0].x = nc.x;
+		L->marker[0].y = 0;
+		/* The label stands on its own line above the text. */
+		float hh, bl;
+		float basc = (float)fonts_ascent(fonts, FONT_SERIF) * nc.size / 1000;
+		float bdesc = (float)fonts_descent(fonts, FONT_SERIF) * nc.size / 1000;
+		lay_line_geometry(nc.leading, basc, bdesc, basc, bdesc, &hh, &bl);
+		struct vitem *v = lay_emit_box(L, &nc, BOX_LINE, hh, bl, NULL, 0);
+		v->block = ++L->serial;
+		v->line = v->nlines = 1;
+		lay_add_penalty(L, INF);
+		layout_blocks(L, &nc, fn->def->children);
+	}
+}
+
 struct inline_node *lay_plain_inline(struct lay *L, const char *text)
 {
 	struct inline_node *n = arena_calloc(L->a, 1, sizeof *n);

@@ -349,8 +349,9 @@ struct pager {
 	const struct chapter *ch;
 };
 
-/* ---- layout_text.c: Measuring text and picking fonts; the tokenizer (inline text -> boxes,
- * glue, penalties); the page references and block memo keys it decides. */
+/* ---- layout_text.c ------------------------------------------------------
+ * Measuring text and picking fonts; the tokenizer (inline text -> boxes,
+ * glue, penalties) and what decides how a paragraph is set. */
 
 float lay_adv(const struct lay *L, int font, uint32_t cp, float size);
 float lay_text_width(const struct lay *L, int font, float size,
@@ -377,8 +378,9 @@ void lay_tok_inlines(struct lay *L, struct toks *t,
 bool lay_legal_break(const struct toks *t, size_t i);
 bool lay_split_wide(struct lay *L, struct toks *t, float width);
 
-/* ---- layout_lines.c: The vertical list; breaking and setting lines; boxes, glue and penalties
- * into L->out; paragraphs kept across passes (struct block_memo). */
+/* ---- layout_lines.c -----------------------------------------------------
+ * The vertical list; breaking and setting lines; boxes, glue and
+ * penalties into L->out; lines kept across passes (struct block_memo). */
 
 struct vitem *lay_vpush(struct vlist *l);
 void lay_vlist_free(struct vlist *l);
@@ -410,7 +412,8 @@ void layout_para_text(struct lay *L, const struct bctx *c,
 		      const struct block *b, struct istyle s,
 		      float indent);
 
-/* ---- layout_blocks.c: Block layout and its dispatch; the columns of the body and the notes;
+/* ---- layout_blocks.c ----------------------------------------------------
+ * Blocks and their dispatch; the body's and the notes' columns;
  * footnotes; headings and text the layout makes itself. */
 
 void lay_set_marker(struct lay *L, const struct bctx *c, const char *text,
@@ -422,35 +425,41 @@ struct bctx lay_body_ctx(const struct lay *L);
 struct bctx lay_note_ctx(const struct lay *L);
 void lay_as_note_boxes(struct vlist *v);
 void layout_notes(struct lay *L, const struct chapter *ch);
+void layout_uncited_notes(struct lay *L, const struct chapter *ch);
 struct inline_node *lay_plain_inline(struct lay *L, const char *text);
 void lay_heading_text(struct lay *L, const struct bctx *c, const char *text,
 		      int level);
 
-/* ---- layout_code.c: Code blocks. */
+/* ---- layout_code.c ------------------------------------------------------
+ * Code blocks. */
 
 void layout_code(struct lay *L, const struct bctx *c, const char *text,
 		 size_t len, const char *lang, int line0,
 		 const struct block *src);
 
-/* ---- layout_table.c: Tables. */
+/* ---- layout_table.c -----------------------------------------------------
+ * Tables. */
 
 void layout_table(struct lay *L, const struct bctx *c,
 		  const struct block *tb);
 
-/* ---- layout_pages.c: The page builder. */
+/* ---- layout_pages.c -----------------------------------------------------
+ * The page builder. */
 
 void lay_new_page(struct pager *P, bool chapter_start);
 void lay_page_push(struct lo_page *pg, const struct lo_item *it);
 void lay_place_chapter(struct pager *P, const struct vlist *V);
 void lay_scratch_reset(struct lay *L, const struct pager *P);
 
-/* ---- layout_front.c: Front matter, running heads and folios. */
+/* ---- layout_front.c -----------------------------------------------------
+ * Front matter, running heads and folios. */
 
 void lay_add_furniture(struct lay *L);
 void layout_front(struct lay *L, struct vlist *V);
 void layout_part_front(struct lay *L, struct vlist *V);
 
-/* ---- layout_appendix.c: Footnoted URLs and the Resources appendix. */
+/* ---- layout_appendix.c --------------------------------------------------
+ * Footnoted URLs and the Resources appendix. */
 
 void lay_url_notes(struct lay *L, const struct chapter *ch);
 void lay_res_setup(struct lay *L);
