@@ -138,7 +138,7 @@ struct lo_image_info {
  * Lays the book out.  images has book->nimages entries.  duplex mirrors
  * the inner and outer margins on left-hand pages.  Warnings (characters no
  * font has, images that cannot be shown) go to run->diags.  Returns a new
- * layout (caller frees with layout_free), or NULL if out of memory.
+ * layout (caller frees with layout_free).
  */
 struct layout *layout_book(struct run *run, const struct book *book,
 			   const struct print_style *st,

@@ -1,0 +1,360 @@
+/*
+ * layout_appendix.c - external links beyond their reference numbers:
+ * which Resources entries this layout lists (res_setup), URLs set as
+ * breakable lines, footnoted URLs (links.references = footnotes) and the
+ * Resources appendix with where the book cites each entry.
+ */
+#include "print/layout_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Advance of cp as flush_word() measures it in role. */
+static float char_width(struct lay *L, int role, uint32_t cp, float size)
+{
+	int f = lay_pick_font(L, role, cp, 0);
+	if (f < 0)
+		return lay_text_width(L, L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK,
+				      size, L->repl_text, strlen(L->repl_text));
+	return lay_adv(L, f, cp, size);
+}
+
+/* Sets url in style s as lines of column c: broken after a '/' or before
+ * '.', '?', '&', '-', '#' or '=' (never with a hyphen added), and inside a
+ * part too long for a line after its last character that fits.  Pieces
+ * are measured as flush_word() measures them and separated by forced
+ * breaks, so the line breaker keeps each on its line. */
+static void layout_url(struct lay *L, const struct bctx *c, const char *url,
+		       struct istyle s, float leading, enum lo_box_kind kind)
+{
+	struct toks *t = &L->para;
+	lay_toks_reset(t);
+	L->nstyles = 0;
+	int si = lay_push_style(L, &s);
+	int role = lay_role_of(s.family, s.bold, s.italic);
+	size_t n = strlen(url), ls = 0, best = 0, i = 0;
+	float w = 0, width = c->w - 0.02f;
+	uint32_t prev = 0;
+	while (i < n) {
+		uint32_t cp;
+		int len = utf8_decode(url + i, n - i, &cp);
+		if (i > ls && prev != '/' && strchr(".?&-#=", (int)cp) && cp)
+			best = i;
+		float cw = char_width(L, role, cp, s.size);
+		while (w + cw > width && i > ls) {
+			size_t brk = best > ls ? best : i;
+			lay_tok_text(L, t, si, url + ls, brk - ls);
+			lay_tok_forced_break(L, t);
+			w = 0;
+			for (size_t j = brk; j < i;) {
+				uint32_t q;
+				j += (size_t)utf8_decode(url + j, i - j, &q);
+				w += char_width(L, role, q, s.size);
+			}
+			ls = best = brk;
+		}
+		w += cw;
+		i += (size_t)len;
+		if (cp == '/' && (i >= n || url[i] != '/'))
+			best = i;
+		prev = cp;
+	}
+	if (n > ls)
+		lay_tok_text(L, t, si, url + ls, n - ls);
+	lay_tok_finish(L, t);
+	struct pline *pl;
+	int font = lay_role_of(s.family, s.bold, s.italic);
+	int nl = lay_break_lines(L, t, c->w, false, ALIGN_LEFT, font, s.size, &pl);
+	lay_emit_lines(L, c, pl, nl, kind, leading, font, s.size, true);
+}
+
+/* Footnoted URLs: the note for each entry the chapter cites, laid out
+ * before its text as layout_notes() does for the author's notes. */
+void lay_url_notes(struct lay *L, const struct chapter *ch)
+{
+	const struct book *book = L->book;
+	struct vlist *saved = L->out;
+	struct bctx c = lay_note_ctx(L);
+	for (int e = L->ref_lo[ch->index]; e < L->ref_hi[ch->index]; e++) {
+		int entry = L->res_index[book->extrefs[e].distinct];
+		if (entry < 0 || L->unote_seq[entry] == L->useq)
+			continue;
+		struct vlist *v = arena_calloc(&L->tmp, 1, sizeof *v);
+		L->out = v;
+		L->pending_space = 0;
+		L->last_nbars = 0;
+		lay_set_marker(L, &c, arena_printf(L->a, "%d", entry + 1),
+			       c.x - c.size * 0.4f, 0);
+		L->marker[0].color = L->st->link_color;
+		struct istyle u = lay_base_style(&c);
+		u.family = FAM_MONO;
+		u.link = &L->res_link[entry];
+		layout_url(L, &c, L->res[entry]->url, u, c.leading, BOX_NOTE);
+		L->nmarker = 0;
+		lay_as_note_boxes(v);
+		struct lo_anchor *at = arena_calloc(L->a, 1, sizeof *at);
+		at->page = -1;
+		struct layout *lo = L->lo;
+		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
+		lo->notes[lo->nnotes++] = at;
+		if (v->n)
+			v->v[0].anchor = at;
+		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
+		if (v->n)
+			memcpy(a, v->v, v->n * sizeof *a);
+		free(v->v);
+		v->v = a;
+		v->cap = v->n;
+		/* Scratch memory: read (lay_notes_for) only while this chapter run
+		 * (unote_seq == useq) is laid out, never after the reset. */
+		L->unote[entry] = v;
+		L->unote_at[entry] = at;
+		L->unote_seq[entry] = L->useq;
+	}
+	L->out = saved;
+	L->pending_space = 0;
+}
+
+/* Which entries this layout lists and in what order: the book's
+ * Resources (resources.c) as they are. */
+void lay_res_setup(struct lay *L)
+{
+	const struct book *book = L->book;
+	int nd = book->next_distinct;
+	if (book->nresources <= 0 || !book->resource_of || nd <= 0)
+		return;
+	struct arena *a = L->a;
+	L->nres = book->nresources;
+	L->res = arena_calloc(a, (size_t)L->nres, sizeof *L->res);
+	L->res_group = arena_calloc(a, (size_t)L->nres, sizeof *L->res_group);
+	L->res_index = arena_alloc(a, (size_t)nd * sizeof *L->res_index);
+	if (!L->part) {
+		for (int d = 0; d < nd; d++) {
+			const struct resource *r = book->resource_of[d];
+			L->res_index[d] = r && r->number >= 1 && r->number <= L->nres ? r->number - 1 : -1;
+		}
+		for (int i = 0; i < L->nres; i++) {
+			const struct resource *r = &book->resources[i];
+			L->res[i] = r;
+			L->res_group[i] = r->author_listed ? NULL : r->chapter;
+		}
+	} else {
+		/* A handout lists what its chapters cite, in the order they
+		 * first cite it, grouped by that chapter. */
+		L->nres = 0;
+		for (int d = 0; d < nd; d++)
+			L->res_index[d] = -1;
+		for (int e = 0; e < book->nextrefs; e++) {
+			const struct extref *x = &book->extrefs[e];
+			if (!x->chapter || x->chapter->index < L->first ||
+			    x->chapter->index >= L->end || L->res_index[x->distinct] >= 0 ||
+			    !book->resource_of[x->distinct])
+				continue;
+			L->res_index[x->distinct] = L->nres;
+			L->res[L->nres] = book->resource_of[x->distinct];
+			L->res_group[L->nres] = x->chapter;
+			L->nres++;
+		}
+		if (!L->nres)
+			return;
+	}
+	L->res_link = arena_calloc(a, (size_t)L->nres, sizeof *L->res_link);
+	L->res_at = arena_calloc(a, (size_t)L->nres, sizeof *L->res_at);
+	for (int i = 0; i < L->nres; i++) {
+		L->res_link[i].kind = LINK_EXTERNAL;
+		L->res_link[i].url = L->res[i]->url;
+		L->res_link[i].ext_index = -1; /* no reference number of its own */
+		L->res_at[i].page = -1;
+	}
+	/* Where each citing link lands, found by its node. */
+	int ne = book->nextrefs;
+	L->ref_at = arena_calloc(a, (size_t)ne + 1, sizeof *L->ref_at);
+	L->ref_cap = 16;
+	while (L->ref_cap < (size_t)ne * 2)
+		L->ref_cap *= 2;
+	L->ref_key = arena_calloc(a, L->ref_cap, sizeof *L->ref_key);
+	L->ref_val = arena_calloc(a, L->ref_cap, sizeof *L->ref_val);
+	int nch = book->nchapters;
+	L->ref_lo = arena_calloc(a, (size_t)nch + 1, sizeof *L->ref_lo);
+	L->ref_hi = arena_calloc(a, (size_t)nch + 1, sizeof *L->ref_hi);
+	for (int e = ne - 1; e >= 0; e--) {
+		const struct extref *x = &book->extrefs[e];
+		size_t h = lay_ptr_hash(x->node, L->ref_cap);
+		while (L->ref_key[h] && L->ref_key[h] != x->node)
+			h = (h + 1) & (L->ref_cap - 1);
+		L->ref_key[h] = x->node;
+		L->ref_val[h] = e;
+		if (x->chapter && x->chapter->index >= 0 && x->chapter->index < nch) {
+			int ci = x->chapter->index;
+			if (L->ref_hi[ci] == 0)
+				L->ref_hi[ci] = e + 1;
+			L->ref_lo[ci] = e;
+		}
+	}
+	if (L->st->link_refs == REFS_FOOTNOTES) {
+		L->unote = arena_calloc(a, (size_t)L->nres, sizeof *L->unote);
+		L->unote_at = arena_calloc(a, (size_t)L->nres, sizeof *L->unote_at);
+		L->unote_seq = arena_calloc(a, (size_t)L->nres, sizeof *L->unote_seq);
+		L->ucited_seq = arena_calloc(a, (size_t)L->nres, sizeof *L->ucited_seq);
+	}
+}
+
+struct cite {
+	int page, ref;
+};
+
+static int cite_cmp(const void *a, const void *b)
+{
+	const struct cite *x = a, *y = b;
+	if (x->page != y->page)
+		return x->page < y->page ? -1 : 1;
+	return (x->ref > y->ref) - (x->ref < y->ref);
+}
+
+static const char *chapter_name(struct lay *L, const struct chapter *ch)
+{
+	const char *t = ch->title ? ch->title : ch->path;
+	return ch->number ? arena_printf(L->a, "%s %s", ch->number, t) : t;
+}
+
+/* "Cited in Chapter, pp. 4, 17; Other, p. 20." - each number a link to
+ * the place that cites the entry on that page. */
+static void layout_cited(struct lay *L, const struct bctx *c, int entry)
+{
+	const struct resource *r = L->res[entry];
+	const struct print_style *st = L->st;
+	struct toks *t = &L->para;
+	lay_toks_reset(t);
+	L->nstyles = 0;
+	struct istyle s = lay_base_style(c);
+	s.size = (float)st->resources_cited.size;
+	s.color = st->resources_cited.color;
+	struct istyle it = s;
+	it.italic = !s.italic;
+	int plain = lay_push_style(L, &s), ital = lay_push_style(L, &it);
+	struct cite *cs = xmalloc(((size_t)r->nrefs + 1) * sizeof *cs);
+	bool any = false;
+	int k = 0;
+	while (k < r->nrefs) {
+		const struct chapter *ch = L->book->extrefs[r->refs[k]].chapter;
+		int n = 0;
+		for (; k < r->nrefs && L->book->extrefs[r->refs[k]].chapter == ch; k++) {
+			const struct lo_anchor *a = &L->ref_at[r->refs[k]];
+			if (a->page >= 0)
+				cs[n++] = (struct cite){a->page, r->refs[k]};
+		}
+		if (!n || !ch)
+			continue;
+		qsort(cs, (size_t)n, sizeof *cs, cite_cmp);
+		int u = 0;
+		for (int q = 0; q < n; q++)
+			if (!u || cs[u - 1].page != cs[q].page)
+				cs[u++] = cs[q];
+		const char *sep = any ? "; " : "Cited in ";
+		lay_tok_text(L, t, plain, sep, strlen(sep));
+		const char *name = chapter_name(L, ch);
+		lay_tok_text(L, t, ital, name, strlen(name));
+		const char *pp = u > 1 ? ", pp.\xc2\xa0" : ", p.\xc2\xa0";
+		lay_tok_text(L, t, plain, pp, strlen(pp));
+		for (int q = 0; q < u; q++) {
+			if (q)
+				lay_tok_text(L, t, plain, ", ", 2);
+			struct istyle ns = s;
+			ns.color = st->link_color;
+			ns.dest = &L->ref_at[cs[q].ref];
+			const char *num = arena_printf(L->a, "%d", cs[q].page + 1 + L->page_offset);
+			lay_tok_text(L, t, lay_push_style(L, &ns), num, strlen(num));
+		}
+		any = true;
+	}
+	free(cs);
+	if (!any)
+		return;
+	lay_tok_text(L, t, plain, ".", 1);
+	lay_tok_finish(L, t);
+	struct pline *pl;
+	int font = lay_role_of(s.family, s.bold, s.italic);
+	int n = lay_break_lines(L, t, c->w, false, ALIGN_LEFT, font, s.size, &pl);
+	lay_emit_lines(L, c, pl, n, BOX_LINE, (float)st->resources_cited.leading,
+		       font, s.size, false);
+}
+
+/* One entry: its number hanging in the margin, the title, the URL, the
+ * author's description and where the book cites it. */
+static void layout_entry(struct lay *L, const struct bctx *c, int entry)
+{
+	const struct resource *r = L->res[entry];
+	const struct print_style *st = L->st;
+	struct bctx in = *c;
+	float ind = c->size * 2.4f;
+	in.x = c->x + ind;
+	in.w = c->w - ind;
+	lay_want_space(L, (float)st->par_spacing + 2);
+	lay_set_marker(L, c, arena_printf(L->a, "%d.", entry + 1),
+		       in.x - c->size * 0.45f, 0);
+	size_t first = L->out->n;
+	struct istyle s = lay_base_style(&in);
+	s.bold = true;
+	layout_text(L, &in, lay_plain_inline(L, r->title && *r->title ? r->title : r->url),
+		    NULL, s, in.leading, false, ALIGN_LEFT, BOX_LINE, 0, true);
+	for (size_t k = first; k < L->out->n; k++) {
+		if (L->out->v[k].kind == V_BOX) {
+			L->out->v[k].anchor = &L->res_at[entry];
+			break;
+		}
+	}
+	lay_add_penalty(L, INF);
+	struct istyle u = lay_base_style(&in);
+	u.family = FAM_MONO;
+	u.size = (float)st->code.size;
+	u.link = &L->res_link[entry];
+	layout_url(L, &in, r->url, u, (float)st->code.leading * 1.1f, BOX_LINE);
+	if (r->description && *r->description) {
+		lay_add_penalty(L, INF);
+		struct istyle d = lay_base_style(&in);
+		d.italic = true;
+		layout_text(L, &in, lay_plain_inline(L, r->description), NULL, d,
+			    in.leading, false, ALIGN_LEFT, BOX_LINE, 0, false);
+	}
+	lay_add_penalty(L, INF);
+	layout_cited(L, &in, entry);
+}
+
+/* The Resources appendix: a chapter of its own after the last one. */
+void layout_appendix(struct lay *L, struct pager *P)
+{
+	if (!L->nres)
+		return;
+	const struct print_style *st = L->st;
+	struct layout *lo = L->lo;
+	struct chapter *ap = arena_calloc(L->a, 1, sizeof *ap);
+	ap->index = L->book->nchapters;
+	ap->title = st->resources_title;
+	ap->path = "";
+	ap->toc_index = -1;
+	L->appendix = ap;
+	lo->appendix = ap;
+	lo->chapter_start[ap->index].page = -1;
+	L->ch = NULL;
+	P->ch = ap;
+	for (int i = 0; i < L->nres; i++)
+		L->res_at[i].page = -1;
+	struct vlist V = {0};
+	L->out = &V;
+	L->pending_space = 0;
+	L->last_nbars = 0;
+	L->after_para = false;
+	L->nmarker = 0;
+	struct bctx c = lay_body_ctx(L);
+	lay_heading_text(L, &c, st->resources_title, 1);
+	for (int i = 0; i < L->nres; i++) {
+		if (i == 0 || L->res_group[i] != L->res_group[i - 1]) {
+			const struct chapter *g = L->res_group[i];
+			lay_heading_text(L, &c, g ? chapter_name(L, g) : st->resources_author, 3);
+		}
+		layout_entry(L, &c, i);
+	}
+	lay_place_chapter(P, &V);
+	lay_vlist_free(&V);
+	lay_scratch_reset(L, P);
+}

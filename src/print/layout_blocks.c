@@ -1,0 +1,479 @@
+/*
+ * layout_blocks.c - the blocks of a chapter into its vertical list:
+ * paragraphs (with the figures inside them), headings, lists, block
+ * quotes, thematic breaks and the dispatch over block types; and the
+ * chapter's footnotes, each laid out into a list of its own for the line
+ * that first cites it.
+ */
+#include "print/layout_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool inlines_blank(const struct inline_node *in,
+			  const struct inline_node *stop)
+{
+	for (; in && in != stop; in = in->next) {
+		if (in->type == INL_SOFTBREAK || in->type == INL_LINEBREAK)
+			continue;
+		if (in->type != INL_TEXT)
+			return false;
+		for (size_t i = 0; i < in->len; i++)
+			if (in->text[i] != ' ' && in->text[i] != '\t' &&
+			    in->text[i] != '\n')
+				return false;
+	}
+	return true;
+}
+
+/* ---- Figures ---------------------------------------------------------- */
+
+static const struct image *inline_image(const struct inline_node *in)
+{
+	if (in->type == INL_IMAGE && in->link && in->link->kind == LINK_IMAGE &&
+	    in->link->image)
+		return in->link->image;
+	return NULL;
+}
+
+static void layout_figure(struct lay *L, const struct bctx *c,
+			  const struct inline_node *in)
+{
+	const struct image *img = inline_image(in);
+	const struct print_style *st = L->st;
+	lay_want_space(L, (float)st->figure_space);
+	const struct lo_image_info *info =
+		img->index >= 0 && img->index < L->book->nimages ? &L->images[img->index] : NULL;
+	struct istyle cs = lay_base_style(c);
+	cs.size = (float)st->caption.size;
+	cs.color = st->caption.color;
+	cs.family = FAM_SERIF;
+	cs.italic = true;
+	cs.line = in->line;
+	bool have_caption = !inlines_blank(in->children, NULL);
+	if (info && info->width > 0 && info->height > 0) {
+		float w = (float)info->width * 0.75f, h = (float)info->height * 0.75f;
+		float maxh = L->H * (float)st->figure_max_height;
+		if (w > c->w) {
+			h *= c->w / w;
+			w = c->w;
+		}
+		if (h > maxh) {
+			w *= maxh / h;
+			h = maxh;
+		}
+		struct lo_item it = {0};
+		it.kind = LO_IMAGE;
+		it.image = img->index;
+		it.x = c->x + (c->w - w) / 2;
+		it.y = h;
+		it.w = w;
+		it.h = h;
+		struct vitem *v = lay_emit_box(L, c, BOX_FIGURE, h, -1, &it, 1);
+		v->block = ++L->serial;
+		v->line = v->nlines = 1;
+		if (have_caption) {
+			lay_add_penalty(L, INF);
+			lay_want_space(L, 4);
+		}
+	} else if (!have_caption) {
+		/* Nothing to show and no alt text: say what is missing. */
+		struct toks *t = &L->para;
+		lay_toks_reset(t);
+		L->nstyles = 0;
+		int si = lay_push_style(L, &cs);
+		lay_tok_text(L, t, si, "[image: ", 8);
+		lay_tok_text(L, t, si, img->path, strlen(img->path));
+		lay_tok_text(L, t, si, "]", 1);
+		lay_tok_finish(L, t);
+		struct pline *pl;
+		int font = lay_role_of(cs.family, false, true);
+		int n = lay_break_lines(L, t, c->w, false, ALIGN_CENTER, font, cs.size, &pl);
+		lay_emit_lines(L, c, pl, n, BOX_FIGURE, (float)st->caption.leading, font, cs.size, true);
+	}
+	if (have_caption)
+		layout_text(L, c, in->children, NULL, cs, (float)st->caption.leading,
+			    false, ALIGN_CENTER, BOX_FIGURE, 0, true);
+	lay_want_space(L, (float)st->figure_space);
+}
+
+/* ---- Paragraphs and headings ------------------------------------------ */
+
+static void layout_paragraph(struct lay *L, const struct bctx *c,
+			     const struct block *b)
+{
+	struct istyle s = lay_base_style(c);
+	s.line = b->line;
+	float indent = L->after_para && !c->note ? (float)L->st->par_indent : 0;
+	const struct inline_node *seg = b->inlines;
+	lay_pw_begin(L, b);
+	for (const struct inline_node *in = b->inlines;; in = in->next) {
+		if (in && !inline_image(in))
+			continue;
+		if (!inlines_blank(seg, in)) {
+			/* Pagination words run on across a figure: only a
+			 * paragraph without one has lines of its own. */
+			if (seg == b->inlines && !in && !L->pw_off)
+				layout_para_text(L, c, b, s, indent);
+			else
+				layout_text(L, c, seg, in, s, c->leading, L->st->justify,
+					    ALIGN_LEFT, BOX_LINE, indent, false);
+			indent = 0;
+		}
+		if (!in)
+			break;
+		L->pw_off++; /* a figure's caption is its alt text: no words */
+		layout_figure(L, c, in);
+		L->pw_off--;
+		seg = in->next;
+	}
+	lay_pw_begin(L, NULL);
+	lay_want_space(L, c->tight ? 0 : (float)L->st->par_spacing);
+	L->after_para = true;
+}
+
+static void layout_heading(struct lay *L, const struct bctx *c,
+			   const struct block *b)
+{
+	const struct style_heading *h = &L->st->h[b->level >= 1 && b->level <= 6 ? b->level - 1 : 5];
+	lay_want_space(L, (float)h->space_before);
+	struct istyle s = {0};
+	s.family = h->font == FONT_SANS || h->font == FONT_SANS_BOLD ? FAM_SANS : FAM_SERIF;
+	s.bold = h->font == FONT_SANS_BOLD || h->font == FONT_SERIF_BOLD;
+	s.size = (float)h->size;
+	s.color = h->color;
+	s.line = b->line;
+	L->pending_heading = b;
+	lay_pw_begin(L, b);
+	layout_text(L, c, b->inlines, NULL, s, (float)h->leading, false,
+		    ALIGN_LEFT, BOX_HEADING, 0, true);
+	lay_pw_begin(L, NULL);
+	lay_add_penalty(L, INF); /* keep with what follows */
+	L->pending_space = 0;
+	lay_want_space(L, (float)h->space_after);
+	L->after_para = false;
+}
+
+/* ---- Lists, quotes, rules, block dispatch ---------------------------- */
+
+void lay_set_marker(struct lay *L, const struct bctx *c, const char *text,
+		    float x_right, int line)
+{
+	uint32_t cp;
+	utf8_decode(text, strlen(text), &cp);
+	int font = lay_pick_font(L, FONT_SERIF, cp, line);
+	if (font < 0)
+		font = FONT_FALLBACK;
+	float w = lay_text_width(L, font, c->size, text, strlen(text));
+	/* The item is copied into a box; text must outlive the chapter. */
+	struct lo_item *m = arena_alloc(&L->tmp, sizeof *m);
+	m->kind = LO_TEXT;
+	m->font = font;
+	m->size = c->size;
+	m->color = c->color;
+	m->x = x_right - w;
+	if (m->x < 0)
+		m->x = 0;
+	m->y = 0;
+	m->w = w;
+	m->text = text;
+	m->len = strlen(text);
+	L->marker = m;
+	L->nmarker = 1;
+}
+
+static void layout_list(struct lay *L, const struct bctx *c,
+			const struct block *list)
+{
+	const struct print_style *st = L->st;
+	struct bctx in = *c;
+	in.depth = c->depth + 1;
+	in.tight = list->tight;
+	float indent = (float)st->list_indent;
+	if (list->ordered) {
+		int nitems = 0;
+		for (const struct block *it = list->children; it; it = it->next)
+			nitems++;
+		char num[24];
+		snprintf(num, sizeof num, "%d.", list->start + nitems);
+		float w = lay_text_width(L, FONT_SERIF, c->size, num, strlen(num)) + c->size * 0.5f;
+		if (w > indent)
+			indent = w;
+	}
+	if (c->w - indent < (float)st->list_min_width)
+		indent = 0; /* too deep: stop indenting, markers still hang */
+	in.x = c->x + indent;
+	in.w = c->w - indent;
+	float gap = c->size * 0.45f;
+	int i = 0;
+	for (const struct block *it = list->children; it; it = it->next, i++) {
+		const char *mark;
+		if (it->task == TASK_OPEN)
+			mark = "\xe2\x98\x90";
+		else if (it->task == TASK_DONE)
+			mark = "\xe2\x98\x91";
+		else if (list->ordered)
+			mark = arena_printf(L->a, "%d.", list->start + i);
+		else
+			mark = st->bullet[c->depth % 3];
+		if (i > 0)
+			lay_want_space(L, list->tight ? 1.5f : (float)st->list_item_spacing);
+		lay_set_marker(L, c, mark, in.x - gap, it->line);
+		L->after_para = false;
+		layout_blocks(L, &in, it->children);
+		if (L->nmarker) {
+			/* An empty item: a line to carry its marker. */
+			float h, bl;
+			float basc = (float)fonts_ascent(L->fonts, FONT_SERIF) * c->size / 1000;
+			float bdesc = (float)fonts_descent(L->fonts, FONT_SERIF) * c->size / 1000;
+			lay_line_geometry(c->leading, basc, bdesc, basc, bdesc, &h, &bl);
+			struct vitem *v = lay_emit_box(L, &in, BOX_LINE, h, bl, NULL, 0);
+			v->block = ++L->serial;
+			v->line = v->nlines = 1;
+		}
+	}
+	lay_want_space(L, c->tight ? 1.5f : (float)st->par_spacing);
+	L->after_para = false;
+}
+
+static void layout_quote(struct lay *L, const struct bctx *c,
+			 const struct block *q)
+{
+	struct bctx in = *c;
+	float ind = (float)L->st->quote_indent;
+	if (c->w - ind >= (float)L->st->list_min_width) {
+		if (in.nbars < MAX_BARS)
+			in.bars[in.nbars++] = c->x;
+		in.x = c->x + ind;
+		in.w = c->w - ind;
+	}
+	in.color = L->st->quote_color;
+	lay_want_space(L, (float)L->st->par_spacing);
+	L->after_para = false;
+	layout_blocks(L, &in, q->children);
+	lay_want_space(L, (float)L->st->par_spacing);
+	L->after_para = false;
+}
+
+void layout_rule(struct lay *L, const struct bctx *c)
+{
+	const struct print_style *st = L->st;
+	lay_want_space(L, (float)st->rule_space);
+	float h = (float)st->rule_thickness + 2;
+	struct lo_item ln = {0};
+	ln.kind = LO_LINE;
+	ln.w = c->w * (float)st->rule_width_fraction;
+	ln.x = c->x + (c->w - ln.w) / 2;
+	ln.y = h / 2;
+	ln.size = (float)st->rule_thickness;
+	ln.color = st->rule_color;
+	struct vitem *v = lay_emit_box(L, c, BOX_RULE, h, -1, &ln, 1);
+	v->block = ++L->serial;
+	v->line = v->nlines = 1;
+	lay_want_space(L, (float)st->rule_space);
+	L->after_para = false;
+}
+
+void layout_blocks(struct lay *L, const struct bctx *c,
+		   const struct block *b)
+{
+	for (; b; b = b->next) {
+		switch (b->type) {
+		case BLK_PARAGRAPH:
+			layout_paragraph(L, c, b);
+			break;
+		case BLK_HEADING:
+			layout_heading(L, c, b);
+			break;
+		case BLK_CODE:
+			layout_code(L, c, b->text, b->len, b->lang, b->line, b);
+			break;
+		case BLK_HTML:
+			layout_code(L, c, b->text, b->len, "", b->line - 1, b);
+			break;
+		case BLK_QUOTE:
+			layout_quote(L, c, b);
+			break;
+		case BLK_LIST:
+			layout_list(L, c, b);
+			break;
+		case BLK_TABLE:
+			layout_table(L, c, b);
+			break;
+		case BLK_THEMATIC:
+			layout_rule(L, c);
+			break;
+		case BLK_FOOTNOTE_DEF:
+			break; /* set at the foot of the page citing it */
+		case BLK_ITEM:
+		case BLK_TABLE_ROW:
+		case BLK_TABLE_CELL:
+			/* Out of place: show the content rather than lose it. */
+			if (b->inlines)
+				layout_paragraph(L, c, b);
+			layout_blocks(L, c, b->children);
+			break;
+		}
+	}
+}
+
+/* ---- Footnotes -------------------------------------------------------- */
+
+struct bctx lay_body_ctx(const struct lay *L)
+{
+	struct bctx c = {0};
+	c.x = 0;
+	c.w = L->W;
+	c.family = FAM_SERIF;
+	c.size = (float)L->st->body.size;
+	c.leading = (float)L->st->body.leading;
+	c.color = L->st->body.color;
+	return c;
+}
+
+struct bctx lay_note_ctx(const struct lay *L)
+{
+	struct bctx c = lay_body_ctx(L);
+	c.x = (float)L->st->footnote_indent;
+	c.w = L->W - c.x;
+	c.size = (float)L->st->footnote.size;
+	c.leading = (float)L->st->footnote.leading;
+	c.color = L->st->footnote.color;
+	c.note = true;
+	c.tight = true;
+	return c;
+}
+
+/* A note's vertical list never breaks inside: its glue and penalties
+ * become spacing boxes of their height (a penalty has none), and every
+ * box is a note line. */
+void lay_as_note_boxes(struct vlist *v)
+{
+	for (size_t k = 0; k < v->n; k++) {
+		if (v->v[k].kind == V_PENALTY)
+			v->v[k].height = 0;
+		v->v[k].kind = V_BOX;
+		v->v[k].box = BOX_NOTE;
+		v->v[k].notes = NULL;
+	}
+}
+
+/* Lays out every cited footnote of the chapter into its own list, ready
+ * to be attached to the line that first cites it. */
+void layout_notes(struct lay *L, const struct chapter *ch)
+{
+	L->nnotes = 0;
+	for (int i = 0; i < ch->nfootnotes; i++)
+		if (ch->footnotes[i]->number > L->nnotes)
+			L->nnotes = ch->footnotes[i]->number;
+	/* note_at stays in L->a: placed items and lo->notes point at it.
+	 * Each pass of the chapter has the same array (emptied), so that
+	 * lines kept from an earlier pass lead to its notes too. */
+	L->notes = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->notes);
+	if (!L->note_at_of[ch->index])
+		L->note_at_of[ch->index] = arena_calloc(L->a, (size_t)L->nnotes + 1,
+							sizeof *L->note_at);
+	L->note_at = L->note_at_of[ch->index];
+	for (int i = 0; i < L->nnotes; i++) {
+		L->note_at[i] = (struct lo_anchor){-1, 0};
+		struct layout *lo = L->lo;
+		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
+		lo->notes[lo->nnotes++] = &L->note_at[i];
+	}
+	L->note_cited = arena_calloc(&L->tmp, (size_t)L->nnotes + 1, sizeof *L->note_cited);
+	/* Notes cannot cite notes: mark all as cited while laying them out. */
+	for (int i = 0; i < L->nnotes; i++)
+		L->note_cited[i] = true;
+	struct vlist *saved = L->out;
+	struct bctx c = lay_note_ctx(L);
+	L->in_notes = true;
+	for (int i = 0; i < ch->nfootnotes; i++) {
+		struct footnote *fn = ch->footnotes[i];
+		if (fn->number <= 0 || !fn->def)
+			continue;
+		struct vlist *v = arena_alloc(&L->tmp, sizeof *v);
+		L->out = v;
+		L->pending_space = 0;
+		L->last_nbars = 0;
+		lay_set_marker(L, &c, arena_printf(L->a, "%d", fn->number),
+			       c.x - c.size * 0.4f, fn->def->line);
+		layout_blocks(L, &c, fn->def->children);
+		L->nmarker = 0;
+		lay_as_note_boxes(v);
+		if (v->n)
+			v->v[0].anchor = &L->note_at[fn->number - 1];
+		/* Copy into scratch memory: the heap array lives no longer. */
+		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
+		if (v->n)
+			memcpy(a, v->v, v->n * sizeof *a);
+		free(v->v);
+		v->v = a;
+		v->cap = v->n;
+		L->notes[fn->number - 1] = v;
+	}
+	L->in_notes = false;
+	L->out = saved;
+	L->pending_space = 0;
+	for (int i = 0; i < L->nnotes; i++)
+		L->note_cited[i] = false;
+	L->useq++;
+	if (L->unote)
+		lay_url_notes(L, ch);
+}
+
+/* Footnote definitions nobody cites are still printed, at the end of
+ * the chapter: each under its label, on a line of its own. */
+void layout_uncited_notes(struct lay *L, const struct chapter *ch)
+{
+	const struct print_style *st = L->st;
+	const struct fonts *fonts = L->fonts;
+	struct bctx nc = lay_note_ctx(L);
+	for (int i = 0; i < ch->nfootnotes; i++) {
+		struct footnote *fn = ch->footnotes[i];
+		if (fn->number > 0 || !fn->def)
+			continue;
+		lay_want_space(L, (float)st->par_spacing);
+		lay_set_marker(L, &nc, arena_printf(L->a, "[%s]", fn->label ? fn->label : ""),
+			       nc.x + nc.w, fn->def->line);
+		L->marker[0].x = nc.x;
+		L->marker[0].y = 0;
+		/* The label stands on its own line above the text. */
+		float hh, bl;
+		float basc = (float)fonts_ascent(fonts, FONT_SERIF) * nc.size / 1000;
+		float bdesc = (float)fonts_descent(fonts, FONT_SERIF) * nc.size / 1000;
+		lay_line_geometry(nc.leading, basc, bdesc, basc, bdesc, &hh, &bl);
+		struct vitem *v = lay_emit_box(L, &nc, BOX_LINE, hh, bl, NULL, 0);
+		v->block = ++L->serial;
+		v->line = v->nlines = 1;
+		lay_add_penalty(L, INF);
+		layout_blocks(L, &nc, fn->def->children);
+	}
+}
+
+struct inline_node *lay_plain_inline(struct lay *L, const char *text)
+{
+	struct inline_node *n = arena_calloc(L->a, 1, sizeof *n);
+	n->type = INL_TEXT;
+	n->text = text;
+	n->len = strlen(text);
+	return n;
+}
+
+/* A heading the layout makes (the appendix's title, its groups). */
+void lay_heading_text(struct lay *L, const struct bctx *c, const char *text,
+		      int level)
+{
+	const struct style_heading *h = &L->st->h[level - 1];
+	lay_want_space(L, (float)h->space_before);
+	struct istyle s = {0};
+	s.family = h->font == FONT_SANS || h->font == FONT_SANS_BOLD ? FAM_SANS : FAM_SERIF;
+	s.bold = h->font == FONT_SANS_BOLD || h->font == FONT_SERIF_BOLD;
+	s.size = (float)h->size;
+	s.color = h->color;
+	layout_text(L, c, lay_plain_inline(L, text), NULL, s, (float)h->leading, false,
+		    ALIGN_LEFT, BOX_HEADING, 0, true);
+	lay_add_penalty(L, INF);
+	L->pending_space = 0;
+	lay_want_space(L, (float)h->space_after);
+	L->after_para = false;
+}
