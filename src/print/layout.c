@@ -25,12 +25,13 @@
  *   layout_text.c      inline text -> boxes, glue and penalties
  *   layout_lines.c     line breaking, set lines, boxes into the list
  *   layout_blocks.c    paragraphs, headings, figures, lists, quotes,
- *                      rules, block dispatch, footnotes
+ *                      rules, block dispatch
+ *   layout_notes.c     footnotes and footnoted URLs; URLs as lines
  *   layout_code.c      code blocks
  *   layout_table.c     tables
  *   layout_pages.c     the page builder
  *   layout_front.c     title page, contents, running heads and folios
- *   layout_appendix.c  footnoted URLs and the Resources appendix
+ *   layout_appendix.c  the Resources appendix
  */
 #include "print/layout_int.h"
 

@@ -1,119 +1,12 @@
 /*
- * layout_appendix.c - external links beyond their reference numbers:
- * which Resources entries this layout lists (res_setup), URLs set as
- * breakable lines, footnoted URLs (links.references = footnotes) and the
- * Resources appendix with where the book cites each entry.
+ * layout_appendix.c - which Resources entries this layout lists
+ * (res_setup) and the Resources appendix, with where the book cites each
+ * entry.
  */
 #include "print/layout_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Advance of cp as flush_word() measures it in role. */
-static float char_width(struct lay *L, int role, uint32_t cp, float size)
-{
-	int f = lay_pick_font(L, role, cp, 0);
-	if (f < 0)
-		return lay_text_width(L, L->repl_font >= 0 ? L->repl_font : FONT_FALLBACK,
-				      size, L->repl_text, strlen(L->repl_text));
-	return lay_adv(L, f, cp, size);
-}
-
-/* Sets url in style s as lines of column c: broken after a '/' or before
- * '.', '?', '&', '-', '#' or '=' (never with a hyphen added), and inside a
- * part too long for a line after its last character that fits.  Pieces
- * are measured as flush_word() measures them and separated by forced
- * breaks, so the line breaker keeps each on its line. */
-static void layout_url(struct lay *L, const struct bctx *c, const char *url,
-		       struct istyle s, float leading, enum lo_box_kind kind)
-{
-	struct toks *t = &L->para;
-	lay_toks_reset(t);
-	L->nstyles = 0;
-	int si = lay_push_style(L, &s);
-	int role = lay_role_of(s.family, s.bold, s.italic);
-	size_t n = strlen(url), ls = 0, best = 0, i = 0;
-	float w = 0, width = c->w - 0.02f;
-	uint32_t prev = 0;
-	while (i < n) {
-		uint32_t cp;
-		int len = utf8_decode(url + i, n - i, &cp);
-		if (i > ls && prev != '/' && strchr(".?&-#=", (int)cp) && cp)
-			best = i;
-		float cw = char_width(L, role, cp, s.size);
-		while (w + cw > width && i > ls) {
-			size_t brk = best > ls ? best : i;
-			lay_tok_text(L, t, si, url + ls, brk - ls);
-			lay_tok_forced_break(L, t);
-			w = 0;
-			for (size_t j = brk; j < i;) {
-				uint32_t q;
-				j += (size_t)utf8_decode(url + j, i - j, &q);
-				w += char_width(L, role, q, s.size);
-			}
-			ls = best = brk;
-		}
-		w += cw;
-		i += (size_t)len;
-		if (cp == '/' && (i >= n || url[i] != '/'))
-			best = i;
-		prev = cp;
-	}
-	if (n > ls)
-		lay_tok_text(L, t, si, url + ls, n - ls);
-	lay_tok_finish(L, t);
-	struct pline *pl;
-	int font = lay_role_of(s.family, s.bold, s.italic);
-	int nl = lay_break_lines(L, t, c->w, false, ALIGN_LEFT, font, s.size, &pl);
-	lay_emit_lines(L, c, pl, nl, kind, leading, font, s.size, true);
-}
-
-/* Footnoted URLs: the note for each entry the chapter cites, laid out
- * before its text as layout_notes() does for the author's notes. */
-void lay_url_notes(struct lay *L, const struct chapter *ch)
-{
-	const struct book *book = L->book;
-	struct vlist *saved = L->out;
-	struct bctx c = lay_note_ctx(L);
-	for (int e = L->ref_lo[ch->index]; e < L->ref_hi[ch->index]; e++) {
-		int entry = L->res_index[book->extrefs[e].distinct];
-		if (entry < 0 || L->unote_seq[entry] == L->useq)
-			continue;
-		struct vlist *v = arena_calloc(&L->tmp, 1, sizeof *v);
-		L->out = v;
-		L->pending_space = 0;
-		L->last_nbars = 0;
-		lay_set_marker(L, &c, arena_printf(L->a, "%d", entry + 1),
-			       c.x - c.size * 0.4f, 0);
-		L->marker[0].color = L->st->link_color;
-		struct istyle u = lay_base_style(&c);
-		u.family = FAM_MONO;
-		u.link = &L->res_link[entry];
-		layout_url(L, &c, L->res[entry]->url, u, c.leading, BOX_NOTE);
-		L->nmarker = 0;
-		lay_as_note_boxes(v);
-		struct lo_anchor *at = arena_calloc(L->a, 1, sizeof *at);
-		at->page = -1;
-		struct layout *lo = L->lo;
-		lo->notes = xrealloc(lo->notes, (lo->nnotes + 1) * sizeof *lo->notes);
-		lo->notes[lo->nnotes++] = at;
-		if (v->n)
-			v->v[0].anchor = at;
-		struct vitem *a = arena_alloc(&L->tmp, (v->n ? v->n : 1) * sizeof *a);
-		if (v->n)
-			memcpy(a, v->v, v->n * sizeof *a);
-		free(v->v);
-		v->v = a;
-		v->cap = v->n;
-		/* Scratch memory: read (lay_notes_for) only while this chapter run
-		 * (unote_seq == useq) is laid out, never after the reset. */
-		L->unote[entry] = v;
-		L->unote_at[entry] = at;
-		L->unote_seq[entry] = L->useq;
-	}
-	L->out = saved;
-	L->pending_space = 0;
-}
 
 /* Which entries this layout lists and in what order: the book's
  * Resources (resources.c) as they are. */
@@ -308,7 +201,7 @@ static void layout_entry(struct lay *L, const struct bctx *c, int entry)
 	u.family = FAM_MONO;
 	u.size = (float)st->code.size;
 	u.link = &L->res_link[entry];
-	layout_url(L, &in, r->url, u, (float)st->code.leading * 1.1f, BOX_LINE);
+	lay_url(L, &in, r->url, u, (float)st->code.leading * 1.1f, BOX_LINE);
 	if (r->description && *r->description) {
 		lay_add_penalty(L, INF);
 		struct istyle d = lay_base_style(&in);

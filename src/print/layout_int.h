@@ -414,8 +414,8 @@ void layout_para_text(struct lay *L, const struct bctx *c,
 		      float indent);
 
 /* ---- layout_blocks.c ----------------------------------------------------
- * Blocks and their dispatch; the body's and the notes' columns;
- * footnotes; headings and text the layout makes itself. */
+ * Blocks and their dispatch; the body's column; headings and text the
+ * layout makes itself. */
 
 void lay_set_marker(struct lay *L, const struct bctx *c, const char *text,
 		    float x_right, int line);
@@ -423,10 +423,6 @@ void layout_rule(struct lay *L, const struct bctx *c);
 void layout_blocks(struct lay *L, const struct bctx *c,
 		   const struct block *b);
 struct bctx lay_body_ctx(const struct lay *L);
-struct bctx lay_note_ctx(const struct lay *L);
-void lay_as_note_boxes(struct vlist *v);
-void layout_notes(struct lay *L, const struct chapter *ch);
-void layout_uncited_notes(struct lay *L, const struct chapter *ch);
 struct inline_node *lay_plain_inline(struct lay *L, const char *text);
 void lay_heading_text(struct lay *L, const struct bctx *c, const char *text,
 		      int level);
@@ -459,10 +455,20 @@ void lay_add_furniture(struct lay *L);
 void layout_front(struct lay *L, struct vlist *V);
 void layout_part_front(struct lay *L, struct vlist *V);
 
-/* ---- layout_appendix.c --------------------------------------------------
- * Footnoted URLs and the Resources appendix. */
+/* ---- layout_notes.c -----------------------------------------------------
+ * The foot of the page: footnotes and footnoted URLs; URLs as lines. */
 
+struct bctx lay_note_ctx(const struct lay *L);
+void lay_as_note_boxes(struct vlist *v);
+void layout_notes(struct lay *L, const struct chapter *ch);
+void layout_uncited_notes(struct lay *L, const struct chapter *ch);
 void lay_url_notes(struct lay *L, const struct chapter *ch);
+void lay_url(struct lay *L, const struct bctx *c, const char *url,
+	     struct istyle s, float leading, enum lo_box_kind kind);
+
+/* ---- layout_appendix.c --------------------------------------------------
+ * The Resources appendix. */
+
 void lay_res_setup(struct lay *L);
 void layout_appendix(struct lay *L, struct pager *P);
 
