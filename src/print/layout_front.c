@@ -4,6 +4,7 @@
  * running heads and folios.
  */
 #include "print/layout_int.h"
+#include "resolve/generate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,12 +245,54 @@ static void toc_appendix(struct lay *L, const struct bctx *tc)
 		 internal_link(L, L->appendix, NULL));
 }
 
-/* The book's title page: title, subtitle, authors, version and date,
- * then (duplex) its blank back. */
+/* One line of the title page (a generated block, generate.h), in s as
+ * the lines before it left it: the title, then the subtitle, the authors
+ * and the edition, each with its space above. */
+static void title_line(struct lay *L, const struct bctx *c, const struct block *b,
+		       struct istyle *s)
+{
+	const struct print_style *st = L->st;
+	const struct inline_node *text = lay_plain_inline(L, generate_text(b));
+	switch (b->role) {
+	case ROLE_TITLE:
+		layout_text(L, c, text, NULL, *s, s->size * 1.2f, false,
+			    ALIGN_CENTER, BOX_HEADING, 0, true);
+		break;
+	case ROLE_SUBTITLE:
+		lay_want_space(L, s->size * 0.6f);
+		s->bold = false;
+		s->size = (float)st->subtitle_size;
+		layout_text(L, c, text, NULL, *s, s->size * 1.25f, false,
+			    ALIGN_CENTER, BOX_LINE, 0, true);
+		break;
+	case ROLE_AUTHORS:
+		lay_want_space(L, (float)st->title_size * 1.5f);
+		s->family = FAM_SERIF;
+		s->bold = false;
+		s->size = (float)st->author_size;
+		s->color = st->body.color;
+		layout_text(L, c, text, NULL, *s, s->size * 1.3f, false,
+			    ALIGN_CENTER, BOX_LINE, 0, true);
+		break;
+	case ROLE_EDITION:
+		lay_want_space(L, (float)st->author_size);
+		s->family = FAM_SERIF;
+		s->italic = true;
+		s->size = (float)st->body.size;
+		s->color = st->body.color;
+		layout_text(L, c, text, NULL, *s, c->leading, false,
+			    ALIGN_CENTER, BOX_LINE, 0, true);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The book's title page (book->gen.title_page), then (duplex) its blank
+ * back. */
 static void title_page(struct lay *L, const struct bctx *c)
 {
 	const struct print_style *st = L->st;
-	const struct metadata *m = &L->book->meta;
 	struct vitem *v = lay_emit_box(L, c, BOX_RULE, L->H * 0.22f, -1, NULL, 0);
 	v->block = ++L->serial;
 	struct istyle s = {0};
@@ -257,45 +300,8 @@ static void title_page(struct lay *L, const struct bctx *c)
 	s.bold = true;
 	s.size = (float)st->title_size;
 	s.color = st->title_color;
-	const char *title = m->title ? m->title : "Untitled";
-	layout_text(L, c, lay_plain_inline(L, title), NULL, s, s.size * 1.2f, false,
-		    ALIGN_CENTER, BOX_HEADING, 0, true);
-	if (m->subtitle) {
-		lay_want_space(L, s.size * 0.6f);
-		s.bold = false;
-		s.size = (float)st->subtitle_size;
-		layout_text(L, c, lay_plain_inline(L, m->subtitle), NULL, s,
-			    s.size * 1.25f, false, ALIGN_CENTER, BOX_LINE, 0, true);
-	}
-	if (m->nauthors > 0) {
-		struct buf b = BUF_INIT;
-		for (int i = 0; i < m->nauthors; i++) {
-			if (i)
-				buf_puts(&b, i + 1 == m->nauthors ? " and " : ", ");
-			buf_puts(&b, m->authors[i]);
-		}
-		lay_want_space(L, (float)st->title_size * 1.5f);
-		s.family = FAM_SERIF;
-		s.bold = false;
-		s.size = (float)st->author_size;
-		s.color = st->body.color;
-		layout_text(L, c, lay_plain_inline(L, buf_to_arena(&b, L->a)), NULL, s,
-			    s.size * 1.3f, false, ALIGN_CENTER, BOX_LINE, 0, true);
-		buf_free(&b);
-	}
-	if (m->version || m->date) {
-		const char *line = m->version && m->date
-			? arena_printf(L->a, "Version %s \xc2\xb7 %s", m->version, m->date)
-			: m->version ? arena_printf(L->a, "Version %s", m->version)
-				     : m->date;
-		lay_want_space(L, (float)st->author_size);
-		s.family = FAM_SERIF;
-		s.italic = true;
-		s.size = (float)st->body.size;
-		s.color = st->body.color;
-		layout_text(L, c, lay_plain_inline(L, line), NULL, s, c->leading, false,
-			    ALIGN_CENTER, BOX_LINE, 0, true);
-	}
+	for (const struct block *b = L->book->gen.title_page->blocks; b; b = b->next)
+		title_line(L, c, b, &s);
 	lay_add_penalty(L, -INF);
 	if (L->duplex) {
 		/* The title page's back stays blank. */
@@ -305,26 +311,41 @@ static void title_page(struct lay *L, const struct bctx *c)
 	}
 }
 
-/* One entry of the book's contents (book->toc). */
-static void toc_entry(struct lay *L, const struct bctx *tc,
-		      const struct toc_entry *e)
+/* One entry of the generated contents (book->gen.contents): a chapter,
+ * one of its sections (when [contents] depth = 2), a draft, a part title
+ * or a separator.  Its words are the generated block's; the page number
+ * and leaders are print's. */
+static void toc_entry(struct lay *L, const struct bctx *tc, const struct block *b)
 {
+	const struct toc_entry *e = b->toc;
+	const char *text = generate_text(b);
+	struct layout *lo = L->lo;
+	if (b->section) {
+		const struct chapter *ch = e->chapter;
+		if (L->st->contents_depth >= 2)
+			toc_line(L, tc, text, b->level, false,
+				 lo->headings[ch->index][b->section->number].page,
+				 internal_link(L, e->chapter, (struct block *)b->section));
+		return;
+	}
 	switch (e->kind) {
 	case TOC_CHAPTER:
-		if (e->chapter)
-			toc_chapter(L, tc, e->chapter, e->title, e->number, e->depth);
+		lay_want_space(L, e->depth == 0 ? 3 : 0);
+		toc_line(L, tc, text, e->depth, e->depth == 0,
+			 lo->chapter_start[e->chapter->index].page,
+			 internal_link(L, e->chapter, NULL));
 		break;
 	case TOC_DRAFT: {
 		struct bctx dc = *tc;
 		dc.italic = true;
-		toc_line(L, &dc, e->title ? e->title : "", e->depth, false, -1, NULL);
+		toc_line(L, &dc, text, e->depth, false, -1, NULL);
 		break;
 	}
 	case TOC_PART: {
 		lay_want_space(L, tc->leading * 0.8f);
 		struct bctx pc = *tc;
 		pc.family = FAM_SANS;
-		toc_line(L, &pc, e->title ? e->title : "", 0, true, -1, NULL);
+		toc_line(L, &pc, text, 0, true, -1, NULL);
 		lay_add_penalty(L, INF);
 		lay_want_space(L, 2);
 		break;
@@ -354,19 +375,16 @@ void layout_front(struct lay *L, struct vlist *V)
 	hs.bold = true;
 	hs.size = (float)h1->size;
 	hs.color = h1->color;
-	layout_text(L, &c, lay_plain_inline(L, st->contents_title), NULL, hs,
+	const struct block *b = book->gen.contents->blocks; /* its title */
+	layout_text(L, &c, lay_plain_inline(L, generate_text(b)), NULL, hs,
 		    (float)h1->leading, false, ALIGN_LEFT, BOX_HEADING, 0, true);
 	lay_add_penalty(L, INF);
 	L->pending_space = 0;
 	lay_want_space(L, (float)h1->space_after);
 	struct bctx tc = contents_ctx(L);
-	if (book->ntoc > 0) {
-		for (int i = 0; i < book->ntoc; i++)
-			toc_entry(L, &tc, &book->toc[i]);
-	} else {
-		for (int i = 0; i < book->nchapters; i++)
-			toc_chapter(L, &tc, book->chapters[i], NULL, NULL, 0);
-	}
+	for (b = b->next; b; b = b->next)
+		if (b->role == ROLE_CONTENTS_ENTRY && b->toc)
+			toc_entry(L, &tc, b);
 	toc_appendix(L, &tc);
 }
 
