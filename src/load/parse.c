@@ -6,6 +6,7 @@
  * PARSE_MAX_*_DEPTH are flattened into their ancestor (content kept).
  */
 #include "load/parse.h"
+#include "base/base.h"
 #include "model/words.h"
 
 #include <ctype.h>
@@ -41,9 +42,7 @@ static void push(struct walk *w, struct frame f)
 {
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
-		w->stack = realloc(w->stack, w->cap * sizeof *w->stack);
-		if (!w->stack)
-			abort();
+		w->stack = xrealloc(w->stack, w->cap * sizeof *w->stack);
 	}
 	w->stack[w->n++] = f;
 }
@@ -176,147 +175,173 @@ static char *lang_of(struct arena *a, const char *info)
 	return l;
 }
 
-static void enter_node(struct walk *w, cmark_node *n)
+/* A container block (quote, list, item, footnote definition), flattened
+ * into the current one when it would be too deep. */
+static void enter_container(struct walk *w, cmark_node *n, cmark_node_type t,
+			    int line, int col)
+{
+	struct block *b;
+
+	if (container_too_deep(top(w), t)) {
+		depth_warning(w, false, line, col);
+		return; /* children land in the current container */
+	}
+	if (t == CMARK_NODE_BLOCK_QUOTE) {
+		b = new_block(w, BLK_QUOTE, line, col);
+	} else if (t == CMARK_NODE_LIST) {
+		b = new_block(w, BLK_LIST, line, col);
+		b->ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+		b->start = cmark_node_get_list_start(n);
+		b->tight = cmark_node_get_list_tight(n) != 0;
+	} else if (t == CMARK_NODE_ITEM) {
+		b = new_block(w, BLK_ITEM, line, col);
+		if (is_type(n, "tasklist"))
+			b->task = cmark_gfm_extensions_get_tasklist_item_checked(n)
+					  ? TASK_DONE : TASK_OPEN;
+	} else {
+		b = new_block(w, BLK_FOOTNOTE_DEF, line, col);
+		vec_push(&w->defs, b);
+	}
+	enter_block(w, n, b);
+}
+
+/* A block node of cmark's core; false if n is none (an extension node or
+ * an inline). */
+static bool enter_core_block(struct walk *w, cmark_node *n, cmark_node_type t,
+			     int line, int col)
 {
 	struct arena *a = w->run->arena;
-	struct frame *f = top(w);
-	int line, col;
-	pos_of(w, n, &line, &col);
-	cmark_node_type t = cmark_node_get_type(n);
-	bool inline_too_deep = f->idepth >= PARSE_MAX_INLINE_DEPTH;
 	struct block *b;
-	struct inline_node *in;
-	size_t len;
 
 	switch (t) {
 	case CMARK_NODE_DOCUMENT:
-		return;
+		return true;
 	case CMARK_NODE_PARAGRAPH:
 		b = new_block(w, BLK_PARAGRAPH, line, col);
 		enter_block(w, n, b);
-		return;
+		return true;
 	case CMARK_NODE_HEADING:
 		b = new_block(w, BLK_HEADING, line, col);
 		b->level = cmark_node_get_heading_level(n);
 		vec_push(&w->headings, b);
 		enter_block(w, n, b);
-		return;
+		return true;
 	case CMARK_NODE_CODE_BLOCK: {
 		b = new_block(w, BLK_CODE, line, col);
 		b->text = lit(w, n, &b->len);
 		const char *info = cmark_node_get_fence_info(n);
 		b->info = arena_strdup(a, info ? info : "");
 		b->lang = lang_of(a, b->info);
-		return;
+		return true;
 	}
 	case CMARK_NODE_HTML_BLOCK:
 		b = new_block(w, BLK_HTML, line, col);
 		b->text = lit(w, n, &b->len);
-		return;
+		return true;
 	case CMARK_NODE_THEMATIC_BREAK:
 		new_block(w, BLK_THEMATIC, line, col);
-		return;
+		return true;
 	case CMARK_NODE_BLOCK_QUOTE:
 	case CMARK_NODE_LIST:
 	case CMARK_NODE_ITEM:
 	case CMARK_NODE_FOOTNOTE_DEFINITION:
-		if (container_too_deep(f, t)) {
-			depth_warning(w, false, line, col);
-			return; /* children land in the current container */
-		}
-		if (t == CMARK_NODE_BLOCK_QUOTE) {
-			b = new_block(w, BLK_QUOTE, line, col);
-		} else if (t == CMARK_NODE_LIST) {
-			b = new_block(w, BLK_LIST, line, col);
-			b->ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-			b->start = cmark_node_get_list_start(n);
-			b->tight = cmark_node_get_list_tight(n) != 0;
-		} else if (t == CMARK_NODE_ITEM) {
-			b = new_block(w, BLK_ITEM, line, col);
-			if (is_type(n, "tasklist"))
-				b->task = cmark_gfm_extensions_get_tasklist_item_checked(n)
-						  ? TASK_DONE : TASK_OPEN;
-		} else {
-			b = new_block(w, BLK_FOOTNOTE_DEF, line, col);
-			vec_push(&w->defs, b);
-		}
-		enter_block(w, n, b);
-		return;
+		enter_container(w, n, t, line, col);
+		return true;
 	default:
-		break;
+		return false;
 	}
+}
 
-	/* Extension blocks and inlines. */
+/* A GFM table, row or cell; false if n is none. */
+static bool enter_table_part(struct walk *w, cmark_node *n, int line, int col)
+{
+	struct block *b;
+
 	if (is_type(n, "table")) {
 		b = new_block(w, BLK_TABLE, line, col);
 		b->ncols = cmark_gfm_extensions_get_table_columns(n);
-		b->align = arena_calloc(a, (size_t)(b->ncols > 0 ? b->ncols : 1), sizeof *b->align);
+		b->align = arena_calloc(w->run->arena,
+					(size_t)(b->ncols > 0 ? b->ncols : 1),
+					sizeof *b->align);
 		uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
 		for (int i = 0; al && i < b->ncols; i++)
 			b->align[i] = al[i] == 'l' ? ALIGN_LEFT : al[i] == 'c' ? ALIGN_CENTER
 				    : al[i] == 'r' ? ALIGN_RIGHT : ALIGN_NONE;
-		enter_block(w, n, b);
-		return;
-	}
-	if (is_type(n, "table_header") || is_type(n, "table_row")) {
+	} else if (is_type(n, "table_header") || is_type(n, "table_row")) {
 		b = new_block(w, BLK_TABLE_ROW, line, col);
 		b->header = cmark_gfm_extensions_get_table_row_is_header(n) != 0;
-		enter_block(w, n, b);
-		return;
-	}
-	if (is_type(n, "table_cell")) {
+	} else if (is_type(n, "table_cell")) {
 		b = new_block(w, BLK_TABLE_CELL, line, col);
-		enter_block(w, n, b);
-		return;
+	} else {
+		return false;
 	}
+	enter_block(w, n, b);
+	return true;
+}
+
+/* A leaf inline (text, breaks, code, HTML, footnote reference); false if
+ * n is none. */
+static bool enter_leaf_inline(struct walk *w, cmark_node *n, cmark_node_type t,
+			      int line, int col)
+{
+	struct inline_node *in;
+	size_t len;
 
 	switch (t) {
 	case CMARK_NODE_TEXT:
 		in = new_inline(w, INL_TEXT, line, col);
 		in->text = lit(w, n, &in->len);
-		return;
+		return true;
 	case CMARK_NODE_SOFTBREAK:
 		new_inline(w, INL_SOFTBREAK, line, col);
-		return;
+		return true;
 	case CMARK_NODE_LINEBREAK:
 		new_inline(w, INL_LINEBREAK, line, col);
-		return;
+		return true;
 	case CMARK_NODE_CODE:
 		in = new_inline(w, INL_CODE, line, col);
 		in->text = lit(w, n, &in->len);
-		return;
+		return true;
 	case CMARK_NODE_HTML_INLINE:
 		in = new_inline(w, INL_HTML, line, col);
 		in->text = lit(w, n, &in->len);
-		return;
+		return true;
 	case CMARK_NODE_FOOTNOTE_REFERENCE:
 		in = new_inline(w, INL_FOOTNOTE_REF, line, col);
 		/* cmark-gfm replaces the label by the definition's number. */
 		in->text = lit(w, n, &len);
 		in->len = len;
 		vec_push(&w->refs, in);
-		return;
-	case CMARK_NODE_EMPH:
-	case CMARK_NODE_STRONG:
-	case CMARK_NODE_LINK:
-	case CMARK_NODE_IMAGE:
-		break;
+		return true;
 	default:
-		if (!is_type(n, "strikethrough"))
-			return; /* unknown node: its children still arrive */
-		break;
+		return false;
 	}
-	if (inline_too_deep) {
+}
+
+/* The destination and title of a link or image node. */
+static struct link *new_link(struct arena *a, cmark_node *n)
+{
+	struct link *l = arena_alloc(a, sizeof *l);
+	const char *url = cmark_node_get_url(n);
+	const char *title = cmark_node_get_title(n);
+	l->url = arena_strdup(a, url ? url : "");
+	l->title = title && *title ? arena_strdup(a, title) : NULL;
+	l->ext_index = -1;
+	return l;
+}
+
+/* An inline container: emphasis, strong, link, image or strikethrough
+ * (it), flattened into the current one when it would be too deep. */
+static void enter_markup(struct walk *w, cmark_node *n, enum inline_type it,
+			 int line, int col)
+{
+	if (top(w)->idepth >= PARSE_MAX_INLINE_DEPTH) {
 		/* Flatten: the text is kept, the markup this deep adds nothing
 		 * readable.  Images nest without limit in cmark (an image's alt
 		 * text may hold images), so links and images are flattened too. */
 		depth_warning(w, true, line, col);
 		return;
 	}
-	enum inline_type it = t == CMARK_NODE_EMPH ? INL_EMPH
-			    : t == CMARK_NODE_STRONG ? INL_STRONG
-			    : t == CMARK_NODE_LINK ? INL_LINK
-			    : t == CMARK_NODE_IMAGE ? INL_IMAGE : INL_STRIKE;
 	if (it == INL_LINK) {
 		/* cmark-gfm places <autolinks> inside an indented container
 		 * without the container's indent, but their text right: a
@@ -326,17 +351,44 @@ static void enter_node(struct walk *w, cmark_node *n)
 		    cmark_node_get_start_column(first) - 1 > col)
 			col = cmark_node_get_start_column(first) - 1;
 	}
-	in = new_inline(w, it, line, col);
-	if (it == INL_LINK || it == INL_IMAGE) {
-		struct link *l = arena_alloc(a, sizeof *l);
-		const char *url = cmark_node_get_url(n);
-		const char *title = cmark_node_get_title(n);
-		l->url = arena_strdup(a, url ? url : "");
-		l->title = title && *title ? arena_strdup(a, title) : NULL;
-		l->ext_index = -1;
-		in->link = l;
-	}
+	struct inline_node *in = new_inline(w, it, line, col);
+	if (it == INL_LINK || it == INL_IMAGE)
+		in->link = new_link(w->run->arena, n);
 	enter_inline(w, n, in);
+}
+
+static void enter_node(struct walk *w, cmark_node *n)
+{
+	int line, col;
+	pos_of(w, n, &line, &col);
+	cmark_node_type t = cmark_node_get_type(n);
+
+	if (enter_core_block(w, n, t, line, col))
+		return;
+	/* Extension blocks and inlines. */
+	if (enter_table_part(w, n, line, col))
+		return;
+	if (enter_leaf_inline(w, n, t, line, col))
+		return;
+	switch (t) {
+	case CMARK_NODE_EMPH:
+		enter_markup(w, n, INL_EMPH, line, col);
+		return;
+	case CMARK_NODE_STRONG:
+		enter_markup(w, n, INL_STRONG, line, col);
+		return;
+	case CMARK_NODE_LINK:
+		enter_markup(w, n, INL_LINK, line, col);
+		return;
+	case CMARK_NODE_IMAGE:
+		enter_markup(w, n, INL_IMAGE, line, col);
+		return;
+	default:
+		if (is_type(n, "strikethrough"))
+			enter_markup(w, n, INL_STRIKE, line, col);
+		/* else an unknown node: its children still arrive */
+		return;
+	}
 }
 
 static void leave_node(struct walk *w, cmark_node *n)

@@ -9,6 +9,7 @@
  */
 #include "load/preproc.h"
 #include "load/folder.h"
+#include "base/base.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -97,9 +98,7 @@ static void add_run(struct pp *p, int line, int col, bool included)
 {
 	if (p->nruns == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
-		p->runs = realloc(p->runs, p->cap * sizeof *p->runs);
-		if (!p->runs)
-			abort();
+		p->runs = xrealloc(p->runs, p->cap * sizeof *p->runs);
 	}
 	p->runs[p->nruns++] = (struct pp_run){p->out_line, p->out_col, line, col, included};
 }
@@ -318,9 +317,7 @@ static void ex_line(struct excerpt *e, const char *prefix, const char *l, size_t
 	buf_put(&e->text, l, n);
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 64;
-		e->lines = realloc(e->lines, e->cap * sizeof *e->lines);
-		if (!e->lines)
-			abort();
+		e->lines = xrealloc(e->lines, e->cap * sizeof *e->lines);
 	}
 	e->lines[e->n++] = file_line;
 }
@@ -412,11 +409,127 @@ static void dwarn(struct dctx *c, const char *fmt, ...)
 	buf_free(&m);
 }
 
+/* Reads the file sp names (relative to the including file), cleaned and
+ * split into lines into *L.  Returns its path, or NULL (warned) when it
+ * is outside the book folder, unreadable or already being expanded. */
+static const char *read_included(struct dctx *c, const struct spec *sp, struct lines *L)
+{
+	struct book *b = c->p->book;
+	struct arena *a = c->p->run->arena;
+	const char *path = NULL;
+	if (sp->file[0] != '/')
+		path = path_normalize(a, path_join(a, path_dirname(a, c->s->path), sp->file));
+	char *data = NULL;
+	size_t len = 0;
+	if (!path || !*path) {
+		dwarn(c, "'%s' is outside the book folder; left as written", sp->file);
+		goto fail;
+	}
+	if (folder_read_file(b, path, &data, &len) != 0) {
+		const char *why = errno == ENOENT ? "not found"
+				: errno == EACCES ? "is outside the book folder"
+				: errno == EISDIR ? "is not a file" : strerror(errno);
+		dwarn(c, "'%s' %s; left as written", sp->file, why);
+		goto fail;
+	}
+	for (int i = 0; i <= c->s->depth; i++) {
+		if (c->p->chain[i] && strcmp(c->p->chain[i], path) == 0) {
+			dwarn(c, "'%s' includes itself (an include cycle); left as written", sp->file);
+			goto fail;
+		}
+	}
+	struct clean_report rep;
+	size_t clen;
+	const char *shown = arena_printf(a, "%s%s", b->display_dir, path);
+	char *text = text_clean(a, data, len, &clen, &rep);
+	free(data);
+	if (rep.bad_utf8)
+		diag_warn(c->p->run->diags, shown, rep.utf8_line, rep.utf8_col,
+			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
+			  rep.bad_utf8 == 1 ? "" : "s");
+	split_lines(a, text, clen, L);
+	return path;
+fail:
+	free(data);
+	return NULL;
+}
+
+/* {{#playground}}: the whole file in a rust fence whose info string
+ * carries the attributes toks[1..]; anchor marker lines dropped. */
+static void excerpt_playground(struct excerpt *e, const struct vec *toks,
+			       const struct lines *L)
+{
+	struct buf fence = BUF_INIT;
+	buf_puts(&fence, "```rust");
+	for (size_t i = 1; i < toks->n; i++)
+		buf_printf(&fence, ",%s", (char *)toks->v[i]);
+	ex_line(e, "", fence.data, fence.len, 1);
+	buf_free(&fence);
+	for (size_t k = 0; k < L->n; k++)
+		if (!is_marker_line(L->v[k], L->len[k]))
+			ex_line(e, "", L->v[k], L->len[k], (int)k + 1);
+	ex_line(e, "", "```", 3, (int)(L->n ? L->n : 1));
+	buf_putc(&e->text, '\n');
+}
+
+/* FILE:anchor.  Include: the first section so named, up to its end
+ * marker.  Rustdoc: every section so named shown, the rest hidden. */
+static void excerpt_anchor(struct dctx *c, enum what what, const struct spec *sp,
+			   const struct lines *L, struct excerpt *e)
+{
+	bool found = false, inside = false, done = false;
+	for (size_t k = 0; k < L->n; k++) {
+		int m = marker_of(L->v[k], L->len[k], sp->anchor);
+		if (m == 1) {
+			found = true;
+			if (!done || what == W_RUSTDOC)
+				inside = true;
+			continue;
+		}
+		if (m == 2 && inside) {
+			inside = false;
+			done = true;
+			continue;
+		}
+		if (is_marker_line(L->v[k], L->len[k]))
+			continue;
+		if (inside)
+			ex_line(e, "", L->v[k], L->len[k], (int)k + 1);
+		else if (what == W_RUSTDOC)
+			ex_line(e, "# ", L->v[k], L->len[k], (int)k + 1);
+	}
+	if (!found)
+		dwarn(c, "no anchor '%s' in '%s'%s", sp->anchor, sp->file,
+		      what == W_RUSTDOC ? "; the whole file is hidden" : "; nothing included");
+}
+
+/* FILE or FILE:a:b.  Include: the lines in range.  Rustdoc: those shown,
+ * the rest hidden.  Anchor marker lines are dropped either way. */
+static void excerpt_range(struct dctx *c, enum what what, const struct spec *sp,
+			  const struct lines *L, struct excerpt *e)
+{
+	if (sp->has_range && sp->end <= sp->start)
+		dwarn(c, "the range of lines is empty%s", what == W_RUSTDOC
+		      ? "; the whole file is hidden" : "; nothing included");
+	else if (sp->has_range && sp->start >= L->n)
+		dwarn(c, "line %zu is past the end of '%s' (%zu line%s)%s", sp->start + 1,
+		      sp->file, L->n, L->n == 1 ? "" : "s",
+		      what == W_RUSTDOC ? "; the whole file is hidden" : "; nothing included");
+	for (size_t k = 0; k < L->n; k++) {
+		if (is_marker_line(L->v[k], L->len[k]))
+			continue;
+		bool in = k >= sp->start && k < sp->end;
+		if (in)
+			ex_line(e, "", L->v[k], L->len[k], (int)k + 1);
+		else if (what == W_RUSTDOC)
+			ex_line(e, "# ", L->v[k], L->len[k], (int)k + 1);
+	}
+}
+
 /* Builds what the directive includes into *e.  Returns the included
  * file's path, or NULL (warned) when the directive fails. */
 static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 {
-	struct book *b = c->p->book;
 	struct arena *a = c->p->run->arena;
 	/* FILE and attributes, separated by whitespace. */
 	char *arg = arena_strndup(a, c->d->arg, c->d->arg_len);
@@ -437,104 +550,18 @@ static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 		parse_spec(a, toks.v[0], &sp);
 	}
 
-	const char *path = NULL;
-	if (sp.file[0] != '/')
-		path = path_normalize(a, path_join(a, path_dirname(a, c->s->path), sp.file));
-	char *data = NULL;
-	size_t len = 0;
-	if (!path || !*path) {
-		dwarn(c, "'%s' is outside the book folder; left as written", sp.file);
-		goto fail;
-	}
-	if (folder_read_file(b, path, &data, &len) != 0) {
-		const char *why = errno == ENOENT ? "not found"
-				: errno == EACCES ? "is outside the book folder"
-				: errno == EISDIR ? "is not a file" : strerror(errno);
-		dwarn(c, "'%s' %s; left as written", sp.file, why);
-		goto fail;
-	}
-	for (int i = 0; i <= c->s->depth; i++) {
-		if (c->p->chain[i] && strcmp(c->p->chain[i], path) == 0) {
-			dwarn(c, "'%s' includes itself (an include cycle); left as written", sp.file);
-			goto fail;
-		}
-	}
-	struct clean_report rep;
-	size_t clen;
-	const char *shown = arena_printf(a, "%s%s", b->display_dir, path);
-	char *text = text_clean(a, data, len, &clen, &rep);
-	free(data);
-	data = NULL;
-	if (rep.bad_utf8)
-		diag_warn(c->p->run->diags, shown, rep.utf8_line, rep.utf8_col,
-			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
-			  rep.bad_utf8 == 1 ? "" : "s");
 	struct lines L;
-	split_lines(a, text, clen, &L);
-
-	if (what == W_PLAYGROUND) {
-		struct buf fence = BUF_INIT;
-		buf_puts(&fence, "```rust");
-		for (size_t i = 1; i < toks.n; i++)
-			buf_printf(&fence, ",%s", (char *)toks.v[i]);
-		ex_line(e, "", fence.data, fence.len, 1);
-		buf_free(&fence);
-		for (size_t k = 0; k < L.n; k++)
-			if (!is_marker_line(L.v[k], L.len[k]))
-				ex_line(e, "", L.v[k], L.len[k], (int)k + 1);
-		ex_line(e, "", "```", 3, (int)(L.n ? L.n : 1));
-		buf_putc(&e->text, '\n');
-	} else if (sp.anchor) {
-		/* Include: the first section so named, up to its end marker.
-		 * Rustdoc: every section so named shown, the rest hidden. */
-		bool found = false, inside = false, done = false;
-		for (size_t k = 0; k < L.n; k++) {
-			int m = marker_of(L.v[k], L.len[k], sp.anchor);
-			if (m == 1) {
-				found = true;
-				if (!done || what == W_RUSTDOC)
-					inside = true;
-				continue;
-			}
-			if (m == 2 && inside) {
-				inside = false;
-				done = true;
-				continue;
-			}
-			if (is_marker_line(L.v[k], L.len[k]))
-				continue;
-			if (inside)
-				ex_line(e, "", L.v[k], L.len[k], (int)k + 1);
-			else if (what == W_RUSTDOC)
-				ex_line(e, "# ", L.v[k], L.len[k], (int)k + 1);
-		}
-		if (!found)
-			dwarn(c, "no anchor '%s' in '%s'%s", sp.anchor, sp.file,
-			      what == W_RUSTDOC ? "; the whole file is hidden" : "; nothing included");
-	} else {
-		if (sp.has_range && sp.end <= sp.start)
-			dwarn(c, "the range of lines is empty%s", what == W_RUSTDOC
-			      ? "; the whole file is hidden" : "; nothing included");
-		else if (sp.has_range && sp.start >= L.n)
-			dwarn(c, "line %zu is past the end of '%s' (%zu line%s)%s", sp.start + 1,
-			      sp.file, L.n, L.n == 1 ? "" : "s",
-			      what == W_RUSTDOC ? "; the whole file is hidden" : "; nothing included");
-		for (size_t k = 0; k < L.n; k++) {
-			if (is_marker_line(L.v[k], L.len[k]))
-				continue;
-			bool in = k >= sp.start && k < sp.end;
-			if (in)
-				ex_line(e, "", L.v[k], L.len[k], (int)k + 1);
-			else if (what == W_RUSTDOC)
-				ex_line(e, "# ", L.v[k], L.len[k], (int)k + 1);
-		}
+	const char *path = read_included(c, &sp, &L);
+	if (path) {
+		if (what == W_PLAYGROUND)
+			excerpt_playground(e, &toks, &L);
+		else if (sp.anchor)
+			excerpt_anchor(c, what, &sp, &L, e);
+		else
+			excerpt_range(c, what, &sp, &L, e);
 	}
 	vec_free(&toks);
 	return path;
-fail:
-	free(data);
-	vec_free(&toks);
-	return NULL;
 }
 
 static void expand(struct pp *p, struct src *s);

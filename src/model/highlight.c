@@ -313,17 +313,264 @@ static size_t py_string_end(const char *s, size_t n, size_t i)
 	return quoted_end(s, n, i, q, true, false);
 }
 
+/* One C-like lexer run: the language, its word lists and the code. */
+struct clike_lexer {
+	struct hl_out *o;
+	enum clike_lang lang;
+	const char *const *kw;
+	const char *const *ty; /* NULL: the language has no type list */
+	const char *s;
+	size_t n;
+};
+
+/* C preprocessor: the whole directive from s[i] == '#', with
+ * backslash-continued lines. */
+static size_t c_directive_end(const char *s, size_t n, size_t i)
+{
+	size_t j = i;
+	for (;;) {
+		j = line_end(s, n, j);
+		if (j > i && j < n && s[j - 1] == '\\')
+			j++;
+		else
+			break;
+	}
+	return j;
+}
+
+/* A comment, or a C preprocessor directive at line_start, at s[i]:
+ * emits it and returns its end, or returns i if there is none. */
+static size_t clike_comment(const struct clike_lexer *L, size_t i,
+			    bool line_start)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	char c = s[i];
+	size_t j;
+
+	if (L->lang != CL_PYTHON && c == '/' && i + 1 < n && s[i + 1] == '/') {
+		j = line_end(s, n, i);
+		out_span(L->o, HL_COMMENT, s + i, j - i);
+		return j;
+	}
+	if (L->lang != CL_PYTHON && c == '/' && i + 1 < n && s[i + 1] == '*') {
+		j = block_comment_end(s, n, i, L->lang == CL_RUST);
+		out_span(L->o, HL_COMMENT, s + i, j - i);
+		return j;
+	}
+	if (L->lang == CL_PYTHON && c == '#') {
+		j = line_end(s, n, i);
+		out_span(L->o, HL_COMMENT, s + i, j - i);
+		return j;
+	}
+	if (L->lang == CL_C && c == '#' && line_start) {
+		j = c_directive_end(s, n, i);
+		out_span(L->o, HL_MACRO, s + i, j - i);
+		return j;
+	}
+	return i;
+}
+
+/* A Rust attribute #[...] / #![...] or a Python decorator at s[i]:
+ * emits it and returns its end, or returns i if there is none. */
+static size_t clike_attribute(const struct clike_lexer *L, size_t i)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	char c = s[i];
+	size_t j;
+
+	if (L->lang == CL_RUST && c == '#' && i + 1 < n &&
+	    (s[i + 1] == '[' ||
+	     (s[i + 1] == '!' && i + 2 < n && s[i + 2] == '['))) {
+		j = bracket_end(s, n, i + (s[i + 1] == '!' ? 2 : 1));
+		out_span(L->o, HL_ATTRIBUTE, s + i, j - i);
+		return j;
+	}
+	if (L->lang == CL_PYTHON && c == '@' && i + 1 < n &&
+	    is_ident_start(s[i + 1])) {
+		j = i + 1;
+		while (j < n && (is_ident(s[j]) || s[j] == '.'))
+			j++;
+		out_span(L->o, HL_ATTRIBUTE, s + i, j - i);
+		return j;
+	}
+	return i;
+}
+
+/* A double-quoted string at s[i] == '"' (in JSON, a key when a ':'
+ * follows); emits it and returns its end. */
+static size_t clike_dquote(const struct clike_lexer *L, size_t i)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	size_t j;
+
+	if (L->lang == CL_PYTHON)
+		j = py_string_end(s, n, i);
+	else
+		j = quoted_end(s, n, i, '"', true, L->lang == CL_RUST);
+	enum hl_class cls = HL_STRING;
+	if (L->lang == CL_JSON) {
+		/* a key is a string followed by ':' */
+		size_t k = j;
+		while (k < n && is_space(s[k]))
+			k++;
+		if (k < n && s[k] == ':')
+			cls = HL_VARIABLE;
+	}
+	out_span(L->o, cls, s + i, j - i);
+	return j;
+}
+
+/* What starts with s[i] == '\'': a Rust char literal or lifetime, a
+ * Python or C string or char, else a plain quote; emits it and returns
+ * its end. */
+static size_t clike_squote(const struct clike_lexer *L, size_t i)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	size_t j;
+
+	if (L->lang == CL_RUST) {
+		j = rust_char_end(s, n, i);
+		if (j) {
+			out_span(L->o, HL_STRING, s + i, j - i);
+		} else if (i + 1 < n && is_ident_start(s[i + 1])) {
+			j = ident_end(s, n, i + 1);
+			out_span(L->o, HL_LIFETIME, s + i, j - i);
+		} else {
+			j = i + 1;
+			out_span(L->o, HL_PLAIN, s + i, 1);
+		}
+		return j;
+	}
+	if (L->lang == CL_PYTHON)
+		j = py_string_end(s, n, i);
+	else if (L->lang == CL_C)
+		j = quoted_end(s, n, i, '\'', true, false);
+	else
+		j = i + 1;
+	out_span(L->o, j > i + 1 ? HL_STRING : HL_PLAIN, s + i, j - i);
+	return j;
+}
+
+/* A number at s[i] (in JSON, also one with a leading '-'): emits it and
+ * returns its end, or returns i if there is none. */
+static size_t clike_number(const struct clike_lexer *L, size_t i)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	size_t j;
+
+	if (is_digit(s[i])) {
+		j = number_end(s, n, i);
+	} else if (s[i] == '-' && L->lang == CL_JSON && i + 1 < n &&
+		   is_digit(s[i + 1])) {
+		j = number_end(s, n, i + 1);
+	} else {
+		return i;
+	}
+	out_span(L->o, HL_NUMBER, s + i, j - i);
+	return j;
+}
+
+/* The end of a string whose prefix is the identifier s[i..j): Rust b"",
+ * r"", br#""#, c"", b''; Python r'', f"", rb"".  0 if it is not one. */
+static size_t clike_prefixed_string_end(const struct clike_lexer *L,
+					size_t i, size_t j)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	size_t len = j - i;
+
+	if (L->lang == CL_RUST && j < n &&
+	    (s[j] == '"' || s[j] == '#' || s[j] == '\'')) {
+		bool raw = (len == 1 && s[i] == 'r') ||
+			   (len == 2 && (memcmp(s + i, "br", 2) == 0 ||
+					 memcmp(s + i, "cr", 2) == 0));
+		if (raw)
+			return rust_raw_end(s, n, j);
+		if (len == 1 && (s[i] == 'b' || s[i] == 'c') && s[j] == '"')
+			return quoted_end(s, n, j, '"', true, true);
+		if (len == 1 && s[i] == 'b' && s[j] == '\'')
+			return rust_char_end(s, n, j);
+		return 0;
+	}
+	if (L->lang == CL_PYTHON && j < n && (s[j] == '"' || s[j] == '\'') &&
+	    py_string_prefix(s + i, len))
+		return py_string_end(s, n, j);
+	return 0;
+}
+
+/* The class of the identifier s[i..j); HL_MACRO means a Rust macro
+ * invocation "name!", whose '!' belongs to the span. */
+static enum hl_class clike_word_class(const struct clike_lexer *L, size_t i,
+				      size_t j)
+{
+	const char *s = L->s;
+	size_t n = L->n;
+	size_t len = j - i;
+
+	if (in_list(L->kw, s + i, len))
+		return HL_KEYWORD;
+	if (L->ty && in_list(L->ty, s + i, len))
+		return HL_TYPE;
+	if (L->lang == CL_RUST && j < n && s[j] == '!' &&
+	    !(j + 1 < n && s[j + 1] == '='))
+		return HL_MACRO;
+	if (L->lang == CL_RUST && s[i] >= 'A' && s[i] <= 'Z')
+		return HL_TYPE;
+	if (L->lang == CL_C && len > 2 && memcmp(s + j - 2, "_t", 2) == 0)
+		return HL_TYPE;
+	if (L->lang == CL_JSON)
+		return HL_PLAIN;
+	size_t k = j;
+	if (L->lang == CL_RUST && k + 1 < n && s[k] == ':' && s[k + 1] == ':' &&
+	    k + 2 < n && s[k + 2] == '<')
+		k += 2; /* turbofish: f::<T>() */
+	if (k < n && (s[k] == '(' ||
+		      (L->lang == CL_RUST && s[k] == '<' && k == j + 2)))
+		return HL_FUNCTION;
+	return HL_PLAIN;
+}
+
+/* An identifier at s[i] (or the prefix of a string): emits it and
+ * returns its end. */
+static size_t clike_word(const struct clike_lexer *L, size_t i)
+{
+	size_t j = ident_end(L->s, L->n, i);
+	size_t e = clike_prefixed_string_end(L, i, j);
+	if (e) {
+		out_span(L->o, HL_STRING, L->s + i, e - i);
+		return e;
+	}
+	enum hl_class cls = clike_word_class(L, i, j);
+	if (cls == HL_MACRO) {
+		out_span(L->o, HL_MACRO, L->s + i, j - i + 1);
+		return j + 1;
+	}
+	out_span(L->o, cls, L->s + i, j - i);
+	return j;
+}
+
 static void lex_clike(struct hl_out *o, enum clike_lang lang, const char *s,
 		      size_t n)
 {
-	const char *const *kw = lang == CL_RUST   ? rust_keywords
-				: lang == CL_C    ? c_keywords
-				: lang == CL_PYTHON ? py_keywords
-						    : json_keywords;
-	const char *const *ty = lang == CL_RUST   ? rust_types
-				: lang == CL_C    ? c_types
-				: lang == CL_PYTHON ? py_types
-						    : NULL;
+	const struct clike_lexer L = {
+		.o = o,
+		.lang = lang,
+		.kw = lang == CL_RUST     ? rust_keywords
+		      : lang == CL_C      ? c_keywords
+		      : lang == CL_PYTHON ? py_keywords
+					  : json_keywords,
+		.ty = lang == CL_RUST     ? rust_types
+		      : lang == CL_C      ? c_types
+		      : lang == CL_PYTHON ? py_types
+					  : NULL,
+		.s = s,
+		.n = n,
+	};
 	bool line_start = true; /* only blanks so far on this line */
 	size_t i = 0;
 
@@ -343,200 +590,27 @@ static void lex_clike(struct hl_out *o, enum clike_lang lang, const char *s,
 			i = j;
 			continue;
 		}
-
-		/* comments */
-		if (lang != CL_PYTHON && c == '/' && i + 1 < n &&
-		    s[i + 1] == '/') {
-			j = line_end(s, n, i);
-			out_span(o, HL_COMMENT, s + i, j - i);
-			i = j;
-			continue;
-		}
-		if (lang != CL_PYTHON && c == '/' && i + 1 < n &&
-		    s[i + 1] == '*') {
-			j = block_comment_end(s, n, i, lang == CL_RUST);
-			out_span(o, HL_COMMENT, s + i, j - i);
-			i = j;
-			line_start = false;
-			continue;
-		}
-		if (lang == CL_PYTHON && c == '#') {
-			j = line_end(s, n, i);
-			out_span(o, HL_COMMENT, s + i, j - i);
-			i = j;
-			continue;
-		}
-
-		/* C preprocessor: the whole directive, with continuations */
-		if (lang == CL_C && c == '#' && line_start) {
-			j = i;
-			for (;;) {
-				j = line_end(s, n, j);
-				if (j > i && j < n && s[j - 1] == '\\')
-					j++;
-				else
-					break;
-			}
-			out_span(o, HL_MACRO, s + i, j - i);
-			i = j;
-			continue;
-		}
+		/* A comment or directive that ends a line leaves line_start
+		 * to the newline after it, so clearing it here is safe. */
+		j = clike_comment(&L, i, line_start);
 		line_start = false;
-
-		/* Rust attributes #[...] and #![...] */
-		if (lang == CL_RUST && c == '#' && i + 1 < n &&
-		    (s[i + 1] == '[' ||
-		     (s[i + 1] == '!' && i + 2 < n && s[i + 2] == '['))) {
-			j = bracket_end(s, n, i + (s[i + 1] == '!' ? 2 : 1));
-			out_span(o, HL_ATTRIBUTE, s + i, j - i);
-			i = j;
-			continue;
-		}
-		/* Python decorators */
-		if (lang == CL_PYTHON && c == '@' && i + 1 < n &&
-		    is_ident_start(s[i + 1])) {
+		if (j == i)
+			j = clike_attribute(&L, i);
+		if (j == i && c == '"')
+			j = clike_dquote(&L, i);
+		if (j == i && c == '\'')
+			j = clike_squote(&L, i);
+		if (j == i)
+			j = clike_number(&L, i);
+		if (j == i && is_ident_start(c))
+			j = clike_word(&L, i);
+		if (j == i) {
+			/* one byte of punctuation (multi-byte characters
+			 * were taken as identifiers above) */
+			out_span(o, HL_PLAIN, s + i, 1);
 			j = i + 1;
-			while (j < n && (is_ident(s[j]) || s[j] == '.'))
-				j++;
-			out_span(o, HL_ATTRIBUTE, s + i, j - i);
-			i = j;
-			continue;
 		}
-
-		/* strings and characters */
-		if (c == '"') {
-			if (lang == CL_PYTHON)
-				j = py_string_end(s, n, i);
-			else
-				j = quoted_end(s, n, i, '"', true,
-					       lang == CL_RUST);
-			enum hl_class cls = HL_STRING;
-			if (lang == CL_JSON) {
-				/* a key is a string followed by ':' */
-				size_t k = j;
-				while (k < n && is_space(s[k]))
-					k++;
-				if (k < n && s[k] == ':')
-					cls = HL_VARIABLE;
-			}
-			out_span(o, cls, s + i, j - i);
-			i = j;
-			continue;
-		}
-		if (c == '\'') {
-			if (lang == CL_RUST) {
-				j = rust_char_end(s, n, i);
-				if (j) {
-					out_span(o, HL_STRING, s + i, j - i);
-					i = j;
-				} else if (i + 1 < n &&
-					   is_ident_start(s[i + 1])) {
-					j = ident_end(s, n, i + 1);
-					out_span(o, HL_LIFETIME, s + i, j - i);
-					i = j;
-				} else {
-					out_span(o, HL_PLAIN, s + i, 1);
-					i++;
-				}
-				continue;
-			}
-			if (lang == CL_PYTHON)
-				j = py_string_end(s, n, i);
-			else if (lang == CL_C)
-				j = quoted_end(s, n, i, '\'', true, false);
-			else
-				j = i + 1;
-			out_span(o, j > i + 1 ? HL_STRING : HL_PLAIN, s + i,
-				 j - i);
-			i = j;
-			continue;
-		}
-
-		if (is_digit(c)) {
-			j = number_end(s, n, i);
-			out_span(o, HL_NUMBER, s + i, j - i);
-			i = j;
-			continue;
-		}
-		if (c == '-' && lang == CL_JSON && i + 1 < n &&
-		    is_digit(s[i + 1])) {
-			j = number_end(s, n, i + 1);
-			out_span(o, HL_NUMBER, s + i, j - i);
-			i = j;
-			continue;
-		}
-
-		if (is_ident_start(c)) {
-			j = ident_end(s, n, i);
-			size_t len = j - i;
-
-			/* string prefixes: Rust b"", r"", br#""#, c"";
-			 * Python r'', f"", rb"" */
-			if (lang == CL_RUST && j < n &&
-			    (s[j] == '"' || s[j] == '#' || s[j] == '\'')) {
-				bool raw = (len == 1 && s[i] == 'r') ||
-					   (len == 2 && (memcmp(s + i, "br", 2) == 0 ||
-							 memcmp(s + i, "cr", 2) == 0));
-				size_t e = 0;
-				if (raw)
-					e = rust_raw_end(s, n, j);
-				else if (len == 1 && (s[i] == 'b' || s[i] == 'c') &&
-					 s[j] == '"')
-					e = quoted_end(s, n, j, '"', true, true);
-				else if (len == 1 && s[i] == 'b' && s[j] == '\'')
-					e = rust_char_end(s, n, j);
-				if (e) {
-					out_span(o, HL_STRING, s + i, e - i);
-					i = e;
-					continue;
-				}
-			}
-			if (lang == CL_PYTHON && j < n &&
-			    (s[j] == '"' || s[j] == '\'') &&
-			    py_string_prefix(s + i, len)) {
-				size_t e = py_string_end(s, n, j);
-				out_span(o, HL_STRING, s + i, e - i);
-				i = e;
-				continue;
-			}
-
-			enum hl_class cls = HL_PLAIN;
-			if (in_list(kw, s + i, len)) {
-				cls = HL_KEYWORD;
-			} else if (ty && in_list(ty, s + i, len)) {
-				cls = HL_TYPE;
-			} else if (lang == CL_RUST && j < n && s[j] == '!' &&
-				   !(j + 1 < n && s[j + 1] == '=')) {
-				/* macro invocation: name! */
-				out_span(o, HL_MACRO, s + i, len + 1);
-				i = j + 1;
-				continue;
-			} else if (lang == CL_RUST && s[i] >= 'A' &&
-				   s[i] <= 'Z') {
-				cls = HL_TYPE;
-			} else if (lang == CL_C && len > 2 &&
-				   memcmp(s + j - 2, "_t", 2) == 0) {
-				cls = HL_TYPE;
-			} else if (lang != CL_JSON) {
-				size_t k = j;
-				if (lang == CL_RUST && k + 1 < n &&
-				    s[k] == ':' && s[k + 1] == ':' &&
-				    k + 2 < n && s[k + 2] == '<')
-					k += 2; /* turbofish: f::<T>() */
-				if (k < n && (s[k] == '(' ||
-					      (lang == CL_RUST && s[k] == '<' &&
-					       k == j + 2)))
-					cls = HL_FUNCTION;
-			}
-			out_span(o, cls, s + i, len);
-			i = j;
-			continue;
-		}
-
-		/* anything else: one byte of punctuation (multi-byte
-		 * characters were taken as identifiers above) */
-		out_span(o, HL_PLAIN, s + i, 1);
-		i++;
+		i = j;
 	}
 }
 
@@ -605,12 +679,83 @@ static bool sh_word_char(int c)
 	return c != 0 && !is_space(c) && !strchr("|&;()<>\"'`$#", c);
 }
 
-/* Lexes shell code from s[0..n).  at_command: the first word is a
- * command name. */
+/* Where a shell lexer is in its command: is the next word in command
+ * position, and does a new word start here? */
+struct sh_state {
+	bool command;
+	bool word_start;
+};
+
+/* A word at s[i]: an assignment NAME=, a keyword, a command name or an
+ * argument; emits it and returns its end. */
+static size_t sh_word(struct hl_out *o, struct sh_state *st, const char *s,
+		      size_t n, size_t i)
+{
+	size_t j = i;
+	while (j < n && sh_word_char(s[j]) && s[j] != '=')
+		j++;
+	size_t len = j - i;
+	bool name = true;
+	for (size_t k = i; k < j; k++)
+		if (!(is_alpha(s[k]) || s[k] == '_' ||
+		      (k > i && is_digit(s[k]))))
+			name = false;
+	if (st->word_start && st->command && name && j < n && s[j] == '=') {
+		/* assignment NAME=value; still before the command */
+		out_span(o, HL_VARIABLE, s + i, len);
+		out_span(o, HL_PLAIN, s + j, 1);
+		st->word_start = false;
+		return j + 1;
+	}
+	/* the rest of the word, '=' included */
+	while (j < n && sh_word_char(s[j]))
+		j++;
+	len = j - i;
+	enum hl_class cls = HL_PLAIN;
+	if (st->word_start && in_list(sh_keywords, s + i, len)) {
+		cls = HL_KEYWORD;
+		/* after these, a command follows */
+		st->command = true;
+	} else if (st->word_start && st->command) {
+		cls = HL_FUNCTION;
+		st->command = false;
+	}
+	out_span(o, cls, s + i, len);
+	st->word_start = false;
+	return j;
+}
+
+/* A quoted string, $ expansion or word at s[i]: emits it and returns its
+ * end, or returns i if s[i] starts none of these. */
+static size_t sh_quoted_or_word(struct hl_out *o, struct sh_state *st,
+				const char *s, size_t n, size_t i)
+{
+	char c = s[i];
+	size_t j;
+
+	if (c == '\'') {
+		j = quoted_end(s, n, i, '\'', false, true);
+		out_span(o, HL_STRING, s + i, j - i);
+	} else if (c == '"') {
+		j = sh_dquote(o, s, n, i);
+	} else if (c == '$') {
+		j = sh_var_end(s, n, i);
+		if (j == i)
+			j = i + 1;
+		out_span(o, j > i + 1 ? HL_VARIABLE : HL_PLAIN, s + i, j - i);
+	} else if (sh_word_char(c)) {
+		return sh_word(o, st, s, n, i);
+	} else {
+		return i;
+	}
+	st->command = st->word_start = false;
+	return j;
+}
+
+/* Lexes shell code from s[0..n); its first word is a command name. */
 static void lex_shell(struct hl_out *o, const char *s, size_t n)
 {
-	bool command = true;  /* the next word is in command position */
-	bool word_start = true;
+	struct sh_state st = {.command = true, .word_start = true};
 	size_t i = 0;
 
 	while (i < n) {
@@ -622,18 +767,18 @@ static void lex_shell(struct hl_out *o, const char *s, size_t n)
 			out_span(o, HL_PLAIN, s + i, 1);
 			/* a line ending in '\' continues the command */
 			if (c != '\n' || i == 0 || s[i - 1] != '\\')
-				command = true;
-			word_start = true;
+				st.command = true;
+			st.word_start = true;
 			i++;
 			continue;
 		}
 		if (c == ' ' || c == '\t' || c == '\r') {
 			out_span(o, HL_PLAIN, s + i, 1);
-			word_start = true;
+			st.word_start = true;
 			i++;
 			continue;
 		}
-		if (c == '#' && word_start) {
+		if (c == '#' && st.word_start) {
 			j = line_end(s, n, i);
 			out_span(o, HL_COMMENT, s + i, j - i);
 			i = j;
@@ -643,71 +788,16 @@ static void lex_shell(struct hl_out *o, const char *s, size_t n)
 			j = i + 1 < n ? i + 2 : i + 1;
 			out_span(o, HL_PLAIN, s + i, j - i);
 			i = j;
-			word_start = false;
+			st.word_start = false;
 			continue;
 		}
-		if (c == '\'') {
-			j = quoted_end(s, n, i, '\'', false, true);
-			out_span(o, HL_STRING, s + i, j - i);
+		j = sh_quoted_or_word(o, &st, s, n, i);
+		if (j > i) {
 			i = j;
-			command = word_start = false;
-			continue;
-		}
-		if (c == '"') {
-			i = sh_dquote(o, s, n, i);
-			command = word_start = false;
-			continue;
-		}
-		if (c == '$') {
-			j = sh_var_end(s, n, i);
-			if (j == i)
-				j = i + 1;
-			out_span(o, j > i + 1 ? HL_VARIABLE : HL_PLAIN, s + i,
-				 j - i);
-			i = j;
-			command = word_start = false;
-			continue;
-		}
-		if (sh_word_char(c)) {
-			j = i;
-			while (j < n && sh_word_char(s[j]) && s[j] != '=')
-				j++;
-			size_t len = j - i;
-			bool name = true;
-			for (size_t k = i; k < j; k++)
-				if (!(is_alpha(s[k]) || s[k] == '_' ||
-				      (k > i && is_digit(s[k]))))
-					name = false;
-			if (word_start && command && name && j < n &&
-			    s[j] == '=') {
-				/* assignment NAME=value; still before the
-				 * command */
-				out_span(o, HL_VARIABLE, s + i, len);
-				out_span(o, HL_PLAIN, s + j, 1);
-				i = j + 1;
-				word_start = false;
-				continue;
-			}
-			/* the rest of the word, '=' included */
-			while (j < n && sh_word_char(s[j]))
-				j++;
-			len = j - i;
-			enum hl_class cls = HL_PLAIN;
-			if (word_start && in_list(sh_keywords, s + i, len)) {
-				cls = HL_KEYWORD;
-				/* after these, a command follows */
-				command = true;
-			} else if (word_start && command) {
-				cls = HL_FUNCTION;
-				command = false;
-			}
-			out_span(o, cls, s + i, len);
-			i = j;
-			word_start = false;
 			continue;
 		}
 		out_span(o, HL_PLAIN, s + i, 1);
-		word_start = c == ')' || c == '<' || c == '>' || c == '}';
+		st.word_start = c == ')' || c == '<' || c == '>' || c == '}';
 		i++;
 	}
 }
@@ -766,12 +856,122 @@ static size_t toml_string_end(const char *s, size_t n, size_t i)
 	return quoted_end(s, n, i, q, esc, false);
 }
 
+/* A [table] or [[array.of.tables]] header at s[i] == '[': its end. */
+static size_t toml_header_end(const char *s, size_t n, size_t i)
+{
+	size_t j = i;
+	while (j < n && s[j] != '\n' && s[j] != '#' && s[j] != ']')
+		j++;
+	while (j < n && s[j] == ']')
+		j++;
+	return j;
+}
+
+/* Does s[i] start a number, date or time (1_000, 0xff, -inf, +nan,
+ * 1979-05-27T07:32:00Z)? */
+static bool toml_number_start(const char *s, size_t n, size_t i)
+{
+	char c = s[i];
+	return is_digit(c) || ((c == '+' || c == '-') && i + 1 < n &&
+			       (is_digit(s[i + 1]) || s[i + 1] == 'i' ||
+				s[i + 1] == 'n'));
+}
+
+static size_t toml_number_end(const char *s, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	while (j < n && (is_alpha(s[j]) || is_digit(s[j]) ||
+			 (s[j] && strchr("_:.+-", s[j]))))
+		j++;
+	return j;
+}
+
+/* The class of a bare word in a value: true/false, inf/nan or plain. */
+static enum hl_class toml_word_class(const char *w, size_t len)
+{
+	if ((len == 4 && memcmp(w, "true", 4) == 0) ||
+	    (len == 5 && memcmp(w, "false", 5) == 0))
+		return HL_KEYWORD;
+	if (len == 3 && (memcmp(w, "inf", 3) == 0 || memcmp(w, "nan", 3) == 0))
+		return HL_NUMBER;
+	return HL_PLAIN;
+}
+
+/* Where a TOML lexer is: the open containers ('{' inline table, whose
+ * keys follow ',', or '[' array) and whether a key comes next. */
+struct toml_state {
+	char stack[64];
+	int depth;
+	bool expect_key;
+};
+
+/* Tracks the one punctuation byte c ('=', brackets or ','); false if c
+ * is none of these. */
+static bool toml_punct(struct toml_state *st, char c)
+{
+	if (c == '=') {
+		st->expect_key = false;
+	} else if (c == '{' || c == '[') {
+		if (st->depth < (int)sizeof st->stack)
+			st->stack[st->depth] = c;
+		st->depth++;
+		st->expect_key = c == '{';
+	} else if (c == '}' || c == ']') {
+		if (st->depth > 0)
+			st->depth--;
+		st->expect_key = false;
+	} else if (c == ',') {
+		st->expect_key = st->depth > 0 &&
+				 st->depth <= (int)sizeof st->stack &&
+				 st->stack[st->depth - 1] == '{';
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* A string, key, punctuation byte, number or word at s[i]: emits it and
+ * returns its end. */
+static size_t toml_token(struct hl_out *o, struct toml_state *st,
+			 const char *s, size_t n, size_t i)
+{
+	char c = s[i];
+	size_t j;
+
+	if (c == '"' || c == '\'') {
+		j = toml_string_end(s, n, i);
+		out_span(o, st->expect_key ? HL_VARIABLE : HL_STRING, s + i,
+			 j - i);
+		return j;
+	}
+	if (st->expect_key && toml_bare_key(c)) {
+		j = i;
+		while (j < n && toml_bare_key(s[j]))
+			j++;
+		out_span(o, HL_VARIABLE, s + i, j - i);
+		return j;
+	}
+	if (toml_punct(st, c)) {
+		out_span(o, HL_PLAIN, s + i, 1);
+		return i + 1;
+	}
+	if (toml_number_start(s, n, i)) {
+		j = toml_number_end(s, n, i);
+		out_span(o, HL_NUMBER, s + i, j - i);
+		return j;
+	}
+	if (is_ident_start(c)) {
+		j = ident_end(s, n, i);
+		out_span(o, toml_word_class(s + i, j - i), s + i, j - i);
+		return j;
+	}
+	out_span(o, HL_PLAIN, s + i, 1);
+	return i + 1;
+}
+
 static void lex_toml(struct hl_out *o, const char *s, size_t n)
 {
-	/* containers: '{' inline table (keys after ',') or '[' array */
-	char stack[64];
-	int depth = 0;
-	bool expect_key = true;
+	struct toml_state st = {.depth = 0, .expect_key = true};
 	bool line_start = true;
 	size_t i = 0;
 
@@ -783,8 +983,8 @@ static void lex_toml(struct hl_out *o, const char *s, size_t n)
 			out_span(o, HL_PLAIN, s + i, 1);
 			i++;
 			line_start = true;
-			if (depth == 0)
-				expect_key = true;
+			if (st.depth == 0)
+				st.expect_key = true;
 			continue;
 		}
 		if (c == ' ' || c == '\t' || c == '\r') {
@@ -798,95 +998,16 @@ static void lex_toml(struct hl_out *o, const char *s, size_t n)
 			i = j;
 			continue;
 		}
-		if (c == '[' && line_start && depth == 0) {
-			/* [table] or [[array.of.tables]] header */
-			j = i;
-			while (j < n && s[j] != '\n' && s[j] != '#' &&
-			       s[j] != ']')
-				j++;
-			while (j < n && s[j] == ']')
-				j++;
+		if (c == '[' && line_start && st.depth == 0) {
+			j = toml_header_end(s, n, i);
 			out_span(o, HL_ATTRIBUTE, s + i, j - i);
 			i = j;
 			line_start = false;
-			expect_key = false;
+			st.expect_key = false;
 			continue;
 		}
 		line_start = false;
-
-		if (c == '"' || c == '\'') {
-			j = toml_string_end(s, n, i);
-			out_span(o, expect_key ? HL_VARIABLE : HL_STRING,
-				 s + i, j - i);
-			i = j;
-			continue;
-		}
-		if (expect_key && toml_bare_key(c)) {
-			j = i;
-			while (j < n && toml_bare_key(s[j]))
-				j++;
-			out_span(o, HL_VARIABLE, s + i, j - i);
-			i = j;
-			continue;
-		}
-		if (c == '=') {
-			out_span(o, HL_PLAIN, s + i, 1);
-			expect_key = false;
-			i++;
-			continue;
-		}
-		if (c == '{' || c == '[') {
-			if (depth < (int)sizeof stack)
-				stack[depth] = c;
-			depth++;
-			expect_key = c == '{';
-			out_span(o, HL_PLAIN, s + i, 1);
-			i++;
-			continue;
-		}
-		if (c == '}' || c == ']') {
-			if (depth > 0)
-				depth--;
-			expect_key = false;
-			out_span(o, HL_PLAIN, s + i, 1);
-			i++;
-			continue;
-		}
-		if (c == ',') {
-			expect_key = depth > 0 && depth <= (int)sizeof stack &&
-				     stack[depth - 1] == '{';
-			out_span(o, HL_PLAIN, s + i, 1);
-			i++;
-			continue;
-		}
-		if (is_digit(c) || ((c == '+' || c == '-') && i + 1 < n &&
-				    (is_digit(s[i + 1]) || s[i + 1] == 'i' ||
-				     s[i + 1] == 'n'))) {
-			/* numbers, dates and times: 1_000, 0xff, 1979-05-27T07:32:00Z */
-			j = i + 1;
-			while (j < n && (is_alpha(s[j]) || is_digit(s[j]) ||
-					 (s[j] && strchr("_:.+-", s[j]))))
-				j++;
-			out_span(o, HL_NUMBER, s + i, j - i);
-			i = j;
-			continue;
-		}
-		if (is_ident_start(c)) {
-			j = ident_end(s, n, i);
-			size_t len = j - i;
-			enum hl_class cls = HL_PLAIN;
-			if ((len == 4 && memcmp(s + i, "true", 4) == 0) ||
-			    (len == 5 && memcmp(s + i, "false", 5) == 0))
-				cls = HL_KEYWORD;
-			else if ((len == 3 && (memcmp(s + i, "inf", 3) == 0 ||
-					       memcmp(s + i, "nan", 3) == 0)))
-				cls = HL_NUMBER;
-			out_span(o, cls, s + i, len);
-			i = j;
-			continue;
-		}
-		out_span(o, HL_PLAIN, s + i, 1);
-		i++;
+		i = toml_token(o, &st, s, n, i);
 	}
 }
 

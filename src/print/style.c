@@ -207,6 +207,34 @@ static void set_heading(struct style_heading *h, double size, double before,
 	h->font = FONT_SANS_BOLD;
 }
 
+/* Code blocks and inline code, with the highlighting palette (indexed
+ * by enum hl_class). */
+static void code_defaults(struct print_style *st)
+{
+	st->code = (struct style_text){8.5, 11, 0x1a1a1a};
+	st->code_inline_scale = 0.88;
+	st->code_background = 0xf3f3f0;
+	st->code_inline_background = 0xf0f0ec;
+	st->code_padding = 5;
+	st->code_space = 8;
+	snprintf(st->code_continuation, sizeof st->code_continuation, "%s",
+		 "\xe2\x86\xa9"); /* U+21A9 leftwards arrow with hook */
+	st->code_continuation_color = 0x888888;
+	st->code_tab_width = 4;
+	st->hl_color[0] = 0x1a1a1a;  /* plain */
+	st->hl_color[1] = 0x8b1e6b;  /* keyword */
+	st->hl_color[2] = 0x1d5e7a;  /* type */
+	st->hl_color[3] = 0x2e6b1f;  /* string */
+	st->hl_color[4] = 0x9a4a00;  /* number */
+	st->hl_color[5] = 0x6f6f6f;  /* comment */
+	st->hl_color[6] = 0x6a3fa0;  /* macro */
+	st->hl_color[7] = 0x6a5a00;  /* attribute */
+	st->hl_color[8] = 0x9a4a00;  /* lifetime */
+	st->hl_color[9] = 0x1a3f8f;  /* function */
+	st->hl_color[10] = 0x8b3a1e; /* variable */
+	st->hl_color[11] = 0x6f6f6f; /* prompt */
+}
+
 void style_defaults(struct print_style *st)
 {
 	memset(st, 0, sizeof *st);
@@ -245,28 +273,7 @@ void style_defaults(struct print_style *st)
 	set_heading(&st->h[5], 10.5, 10, 4);
 	st->h[5].font = FONT_SANS;
 
-	st->code = (struct style_text){8.5, 11, 0x1a1a1a};
-	st->code_inline_scale = 0.88;
-	st->code_background = 0xf3f3f0;
-	st->code_inline_background = 0xf0f0ec;
-	st->code_padding = 5;
-	st->code_space = 8;
-	snprintf(st->code_continuation, sizeof st->code_continuation, "%s",
-		 "\xe2\x86\xa9"); /* U+21A9 leftwards arrow with hook */
-	st->code_continuation_color = 0x888888;
-	st->code_tab_width = 4;
-	st->hl_color[0] = 0x1a1a1a;  /* plain */
-	st->hl_color[1] = 0x8b1e6b;  /* keyword */
-	st->hl_color[2] = 0x1d5e7a;  /* type */
-	st->hl_color[3] = 0x2e6b1f;  /* string */
-	st->hl_color[4] = 0x9a4a00;  /* number */
-	st->hl_color[5] = 0x6f6f6f;  /* comment */
-	st->hl_color[6] = 0x6a3fa0;  /* macro */
-	st->hl_color[7] = 0x6a5a00;  /* attribute */
-	st->hl_color[8] = 0x9a4a00;  /* lifetime */
-	st->hl_color[9] = 0x1a3f8f;  /* function */
-	st->hl_color[10] = 0x8b3a1e; /* variable */
-	st->hl_color[11] = 0x6f6f6f; /* prompt */
+	code_defaults(st);
 
 	st->quote_indent = 14;
 	st->quote_bar_width = 2;
@@ -437,26 +444,21 @@ static void bad(struct parse_ctx *ctx, const char *section, const char *name,
 	ctx->errors++;
 }
 
-static int handler(void *user, const char *section, const char *name,
-		   const char *value)
+/* The row of keys[] for section.name, or NULL. */
+static const struct key_def *find_key(const char *section, const char *name)
 {
-	struct parse_ctx *ctx = user;
-	struct print_style *st = ctx->st;
-	const struct key_def *k = NULL;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(keys[i].section, section) == 0 &&
-		    strcmp(keys[i].name, name) == 0) {
-			k = &keys[i];
-			break;
-		}
-	}
-	if (!k) {
-		diag_error(ctx->diags, ctx->path, ctx->line, 0,
-			   "unknown style key '%s.%s'", section, name);
-		ctx->errors++;
-		return 1;
-	}
-	char *base = (char *)st;
+		    strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Remembers where a key was set that later checks report against: a
+ * [page] key sizing the page or its margins, a font file. */
+static void note_line(struct parse_ctx *ctx, const struct key_def *k,
+		      const char *section, const char *name)
+{
 	if (strcmp(section, "page") == 0 && strcmp(name, "header-gap") != 0 &&
 	    strcmp(name, "footer-gap") != 0) {
 		snprintf(ctx->page_key, sizeof ctx->page_key, "%s", name);
@@ -465,48 +467,111 @@ static int handler(void *user, const char *section, const char *name,
 	if (k->kind == K_FILE)
 		for (int r = 0; r < FONT_NROLES; r++)
 			if (k->off == F(font_file[r]))
-				st->font_line[r] = ctx->line;
+				ctx->st->font_line[r] = ctx->line;
+}
+
+/* K_LEN: a length; a font size (a "size" or "*-size" key) must be in
+ * 4..72pt, or 4..96pt for headings and the title. */
+static void set_length(struct parse_ctx *ctx, const struct key_def *k,
+		       const char *section, const char *name, const char *value)
+{
+	double v;
+	/* A font size: a size of 0 (or 500pt) would reach the PDF
+	 * library, which fails on it. */
+	bool font_size = strcmp(name, "size") == 0 ||
+			 (strlen(name) > 5 && strcmp(name + strlen(name) - 5, "-size") == 0);
+	double max = section[0] == 'h' || strcmp(section, "title") == 0 ? 96 : 72;
+	if (style_parse_length(value, ctx->st->body.size, &v))
+		bad(ctx, section, name, value,
+		    "want a length such as 12pt, 20mm, 1in or 1.2em");
+	else if (font_size && (v < 4 || v > max))
+		bad(ctx, section, name, value, max > 72 ? "want a font size of 4pt to 96pt"
+							 : "want a font size of 4pt to 72pt");
+	else
+		*(double *)((char *)ctx->st + k->off) = v;
+}
+
+/* K_NUM: a plain number, 0..100000. */
+static void set_number(struct parse_ctx *ctx, const struct key_def *k,
+		       const char *section, const char *name, const char *value)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(value, &end);
+	if (end == value || *end || errno || !isfinite(v) || v < 0 ||
+	    v > 100000)
+		bad(ctx, section, name, value, "want a number >= 0");
+	else
+		*(double *)((char *)ctx->st + k->off) = v;
+}
+
+/* K_INT: a whole number 1..16 (contents depth: 1 or 2). */
+static void set_int(struct parse_ctx *ctx, const struct key_def *k,
+		    const char *section, const char *name, const char *value)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+	if (end == value || *end || v < 1 || v > 16 ||
+	    (strcmp(name, "depth") == 0 && v > 2))
+		bad(ctx, section, name, value,
+		    strcmp(name, "depth") == 0 ? "want 1 or 2"
+					       : "want a whole number 1..16");
+	else
+		*(int *)((char *)ctx->st + k->off) = (int)v;
+}
+
+/* K_STR, K_FILE: a short non-empty text; a font file name has no '/'
+ * and does not start with '.'. */
+static void set_text(struct parse_ctx *ctx, const struct key_def *k,
+		     const char *section, const char *name, const char *value)
+{
+	if (strlen(value) >= k->size || !*value ||
+	    (k->kind == K_FILE && (strchr(value, '/') || value[0] == '.')))
+		bad(ctx, section, name, value,
+		    k->kind == K_FILE ? "want a file name in the fonts folder"
+				      : "want a short non-empty text");
+	else
+		snprintf((char *)ctx->st + k->off, k->size, "%s", value);
+}
+
+/* K_REFS: how link destinations are shown in print. */
+static void set_refs(struct parse_ctx *ctx, const struct key_def *k,
+		     const char *section, const char *name, const char *value)
+{
+	static const char *const names[] = {"numbers", "footnotes", "none"};
+	size_t i = 0;
+	while (i < 3 && strcasecmp(value, names[i]) != 0)
+		i++;
+	if (i == 3)
+		bad(ctx, section, name, value, "want numbers, footnotes or none");
+	else
+		*(enum link_refs *)((char *)ctx->st + k->off) = (enum link_refs)i;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct parse_ctx *ctx = user;
+	struct print_style *st = ctx->st;
+	const struct key_def *k = find_key(section, name);
+	if (!k) {
+		diag_error(ctx->diags, ctx->path, ctx->line, 0,
+			   "unknown style key '%s.%s'", section, name);
+		ctx->errors++;
+		return 1;
+	}
+	char *base = (char *)st;
+	note_line(ctx, k, section, name);
 	switch (k->kind) {
-	case K_LEN: {
-		double v;
-		/* A font size: a size of 0 (or 500pt) would reach the PDF
-		 * library, which fails on it. */
-		bool font_size = strcmp(name, "size") == 0 ||
-				 (strlen(name) > 5 && strcmp(name + strlen(name) - 5, "-size") == 0);
-		double max = section[0] == 'h' || strcmp(section, "title") == 0 ? 96 : 72;
-		if (style_parse_length(value, st->body.size, &v))
-			bad(ctx, section, name, value,
-			    "want a length such as 12pt, 20mm, 1in or 1.2em");
-		else if (font_size && (v < 4 || v > max))
-			bad(ctx, section, name, value, max > 72 ? "want a font size of 4pt to 96pt"
-								 : "want a font size of 4pt to 72pt");
-		else
-			*(double *)(base + k->off) = v;
+	case K_LEN:
+		set_length(ctx, k, section, name, value);
 		break;
-	}
-	case K_NUM: {
-		char *end;
-		errno = 0;
-		double v = strtod(value, &end);
-		if (end == value || *end || errno || !isfinite(v) || v < 0 ||
-		    v > 100000)
-			bad(ctx, section, name, value, "want a number >= 0");
-		else
-			*(double *)(base + k->off) = v;
+	case K_NUM:
+		set_number(ctx, k, section, name, value);
 		break;
-	}
-	case K_INT: {
-		char *end;
-		long v = strtol(value, &end, 10);
-		if (end == value || *end || v < 1 || v > 16 ||
-		    (strcmp(name, "depth") == 0 && v > 2))
-			bad(ctx, section, name, value,
-			    strcmp(name, "depth") == 0 ? "want 1 or 2"
-						       : "want a whole number 1..16");
-		else
-			*(int *)(base + k->off) = (int)v;
+	case K_INT:
+		set_int(ctx, k, section, name, value);
 		break;
-	}
 	case K_COLOR: {
 		style_color c;
 		if (style_parse_color(value, &c))
@@ -521,25 +586,11 @@ static int handler(void *user, const char *section, const char *name,
 		break;
 	case K_STR:
 	case K_FILE:
-		if (strlen(value) >= k->size || !*value ||
-		    (k->kind == K_FILE && (strchr(value, '/') || value[0] == '.')))
-			bad(ctx, section, name, value,
-			    k->kind == K_FILE ? "want a file name in the fonts folder"
-					      : "want a short non-empty text");
-		else
-			snprintf(base + k->off, k->size, "%s", value);
+		set_text(ctx, k, section, name, value);
 		break;
-	case K_REFS: {
-		static const char *const names[] = {"numbers", "footnotes", "none"};
-		size_t i = 0;
-		while (i < 3 && strcasecmp(value, names[i]) != 0)
-			i++;
-		if (i == 3)
-			bad(ctx, section, name, value, "want numbers, footnotes or none");
-		else
-			*(enum link_refs *)(base + k->off) = (enum link_refs)i;
+	case K_REFS:
+		set_refs(ctx, k, section, name, value);
 		break;
-	}
 	case K_PAPER:
 		if (style_set_paper(st, value))
 			bad(ctx, section, name, value, "want a4 or letter");
