@@ -4,6 +4,7 @@
  * entry.
  */
 #include "print/layout_int.h"
+#include "resolve/generate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,8 @@ static void layout_cited(struct lay *L, const struct bctx *c, int entry)
 
 /* One entry: its number hanging in the margin, the title, the URL, the
  * author's description and where the book cites it. */
-static void layout_entry(struct lay *L, const struct bctx *c, int entry)
+static void layout_entry(struct lay *L, const struct bctx *c, int entry,
+			 const struct block *b)
 {
 	const struct resource *r = L->res[entry];
 	const struct print_style *st = L->st;
@@ -188,7 +190,7 @@ static void layout_entry(struct lay *L, const struct bctx *c, int entry)
 	size_t first = L->out->n;
 	struct istyle s = lay_base_style(&in);
 	s.bold = true;
-	layout_text(L, &in, lay_plain_inline(L, r->title && *r->title ? r->title : r->url),
+	layout_text(L, &in, lay_plain_inline(L, generate_text(b)),
 		    NULL, s, in.leading, false, ALIGN_LEFT, BOX_LINE, 0, true);
 	for (size_t k = first; k < L->out->n; k++) {
 		if (L->out->v[k].kind == V_BOX) {
@@ -214,15 +216,30 @@ static void layout_entry(struct lay *L, const struct bctx *c, int entry)
 }
 
 /* The Resources appendix: a chapter of its own after the last one. */
+/* What the appendix lists (generate.h): the book's generated appendix, or
+ * a handout's own, made from the chapters it holds. */
+static const struct chapter *appendix_blocks(struct lay *L)
+{
+	if (!L->part)
+		return L->book->gen.resources;
+	const struct print_style *st = L->st;
+	struct generate_titles t = {st->contents_title, st->resources_title,
+				    st->resources_author};
+	return generate_resources(L->a, L->book, &t, L->first, L->end);
+}
+
+/* The Resources appendix: a chapter of its own after the last one, set
+ * from the generated blocks - its title, what it lists, then each group's
+ * heading and entries. */
 void layout_appendix(struct lay *L, struct pager *P)
 {
-	if (!L->nres)
+	const struct chapter *gen = L->nres ? appendix_blocks(L) : NULL;
+	if (!gen)
 		return;
-	const struct print_style *st = L->st;
 	struct layout *lo = L->lo;
 	struct chapter *ap = arena_calloc(L->a, 1, sizeof *ap);
 	ap->index = L->book->nchapters;
-	ap->title = st->resources_title;
+	ap->title = gen->title;
 	ap->path = "";
 	ap->toc_index = -1;
 	L->appendix = ap;
@@ -239,13 +256,26 @@ void layout_appendix(struct lay *L, struct pager *P)
 	L->after_para = false;
 	L->nmarker = 0;
 	struct bctx c = lay_body_ctx(L);
-	lay_heading_text(L, &c, st->resources_title, 1);
-	for (int i = 0; i < L->nres; i++) {
-		if (i == 0 || L->res_group[i] != L->res_group[i - 1]) {
-			const struct chapter *g = L->res_group[i];
-			lay_heading_text(L, &c, g ? chapter_name(L, g) : st->resources_author, 3);
+	int i = 0;
+	for (const struct block *b = gen->blocks; b; b = b->next) {
+		switch (b->role) {
+		case ROLE_RESOURCES_INTRO:
+			lay_want_space(L, (float)L->st->par_spacing);
+			layout_text(L, &c, lay_plain_inline(L, generate_text(b)), NULL,
+				    lay_base_style(&c), c.leading, false, ALIGN_LEFT,
+				    BOX_LINE, 0, false);
+			break;
+		case ROLE_RESOURCES_GROUP:
+			lay_heading_text(L, &c, generate_text(b), 3);
+			break;
+		case ROLE_RESOURCE:
+			if (i < L->nres)
+				layout_entry(L, &c, i++, b);
+			break;
+		default: /* the title */
+			lay_heading_text(L, &c, generate_text(b), 1);
+			break;
 		}
-		layout_entry(L, &c, i);
 	}
 	lay_place_chapter(P, &V);
 	lay_vlist_free(&V);

@@ -65,6 +65,19 @@ const char *generate_text(const struct block *b)
 	return b && b->plain ? b->plain : "";
 }
 
+/* The titles given, with a default for each one missing. */
+static struct generate_titles titles_or_defaults(const struct generate_titles *t)
+{
+	struct generate_titles r = *t;
+	if (!r.contents || !*r.contents)
+		r.contents = "Contents";
+	if (!r.resources || !*r.resources)
+		r.resources = "Resources";
+	if (!r.author_group || !*r.author_group)
+		r.author_group = "Listed by the author";
+	return r;
+}
+
 /* YYYY, YYYY-MM or YYYY-MM-DD. */
 static bool is_date(const char *s)
 {
@@ -194,8 +207,9 @@ static struct chapter *resources(struct arena *a, const struct book *book,
 }
 
 struct chapter *generate_resources(struct arena *a, const struct book *book,
-				   const struct generate_titles *t, int first, int end)
+				   const struct generate_titles *given, int first, int end)
 {
+	struct generate_titles tt = titles_or_defaults(given), *t = &tt;
 	int nd = book->next_distinct;
 	if (book->nresources <= 0 || nd <= 0 || !book->resource_of)
 		return NULL;
@@ -224,13 +238,7 @@ struct chapter *generate_resources(struct arena *a, const struct book *book,
 void generate_pages(struct run *run, struct book *book, const struct generate_titles *given)
 {
 	struct arena *a = run->arena;
-	struct generate_titles tt = *given, *t = &tt;
-	if (!t->contents || !*t->contents)
-		t->contents = "Contents";
-	if (!t->resources || !*t->resources)
-		t->resources = "Resources";
-	if (!t->author_group || !*t->author_group)
-		t->author_group = "Listed by the author";
+	struct generate_titles tt = titles_or_defaults(given), *t = &tt;
 	book->gen.title_page = title_page(a, book);
 	book->gen.contents = contents(a, book, t->contents);
 	book->gen.resources = resources(a, book, t);
