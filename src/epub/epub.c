@@ -33,6 +33,7 @@
 #include <sha1.h>
 
 #include "base/base.h"
+#include "base/imagefmt.h"
 #include "load/folder.h"
 #include "base/util.h"
 #include "epub/xhtml.h"
@@ -171,15 +172,6 @@ static bool bytes_start(const char *d, size_t n, const char *magic, size_t m)
 	return n >= m && memcmp(d, magic, m) == 0;
 }
 
-static bool contains_ci(const char *d, size_t n, const char *needle)
-{
-	size_t m = strlen(needle);
-	for (size_t i = 0; i + m <= n; i++)
-		if (strncasecmp(d + i, needle, m) == 0)
-			return true;
-	return false;
-}
-
 /* Reads the book's images.  res[i] stays zeroed for one that cannot go
  * into the EPUB (warned; its alt text is shown instead). */
 static void load_images(struct diag_list *diags, const struct book *book, struct arena *a,
@@ -218,19 +210,18 @@ static void load_images(struct diag_list *diags, const struct book *book, struct
 				  strerror(errno));
 			continue;
 		}
-		/* the file must be what its type says, and an SVG must not
-		 * script (EPUB readers would run it) */
-		if (ext[0] == 'p' && !bytes_start(data, len, "\x89PNG\r\n\x1a\n", 8))
-			why = "is not a PNG file";
-		else if (ext[0] == 'j' && !bytes_start(data, len, "\xff\xd8\xff", 3))
-			why = "is not a JPEG file";
-		else if (ext[0] == 'g' && !bytes_start(data, len, "GIF8", 4))
-			why = "is not a GIF file";
-		else if (ext[0] == 's' && (!contains_ci(data, len, "<svg") ||
-					   contains_ci(data, len, "<script") ||
-					   contains_ci(data, len, "javascript:") ||
-					   contains_ci(data, len, "<foreignObject")))
+		/* the file must still be what its type says (resolve/ looked
+		 * at it first, by the same rules: base/imagefmt.h), and an SVG
+		 * must not script (EPUB readers would run it) */
+		int w, h;
+		const unsigned char *u = (const unsigned char *)data;
+		const char *got = image_sniff(u, len, &w, &h);
+		if (ext[0] == 's' && (!got || strcmp(got, mt) != 0 ||
+				      image_svg_refusal(u, len)))
 			why = "is an SVG file with scripts, foreign content or no <svg> element";
+		else if (!got || strcmp(got, mt) != 0)
+			why = ext[0] == 'p' ? "is not a PNG file"
+			      : ext[0] == 'j' ? "is not a JPEG file" : "is not a GIF file";
 		if (why) {
 			diag_warn(diags, shown, 0, 0,
 				  "image %s; not embedded, its alt text is shown instead", why);
@@ -493,7 +484,8 @@ static const char **entry_texts(const struct book *book, struct arena *a)
 	const char **t = arena_calloc(a, (size_t)book->ntoc + 1, sizeof *t);
 	const struct chapter *c = book->gen.contents;
 	for (const struct block *b = c ? c->blocks : NULL; b; b = b->next)
-		if (b->role == ROLE_CONTENTS_ENTRY && b->toc && !b->section)
+		if (b->role == ROLE_CONTENTS_ENTRY && b->toc && !b->section &&
+		    b->toc >= book->toc && b->toc < book->toc + book->ntoc)
 			t[b->toc - book->toc] = generate_text(b);
 	return t;
 }

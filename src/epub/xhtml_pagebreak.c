@@ -28,13 +28,6 @@ void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
 			xhtml_pagebreak(b, &env->breaks[i]);
 }
 
-/* White space between words, by the rule the print layout counts them
- * with (model/words.h). */
-static bool word_space(const char *c)
-{
-	return words_space((unsigned char)*c);
-}
-
 /* Writes the markers due at or before word n of the leaf block. */
 static void breaks_due(struct render *r, int n)
 {
@@ -51,8 +44,7 @@ static void breaks_due(struct render *r, int n)
 void render_breaks_open(struct render *r, const struct block *blk)
 {
 	r->due.n = 0;
-	r->word = 0;
-	r->in_word = false;
+	r->words = (struct word_counter){0, false};
 	for (size_t i = 0; i < r->pb.n; i++) {
 		struct xhtml_pagebreak *pb = r->pb.v[i];
 		if (pb->block == blk && !pb->written)
@@ -82,15 +74,13 @@ static void walk_text(struct render *r, const char *s, size_t len, bool write)
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (word_space(s + i)) {
-			r->in_word = false;
-		} else if (!r->in_word) {
-			r->in_word = true;
+		bool starts;
+		int word = words_feed(&r->words, (unsigned char)s[i], &starts);
+		if (starts) {
 			if (write)
 				xhtml_escape(r->b, s + run, i - run);
 			run = i;
-			breaks_due(r, r->word);
-			r->word++;
+			breaks_due(r, word);
 		}
 	}
 	if (write)
@@ -111,6 +101,6 @@ void render_skip_words(struct render *r, const char *s, size_t len)
 void render_word_break(struct render *r)
 {
 	if (!r->quiet)
-		r->in_word = false;
+		r->words.inword = false;
 }
 

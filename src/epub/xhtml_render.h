@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "epub/xhtml.h"
+#include "model/words.h"
 
 /* Blocks and inlines are walked with an explicit stack, so deeply nested
  * input cannot overflow the C stack.  Past MAX_NEST levels container
@@ -47,8 +48,7 @@ struct render {
 	 * counted by the rule of pagination.h as its text goes out. */
 	struct vec pb;       /* struct xhtml_pagebreak * */
 	struct vec due;      /* of pb: in the current leaf block */
-	int word;            /* words begun so far in the leaf block */
-	bool in_word;        /* the last counted character was not blank */
+	struct word_counter words; /* of the leaf block (model/words.h) */
 	int quiet;           /* > 0: inside image alt text, which is no words */
 };
 

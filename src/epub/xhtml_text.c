@@ -9,51 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util.h"
+
 /* ---- Escaping ---------------------------------------------------------- */
-
-/* Decodes one UTF-8 sequence (strictly: no overlongs, surrogates or
- * values past U+10FFFF).  Returns its length, or 1 with 0xFFFD. */
-static int decode_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	int len;
-	uint32_t v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		v = c & 0x1F;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		v = c & 0x0F;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		v = c & 0x07;
-		min = 0x10000;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if ((size_t)len > n)
-		goto bad;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0xFFFD;
-	return 1;
-}
 
 void xhtml_escape(struct buf *b, const char *s, size_t len)
 {
@@ -82,7 +40,7 @@ void xhtml_escape(struct buf *b, const char *s, size_t len)
 			i++;
 		} else {
 			uint32_t cp;
-			int n = decode_utf8(p + i, len - i, &cp);
+			int n = utf8_decode((const char *)p + i, len - i, &cp);
 			if (cp == 0xFFFD && n == 1)
 				buf_puts(b, "\xEF\xBF\xBD");
 			else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE ||

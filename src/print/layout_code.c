@@ -90,8 +90,8 @@ struct codeset {
 	int src_line, col; /* source line and column (for tabs) */
 	/* Pagination words: counted over the text, and for each visual
 	 * line the first that starts on it (else the one it continues). */
-	int nwords, line_first, line_cont;
-	bool inword;
+	struct word_counter words; /* the block's, model/words.h */
+	int line_first, line_cont;
 };
 
 /* Sizes and the continuation mark of code in column c. */
@@ -161,7 +161,7 @@ static void code_flush(struct lay *L, struct codeset *cs, bool wrapped)
 		lv->word = lw;
 	}
 	cs->line_first = -1;
-	cs->line_cont = cs->inword ? cs->nwords - 1 : -1;
+	cs->line_cont = cs->words.inword ? cs->words.count - 1 : -1;
 	cl->items.n = 0;
 	cl->x = 0;
 }
@@ -200,7 +200,7 @@ static void code_char(struct lay *L, struct codeset *cs, const char *p,
 	if (cs->cl.x + w > cs->avail && cs->cl.x > 0)
 		code_flush(L, cs, true);
 	if (start && cs->line_first < 0)
-		cs->line_first = cs->nwords - 1;
+		cs->line_first = cs->words.count - 1;
 	code_put(L, &cs->cl, cs->x0, font, cs->size, color, gp, gn, w);
 }
 
@@ -213,13 +213,8 @@ static void code_span(struct lay *L, struct codeset *cs, const struct span *sp)
 	while (i < sp->n) {
 		uint32_t cp;
 		int len = utf8_decode(sp->p + i, sp->n - i, &cp);
-		bool start = false;
-		if (words_space(cp)) {
-			cs->inword = false;
-		} else if (!cs->inword) {
-			cs->inword = start = true;
-			cs->nwords++;
-		}
+		bool start;
+		words_feed(&cs->words, cp, &start);
 		if (cp == '\n') {
 			code_flush(L, cs, false);
 			cs->src_line++;

@@ -21,6 +21,7 @@
 #include "base/base.h"
 #include "base/util.h"
 #include "print/layout.h"
+#include "model/words.h"
 #include "print/linebreak.h"
 
 #define INF LB_INFINITY
@@ -281,12 +282,11 @@ struct lay {
 	int *refs; /* lay_collect_refs() scratch */
 	size_t nrefs, refcap;
 
-	/* Pagination words (pagination.h) of the leaf block being set:
-	 * how many have started, whether the last source character was
-	 * inside one, and a start not yet given to a stored character. */
+	/* Pagination words (model/words.h) of the leaf block being set:
+	 * the count so far, and a start not yet given to a stored
+	 * character. */
 	const struct block *pw_block;
-	int pw_count;
-	bool pw_inword;
+	struct word_counter pw;
 	int pw_pending;
 	int pw_off; /* > 0: setting text that holds no words (alt text) */
 

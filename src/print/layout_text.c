@@ -344,8 +344,7 @@ static void add_space(struct lay *L, struct toks *t, const struct istyle *s)
 void lay_pw_begin(struct lay *L, const struct block *b)
 {
 	L->pw_block = b;
-	L->pw_count = 0;
-	L->pw_inword = false;
+	L->pw = (struct word_counter){0, false};
 	L->pw_pending = -1;
 }
 
@@ -362,16 +361,12 @@ void lay_tok_text(struct lay *L, struct toks *t, int style, const char *s,
 		int len = utf8_decode(s + i, n - i, &cp);
 		int word = -1;
 		if (count) {
-			if (words_space(cp)) {
-				L->pw_inword = false;
+			bool starts;
+			word = words_feed(&L->pw, cp, &starts);
+			if (word < 0)
 				L->pw_pending = -1;
-			} else {
-				if (!L->pw_inword) {
-					L->pw_inword = true;
-					L->pw_pending = L->pw_count++;
-				}
-				word = L->pw_count - 1;
-			}
+			else if (starts)
+				L->pw_pending = word;
 		}
 		if (cp == ' ' || cp == '\t' || cp == '\n') {
 			flush_word(L, t);
@@ -593,12 +588,12 @@ void lay_tok_inlines(struct lay *L, struct toks *t,
 			lay_tok_text(L, t, lay_push_style(L, &c), in->text, in->len);
 			break;
 		case INL_SOFTBREAK:
-			L->pw_inword = false;
+			L->pw.inword = false;
 			flush_word(L, t);
 			add_space(L, t, &c);
 			break;
 		case INL_LINEBREAK:
-			L->pw_inword = false;
+			L->pw.inword = false;
 			lay_tok_forced_break(L, t);
 			break;
 		case INL_CODE:

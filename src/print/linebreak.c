@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/util.h"
+
 /* Lines whose natural width is this close to the target count as exact:
  * differences of running totals carry rounding error far below this, and
  * a millionth of a point is invisible. */
@@ -917,37 +919,6 @@ void hyph_free(struct hyphenator *h)
 	free(h);
 }
 
-/* Decodes one well-formed UTF-8 sequence; returns its length, or 0 for
- * malformed, overlong or surrogate input. */
-static int hyph_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	int len;
-	uint32_t c, min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, c = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, c = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if ((size_t)len > n)
-		return 0;
-	for (int k = 1; k < len; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[k] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 static bool hyph_combining(uint32_t c)
 {
 	return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
@@ -1067,9 +1038,9 @@ static int hyph_word_uncached(struct hyphenator *h, const char *w, size_t len,
 	const unsigned char *s = (const unsigned char *)w;
 	for (size_t i = 0; i < len;) {
 		uint32_t c;
-		int n = hyph_utf8(s + i, len - i, &c);
-		if (n == 0)
-			return 0;
+		int n = utf8_decode((const char *)s + i, len - i, &c);
+		if (c == 0xFFFD && n == 1)
+			return 0; /* malformed, overlong or a surrogate */
 		struct hyph_char *hc = &ch[nch++];
 		hc->apos = false;
 		hc->mark = false;

@@ -137,8 +137,19 @@ static struct chapter *contents(struct arena *a, const struct book *book, const 
 	struct gen g;
 	gen_start(&g, a, title, "contents");
 	gen_heading(&g, ROLE_NONE, 1, title);
-	for (int i = 0; i < book->ntoc; i++) {
-		const struct toc_entry *e = &book->toc[i];
+	/* A book made without book->toc (the loader always makes one): an
+	 * entry per chapter, in reading order. */
+	const struct toc_entry *toc = book->toc;
+	int ntoc = book->ntoc;
+	if (!ntoc && book->nchapters) {
+		struct toc_entry *t = arena_calloc(a, (size_t)book->nchapters, sizeof *t);
+		for (int i = 0; i < book->nchapters; i++)
+			t[i] = (struct toc_entry){TOC_CHAPTER, NULL, NULL, 0, -1, book->chapters[i]};
+		toc = t;
+		ntoc = book->nchapters;
+	}
+	for (int i = 0; i < ntoc; i++) {
+		const struct toc_entry *e = &toc[i];
 		if (e->kind == TOC_CHAPTER && !e->chapter)
 			continue;
 		struct block *b = gen_block(&g, BLK_PARAGRAPH, ROLE_CONTENTS_ENTRY,

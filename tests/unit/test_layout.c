@@ -11,6 +11,7 @@
 #include "model/pagination.h"
 #include "print/style.h"
 #include "unit.h"
+#include "resolve/generate.h"
 #include "model/words.h"
 
 static struct arena A;
@@ -115,6 +116,10 @@ int main(void)
 	}
 	b.chapters = chs;
 	b.nchapters = 2;
+	/* the title page and contents the layout sets (generate.h) */
+	struct generate_titles titles = {st.contents_title, st.resources_title,
+					 st.resources_author};
+	generate_pages(&run, &b, &titles);
 
 	struct layout *lo = layout_book(&run, &b, &st, f, NULL, false);
 	CHECK("layout made", lo != NULL);

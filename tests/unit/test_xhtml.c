@@ -967,6 +967,8 @@ static void test_epub_write(void)
 	opts.data_dir = ".";
 	opts.source_date = 1700000000;
 	struct run run = {&A, &diags, &opts, NULL};
+	struct generate_titles gtitles = {"Contents", "Resources", NULL};
+	generate_pages(&run, &book, &gtitles);
 
 	if (!mkdtemp(dir)) {
 		CHECK("epub_write: temporary folder", 0);
