@@ -492,3 +492,28 @@ fail:;
 	errno = saved;
 	return -1;
 }
+
+bool date_valid(const char *s)
+{
+	if (!s)
+		return false;
+	size_t n = strlen(s);
+	if (n != 4 && n != 7 && n != 10)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	}
+	if (n >= 7) {
+		int m = (s[5] - '0') * 10 + (s[6] - '0');
+		if (m < 1 || m > 12)
+			return false;
+	}
+	if (n == 10) {
+		int d = (s[8] - '0') * 10 + (s[9] - '0');
+		if (d < 1 || d > 31)
+			return false;
+	}
+	return true;
+}

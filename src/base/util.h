@@ -74,6 +74,10 @@ int file_read(const char *path, char **out, size_t *len);
  * errno set (the temporary file is removed). */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
+/* Whether s is a date as book metadata gives it: YYYY, YYYY-MM or
+ * YYYY-MM-DD (month 01-12, day 01-31). */
+bool date_valid(const char *s);
+
 /* Renders a time_t (UTC) as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void time_iso8601(long long t, char out[21]);
 

@@ -132,32 +132,6 @@ static bool lang_ok(const char *s)
 	return true;
 }
 
-/* YYYY, YYYY-MM or YYYY-MM-DD, as dc:date accepts. */
-static bool date_ok(const char *s)
-{
-	if (!s)
-		return false;
-	size_t n = strlen(s);
-	if (n != 4 && n != 7 && n != 10)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		bool dash = i == 4 || i == 7;
-		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return false;
-	}
-	if (n >= 7) {
-		int m = (s[5] - '0') * 10 + (s[6] - '0');
-		if (m < 1 || m > 12)
-			return false;
-	}
-	if (n == 10) {
-		int d = (s[8] - '0') * 10 + (s[9] - '0');
-		if (d < 1 || d > 31)
-			return false;
-	}
-	return true;
-}
-
 /* ---- Resources: stylesheet and images ----------------------------------- */
 
 struct epub_res {
@@ -992,7 +966,7 @@ static void opf_dublin_core(struct buf *b, const struct epub *e)
 		opf_label(b, open, m->authors[i], close);
 	}
 	buf_printf(b, "    <dc:language>%s</dc:language>\n", e->lang);
-	if (date_ok(m->date))
+	if (date_valid(m->date))
 		buf_printf(b, "    <dc:date>%s</dc:date>\n", m->date);
 	if (m->description && *m->description) {
 		buf_puts(b, "    <dc:description>");

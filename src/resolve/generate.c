@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/util.h"
 
 /* Appends blocks to a generated chapter. */
 struct gen {
@@ -78,20 +79,6 @@ static struct generate_titles titles_or_defaults(const struct generate_titles *t
 	return r;
 }
 
-/* YYYY, YYYY-MM or YYYY-MM-DD. */
-static bool is_date(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n != 4 && n != 7 && n != 10)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		bool dash = i == 4 || i == 7;
-		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return false;
-	}
-	return true;
-}
-
 static struct chapter *title_page(struct arena *a, const struct book *book)
 {
 	const struct metadata *m = &book->meta;
@@ -110,7 +97,7 @@ static struct chapter *title_page(struct arena *a, const struct book *book)
 		gen_block(&g, BLK_PARAGRAPH, ROLE_AUTHORS, buf_to_arena(&b, a));
 		buf_free(&b);
 	}
-	bool version = m->version && *m->version, date = is_date(m->date);
+	bool version = m->version && *m->version, date = date_valid(m->date);
 	if (version || date) {
 		const char *line = version && date
 			? arena_printf(a, "Version %s \xc2\xb7 %s", m->version, m->date)
