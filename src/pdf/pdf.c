@@ -95,9 +95,10 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 /*
  * Makes the libharu image of each figure the edition draws, in the book's
  * order.  An RGB figure's pixels were compressed beside the layout
- * (images.h): libharu's own copy is dropped and the compressed bytes go
- * into its stream with a /Filter, as the page contents do; pixels that
- * could not be compressed stay with libharu, which deflates them at save.
+ * (images.h): libharu's own copy is dropped at once and the compressed
+ * bytes go into its stream with a /Filter, as the page contents do;
+ * pixels that could not be compressed go back to libharu, which deflates
+ * them at save.  The edition's pixels are freed once they are in.
  * One libharu refuses (the layout has made room for it) is left out with
  * a warning.  Returns 0, or -1 if libharu failed (its error is recorded).
  */
@@ -121,21 +122,28 @@ static int make_images(struct run *run, HPDF_Doc pdf, const struct book *book,
 				  book->display_dir ? book->display_dir : "",
 				  book->images[i]->path);
 		}
+		if (pi->kind == PIMG_RGB && out[i] && !out[i]->write_fn && out[i]->stream)
+			HPDF_MemStream_FreeData(out[i]->stream);
 	}
 	print_images_deflated(im);
-	for (int i = 0; i < n; i++) {
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
 		const struct print_image *pi = print_images_get(im, i);
 		HPDF_Image x = out[i];
-		if (pi->kind != PIMG_RGB || !x || !pi->packed.len || x->write_fn || !x->stream)
+		if (pi->kind != PIMG_RGB || !x || x->write_fn || !x->stream)
 			continue;
-		HPDF_MemStream_FreeData(x->stream);
-		x->filter = HPDF_STREAM_FILTER_NONE;
-		x->write_fn = write_flate_filter;
-		if (HPDF_Stream_Write(x->stream, (const HPDF_BYTE *)pi->packed.data,
-				      (HPDF_UINT)pi->packed.len) != HPDF_OK)
-			return -1;
+		const struct buf *bytes = &pi->data;
+		if (pi->packed.len) {
+			x->filter = HPDF_STREAM_FILTER_NONE;
+			x->write_fn = write_flate_filter;
+			bytes = &pi->packed;
+		}
+		if (HPDF_Stream_Write(x->stream, (const HPDF_BYTE *)bytes->data,
+				      (HPDF_UINT)bytes->len) != HPDF_OK)
+			rc = -1;
 	}
-	return 0;
+	print_images_release(im);
+	return rc;
 }
 
 /* ---- Drawing ---------------------------------------------------------- */

@@ -369,6 +369,18 @@ int print_images_deflated(struct print_images *im)
 	return im->failed ? -1 : 0;
 }
 
+void print_images_release(struct print_images *im)
+{
+	if (im->started) {
+		pthread_join(im->thread, NULL);
+		im->started = false;
+	}
+	for (int i = 0; i < im->n; i++) {
+		buf_free(&im->v[i].data);
+		buf_free(&im->v[i].packed);
+	}
+}
+
 void print_images_free(struct print_images *im)
 {
 	if (!im)

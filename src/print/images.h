@@ -65,6 +65,10 @@ const struct print_image *print_images_get(const struct print_images *im, int i)
  * be compressed (their packed buffer is empty: embed the pixels). */
 int print_images_deflated(struct print_images *im);
 
+/* Frees every image's pixels and bytes (the PDF writer has them now);
+ * the sizes stay. */
+void print_images_release(struct print_images *im);
+
 void print_images_free(struct print_images *im);
 
 #endif
