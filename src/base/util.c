@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 bool threads_allowed(void)
@@ -451,15 +452,35 @@ void time_iso8601(long long t, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+mode_t file_umask(void)
+{
+	/* umask() can only be read by setting it, which would race with a
+	 * file created meanwhile on another thread; Linux shows it here. */
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned mask = 022;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "Umask: %o", &mask) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (mode_t)(mask & 0777);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
+	/* A name of its own that nobody can have planted a symlink at:
+	 * mkstemp() creates it with O_EXCL, so an existing name - a file or
+	 * a link to one elsewhere - is never opened, let alone overwritten. */
 	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	buf_printf(&tmp, "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp.data);
 	if (fd < 0) {
 		buf_free(&tmp);
 		return -1;
 	}
+	if (fchmod(fd, 0644 & ~file_umask()) != 0)
+		goto fail;
 	const char *p = data;
 	size_t left = len;
 	while (left) {

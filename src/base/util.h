@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/arena.h"
 
@@ -69,9 +70,15 @@ char *url_normalize(struct arena *a, const char *url);
  * with errno set.  The caller frees *out. */
 int file_read(const char *path, char **out, size_t *len);
 
+/* The process's umask, read without changing it (thread-safe). */
+mode_t file_umask(void);
+
 /* Writes data to path through a temporary file in the same folder and
- * rename(), so readers never see a partial file.  Returns 0, or -1 with
- * errno set (the temporary file is removed). */
+ * rename(), so readers never see a partial file.  The temporary file is
+ * created with a name of its own (mkstemp: O_EXCL), so nothing planted in
+ * the folder - a symlink at a guessable name - is ever opened or
+ * overwritten; the file gets mode 0644 less the umask.  Returns 0, or -1
+ * with errno set (the temporary file is removed). */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
 /* Whether s is a date as book metadata gives it: YYYY, YYYY-MM or

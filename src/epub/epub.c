@@ -1377,9 +1377,7 @@ int epub_write(struct run *run, const struct book *book,
 		err = errno;
 		goto out;
 	}
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0)
+	if (fchmod(fd, 0666 & ~file_umask()) != 0)
 		err = errno;
 	close(fd);
 	if (err)

@@ -257,6 +257,13 @@ if command -v strace >/dev/null && strace -f -qq -e trace=none true 2>/dev/null;
 		done | head -5)
 	[ -z "$written" ] && ok "a whole build writes only inside the output folder" ||
 		no "files written outside the output folder" "$(echo $written)"
+	# and each file created there is created exclusively (O_EXCL): a name
+	# someone planted (a symlink) is never opened for writing (issue 25 S1)
+	created=$(grep -E 'O_CREAT' "$T/trace" |
+		sed -n 's/^[0-9]* *[a-z0-9]*([^"]*"\([^"]*\)", *\([A-Z_|]*\).*/\1 \2/p' |
+		awk '!seen[$1]++' | grep -v 'O_EXCL' | grep -v '/build/asan/log/' | head -3)
+	[ -z "$created" ] && ok "every file a build creates is created with O_EXCL" ||
+		no "files created without O_EXCL" "$(echo $created)"
 	grep -q -E '"/etc/(passwd|shadow|hostname)"|/usr/share/pixmaps' "$T/trace" &&
 		no "symlink and ../ targets" "opened: $(grep -m2 -o -E '"/(etc|usr/share/pixmaps)/[^"]*"' "$T/trace")" ||
 		ok "no link, image or symlink target outside the book is even tried"
@@ -265,6 +272,26 @@ if command -v strace >/dev/null && strace -f -qq -e trace=none true 2>/dev/null;
 		no "programs started" "$(grep execve "$T/trace" | head -3)"
 else
 	skip "files opened outside the book" "strace is missing or cannot trace here"
+fi
+
+# Symlinks planted in the output folder at the temporary names a build
+# would have used (NAME.pdf.tmp-PID, for the next few hundred PIDs) lead to
+# a file outside it; the build must leave that file alone (issue 25 S1).
+rm -rf "$T/plant" && mkdir -p "$T/plant/out"
+echo "precious" >"$T/plant/victim"
+python3 - "$T/plant/out" "$T/plant/victim" <<'PY'
+import os, sys
+out, victim = sys.argv[1:3]
+me = os.getpid()
+for name in ("a-broken-book.pdf", "SHA256SUMS", "build.json", "a-broken-book.epub"):
+    for pid in range(me + 1, me + 400):
+        os.symlink(victim, "%s/%s.tmp-%d" % (out, name, pid))
+PY
+"$F" build "$top/tests/fixtures/broken" -o "$T/plant/out" -q >/dev/null 2>&1
+if [ "$(cat "$T/plant/victim")" = precious ] && [ -s "$T/plant/out/a-broken-book.pdf" ]; then
+	ok "symlinks planted at temporary output names are not followed"
+else
+	no "symlinks planted at temporary output names" "the file they point to was overwritten, or no PDF"
 fi
 
 # ---- 4b. fonts and styles ---------------------------------------------------------
