@@ -414,7 +414,19 @@ char *url_normalize(struct arena *a, const char *url)
 
 int file_read(const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	return file_read_stream(fopen(path, "rb"), out, len);
+}
+
+int file_read_fd(int fd, char **out, size_t *len)
+{
+	FILE *f = fdopen(fd, "rb");
+	if (!f)
+		close(fd);
+	return file_read_stream(f, out, len);
+}
+
+int file_read_stream(FILE *f, char **out, size_t *len)
+{
 	if (!f)
 		return -1;
 	struct buf b = BUF_INIT;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "base/arena.h"
@@ -69,6 +70,11 @@ char *url_normalize(struct arena *a, const char *url);
 /* Reads a whole file into heap memory (NUL-terminated).  Returns 0, or -1
  * with errno set.  The caller frees *out. */
 int file_read(const char *path, char **out, size_t *len);
+/* The same from an open descriptor, which it closes. */
+int file_read_fd(int fd, char **out, size_t *len);
+/* The same from a stream (NULL: fails with errno as it is), which it
+ * closes. */
+int file_read_stream(FILE *f, char **out, size_t *len);
 
 /* The process's umask, read without changing it (thread-safe). */
 mode_t file_umask(void);

@@ -5,11 +5,13 @@
 #include "load/folder.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -18,9 +20,10 @@
 /* Resolves rel (relative to the book folder) through symlinks and checks
  * that it stays inside the book.  Returns the status and, for TARGET_OK,
  * fills *st. */
-static enum target_status check_path(const struct book *b, const char *rel, struct stat *st)
+static enum target_status check_real(const struct book *b, const char *rel,
+				     struct stat *st, char real[PATH_MAX])
 {
-	char full[PATH_MAX], real[PATH_MAX];
+	char full[PATH_MAX];
 	if (snprintf(full, sizeof full, "%s/%s", b->realdir, rel) >= (int)sizeof full)
 		return TARGET_BAD;
 	if (!realpath(full, real))
@@ -33,6 +36,12 @@ static enum target_status check_path(const struct book *b, const char *rel, stru
 	return S_ISREG(st->st_mode) ? TARGET_OK : TARGET_NOT_FILE;
 }
 
+static enum target_status check_path(const struct book *b, const char *rel, struct stat *st)
+{
+	char real[PATH_MAX];
+	return check_real(b, rel, st, real);
+}
+
 bool folder_is_file(const struct book *b, const char *rel)
 {
 	struct stat st;
@@ -41,15 +50,29 @@ bool folder_is_file(const struct book *b, const char *rel)
 
 int folder_read_file(const struct book *b, const char *path, char **data, size_t *len)
 {
-	struct stat st;
-	enum target_status s = check_path(b, path, &st);
+	struct stat st, opened;
+	char real[PATH_MAX];
+	enum target_status s = check_real(b, path, &st, real);
 	if (s != TARGET_OK) {
 		errno = s == TARGET_MISSING ? ENOENT : s == TARGET_NOT_FILE ? EISDIR : EACCES;
 		return -1;
 	}
-	char full[PATH_MAX];
-	snprintf(full, sizeof full, "%s/%s", b->realdir, path);
-	return file_read(full, data, len);
+	/* Opened by the path that was checked, and only if it is still the
+	 * file that was checked: a file swapped for a symlink (or another
+	 * file) between the check and the open is refused, not followed. */
+	int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			errno = EACCES;
+		return -1;
+	}
+	if (fstat(fd, &opened) != 0 || opened.st_dev != st.st_dev ||
+	    opened.st_ino != st.st_ino || !S_ISREG(opened.st_mode)) {
+		close(fd);
+		errno = EACCES;
+		return -1;
+	}
+	return file_read_fd(fd, data, len); /* closes fd */
 }
 
 static bool ends_with(const char *s, const char *suffix)
