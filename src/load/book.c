@@ -24,6 +24,7 @@ struct loader {
 	struct vec order;       /* chapters in reading order */
 	struct vec toc;         /* struct toc_entry *, from SUMMARY.md */
 	unsigned char *walked;  /* by chapter index: walked in the second pass */
+	long include_budget;    /* preproc.h: PREPROC_MAX_EXPANSIONS */
 	size_t walked_cap;
 };
 
@@ -84,7 +85,7 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	const char *set_title = NULL;
 	struct preproc_map *map = NULL;
 	if (b->mdbook)
-		map = preproc_expand(L->run, b, ch, &set_title);
+		map = preproc_expand(L->run, b, ch, &set_title, &L->include_budget);
 	size_t first_diag = d->n;
 	md_parse(L->run, ch);
 	preproc_map_positions(map, ch, d, first_diag);
@@ -376,7 +377,7 @@ int book_load(struct book **out, struct run *run, const char *dir)
 		src_dir = "src";
 	b->mdbook = src_dir != NULL;
 
-	struct loader L = {.run = run, .book = b};
+	struct loader L = {.run = run, .book = b, .include_budget = PREPROC_MAX_EXPANSIONS};
 	bool summary = false;
 	if (src_dir) {
 		if (load_summary(&L, src_dir) != 0)

@@ -62,6 +62,8 @@ struct pp {
 	const char *title;
 	const char *chain[PREPROC_MAX_DEPTH + 2]; /* files being expanded */
 	bool size_warned;
+	long *budget;       /* expansions the book has left */
+	bool budget_warned;
 };
 
 static void advance(struct src *s, size_t to)
@@ -610,6 +612,15 @@ static size_t handle(struct pp *p, struct src *s, const struct directive *d)
 		emit_src(p, s, d->start, d->end);
 		return d->end;
 	}
+	if (*p->budget <= 0) {
+		if (!p->budget_warned)
+			dwarn(&c, "the book expands more than %d directives; this one and "
+			      "the rest are left as written", PREPROC_MAX_EXPANSIONS);
+		p->budget_warned = true;
+		emit_src(p, s, d->start, d->end);
+		return d->end;
+	}
+	--*p->budget;
 	struct excerpt e = {0};
 	const char *path = render(&c, what, &e);
 	if (path && p->out.len + e.text.len > PREPROC_MAX_OUTPUT) {
@@ -656,14 +667,14 @@ static void expand(struct pp *p, struct src *s)
 }
 
 struct preproc_map *preproc_expand(struct run *run, struct book *b, struct chapter *ch,
-				   const char **title)
+				   const char **title, long *budget)
 {
 	*title = NULL;
 	struct directive d;
 	struct scan sc = {.brace_from = SIZE_MAX};
 	if (!next_directive(&sc, ch->source, ch->source_len, 0, &d))
 		return NULL;
-	struct pp p = {.run = run, .book = b, .ch = ch, .out_line = 1, .out_col = 1, .need_run = true};
+	struct pp p = {.run = run, .book = b, .budget = budget, .ch = ch, .out_line = 1, .out_col = 1, .need_run = true};
 	struct src s = {.text = ch->source, .len = ch->source_len, .path = ch->path,
 			.display = ch->display_path, .col = 1};
 	p.chain[0] = ch->path;

@@ -40,16 +40,24 @@
 #define PREPROC_MAX_DEPTH 10
 /* Largest expanded chapter (bytes); beyond it directives stay unexpanded. */
 #define PREPROC_MAX_OUTPUT (64u << 20)
+/* Most directives expanded in one book, all chapters together: depth and
+ * size alone do not bound the work (ten small files each including the
+ * next ten times are 10^10 expansions).  Real books include each listing
+ * once or a few times, far fewer. */
+#define PREPROC_MAX_EXPANSIONS 20000
 
 /* Where expanded text came from (arena memory, opaque). */
 struct preproc_map;
 
 /* Expands the directives in ch->source, replacing ch->source and
  * ch->source_len by the expanded text.  *title gets {{#title}}'s text or
- * NULL.  Returns the position map for preproc_map_positions, or NULL when
- * the text had no directive (positions already right). */
+ * NULL.  *budget is how many more directives the book may expand (start
+ * it at PREPROC_MAX_EXPANSIONS); past it they stay as written, with one
+ * warning in the chapter.  Returns the position map for
+ * preproc_map_positions, or NULL when the text had no directive
+ * (positions already right). */
 struct preproc_map *preproc_expand(struct run *run, struct book *book,
-				   struct chapter *ch, const char **title);
+				   struct chapter *ch, const char **title, long *budget);
 
 /* Moves the line:col of every block and inline of ch, and of the
  * diagnostics from index first_diag on that name ch, back to the file. */

@@ -14,6 +14,7 @@
 
 #include "load/book.h"
 #include "load/folder.h"
+#include "load/preproc.h"
 #include "model/words.h"
 #include "load/parse.h"
 #include "resolve/resolve.h"
@@ -579,6 +580,35 @@ static void test_small(void)
 	CHECK("pathological: doubling includes, 9 levels, in time", b && secs < 2.0);
 	CHECK("pathological: positions after 1024 included lines",
 	      b && has_diag(&d, "src/big.md", 5, 1, "'missing.md' not found"));
+	done(&a, &d);
+
+	/* An include "billion laughs" (issue 25 D1): ten files each including
+	 * the next ten times, 10^10 expansions within the depth and size
+	 * limits; the book's expansion budget stops it, with a warning. */
+	for (int i = 0; i < 9; i++) {
+		struct buf nt = BUF_INIT;
+		for (int k = 0; k < 10; k++)
+			buf_printf(&nt, "{{#include n%d.md}}\n", i + 1);
+		snprintf(name, sizeof name, "src/n%d.md", i);
+		put(name, nt.data);
+		buf_free(&nt);
+	}
+	put("src/n9.md", "line one\nline two\nline three\nline four\nline five\n");
+	put("src/big.md", "# Big\n\n{{#include n0.md}}\n");
+	t0 = clock();
+	b = load_dir(root, &a, &d);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	struct chapter *bigch = b ? folder_chapter(b, "src/big.md") : NULL;
+	int budget_warnings = 0;
+	for (size_t i = 0; i < d.n; i++)
+		budget_warnings += strstr(d.v[i].msg, "expands more than 20000 directives") != NULL;
+	CHECK("pathological: include billion laughs stops at the book's budget, warned once",
+	      bigch && budget_warnings == 1 &&
+	      bigch->source_len < (size_t)PREPROC_MAX_EXPANSIONS * 60);
+	const char *ts = getenv("TIME_SCALE");
+	double scale = ts && atof(ts) > 0 ? atof(ts) : 1.0;
+	CHECK("pathological: include billion laughs in under 10 s (x TIME_SCALE)",
+	      b && secs < 10.0 * scale);
 	done(&a, &d);
 
 	/* 40,000 lines of unclosed directives: scanning stays linear. */
