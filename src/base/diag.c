@@ -63,17 +63,29 @@ static const char *level_name(enum diag_level l)
 	return "error";
 }
 
+/* Writes s with every control character (C0, DEL) as \xNN: a file name
+ * or a book's text must not be able to drive the user's terminal
+ * (an escape sequence that retitles or clears it). */
+static void put_safe(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			fprintf(out, "\\x%02X", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
 void diag_print(const struct diag_list *d, FILE *out)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
+		put_safe(out, g->file ? g->file : "folio");
 		if (g->file && g->line > 0)
-			fprintf(out, "%s:%d:%d: %s: %s\n", g->file, g->line,
-				g->col > 0 ? g->col : 1, level_name(g->level), g->msg);
-		else if (g->file)
-			fprintf(out, "%s: %s: %s\n", g->file, level_name(g->level), g->msg);
-		else
-			fprintf(out, "folio: %s: %s\n", level_name(g->level), g->msg);
+			fprintf(out, ":%d:%d", g->line, g->col > 0 ? g->col : 1);
+		fprintf(out, ": %s: ", level_name(g->level));
+		put_safe(out, g->msg);
+		fputc('\n', out);
 	}
 }
 

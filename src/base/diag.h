@@ -49,7 +49,8 @@ void diag_add(struct diag_list *d, enum diag_level level, const char *file,
 /* Moves every diagnostic of from to the end of to; from is left empty. */
 void diag_append(struct diag_list *to, struct diag_list *from);
 
-/* Prints every diagnostic as "file:line:col: level: message". */
+/* Prints every diagnostic as "file:line:col: level: message", control
+ * characters in the file name and message as \xNN. */
 void diag_print(const struct diag_list *d, FILE *out);
 void diag_list_free(struct diag_list *d);
 

@@ -294,6 +294,20 @@ else
 	no "symlinks planted at temporary output names" "the file they point to was overwritten, or no PDF"
 fi
 
+# A book folder whose name holds terminal escapes (the book's own text
+# loses its control characters when read) reaches the diagnostics as \xNN,
+# never as raw control bytes that retitle or clear the user's terminal
+# (issue 25 U2).
+esc=$(printf '%s/esc\033[2J\033]0;pwned\007' "$T")
+rm -rf "$esc" && mkdir -p "$esc"
+printf '# Esc\n\n[missing](nowhere.md)\n' >"$esc/index.md"
+"$F" check "$esc" >"$T/esc.out" 2>"$T/esc.err"
+if ! LC_ALL=C grep -q "$(printf '\033')" "$T/esc.err" && grep -q 'esc\\x1B\[2J' "$T/esc.err"; then
+	ok "control characters in diagnostics are printed as \\xNN"
+else
+	no "control characters in diagnostics" "$(od -c "$T/esc.err" | head -3 | tr '\n' ' ')"
+fi
+
 # ---- 4b. fonts and styles ---------------------------------------------------------
 # A bad print style or font is an error naming the style file, the line and
 # the key (issue 10); never a crash, never a PDF built from a value that
