@@ -38,8 +38,13 @@ static char *read_line(char *str, int num, void *stream)
 	size_t take = len < (size_t)num - 1 ? len : (size_t)num - 1;
 	memcpy(str, c->cursor, take);
 	str[take] = '\0';
-	c->cursor += len; /* an over-long line's tail is dropped */
+	c->cursor += len;
 	c->line++;
+	/* inih reads a line into num bytes: say what a longer one loses */
+	size_t text = nl ? len - 1 : len;
+	if (text > take)
+		diag_warn(c->diags, c->file, c->line, num,
+			  "line longer than %d bytes: the rest of it is ignored", num - 1);
 	return str;
 }
 
@@ -259,6 +264,7 @@ static bool toml_string(struct toml *t, char **out)
 		t->line++;
 	}
 	struct buf b = BUF_INIT;
+	int dropped = 0; /* control characters escapes asked for */
 	for (;;) {
 		if (t->i >= t->n) {
 			buf_free(&b);
@@ -287,7 +293,11 @@ static bool toml_string(struct toml *t, char **out)
 			const char *simple = strchr("btnfr\"\\", e);
 			if (e && simple) {
 				static const char map[] = "\b\t\n\f\r\"\\";
-				buf_putc(&b, map[simple - "btnfr\"\\"]);
+				char m = map[simple - "btnfr\"\\"];
+				if (m == '\b' || m == '\f')
+					dropped++; /* a control character: not kept */
+				else
+					buf_putc(&b, m);
 				t->i += 2;
 				continue;
 			}
@@ -299,8 +309,16 @@ static bool toml_string(struct toml *t, char **out)
 					buf_free(&b);
 					return toml_fail(t, "bad \\u escape in a string");
 				}
+				/* control characters (but tab, newline and
+				 * carriage return) would reach the PDF's
+				 * document info and the EPUB's metadata */
+				bool control = (cp < 0x20 && cp != '\t' && cp != '\n' &&
+						cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
 				char u[4];
-				buf_put(&b, u, (size_t)utf8_encode(cp, u));
+				if (control)
+					dropped++;
+				else
+					buf_put(&b, u, (size_t)utf8_encode(cp, u));
 				t->i += 2 + (size_t)digits;
 				continue;
 			}
@@ -326,6 +344,9 @@ static bool toml_string(struct toml *t, char **out)
 		buf_putc(&b, ch);
 		t->i++;
 	}
+	if (dropped)
+		diag_warn(t->c->diags, t->c->file, t->line, 1,
+			  "control characters removed from a string (%d)", dropped);
 	*out = buf_to_arena(&b, t->c->arena);
 	buf_free(&b);
 	return true;

@@ -260,6 +260,30 @@ static void test_order(void)
 	arena_free(&a);
 }
 
+/* A folio.ini line too long for inih's 200-byte buffer is cut: said, with
+ * its place, never silently (issue 25 L1). */
+static void test_long_ini_line(void)
+{
+	struct arena a;
+	struct diag_list d;
+	fresh("longini");
+	struct buf ini = BUF_INIT;
+	buf_puts(&ini, "[book]\ntitle = T\ndescription = ");
+	for (int i = 0; i < 300; i++)
+		buf_putc(&ini, (char)('a' + i % 26));
+	buf_puts(&ini, "\nauthors = A\n");
+	put("folio.ini", ini.data);
+	buf_free(&ini);
+	put("index.md", "# Root\n");
+	struct book *b = load(&a, &d);
+	CHECK("metadata: a line over 199 bytes warns where it is cut",
+	      b && has_diag(&d, "folio.ini", 3, 200, "longer than 199 bytes"));
+	CHECK("metadata: the lines after a long one are read",
+	      b && b->meta.nauthors == 1 && strcmp(b->meta.authors[0], "A") == 0);
+	diag_list_free(&d);
+	arena_free(&a);
+}
+
 static void test_seed_order(void)
 {
 	struct arena a;
@@ -314,5 +338,6 @@ int main(void)
 	test_order();
 	test_seed_order();
 	test_fatal();
+	test_long_ini_line();
 	UNIT_END();
 }

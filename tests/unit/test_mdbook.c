@@ -509,6 +509,20 @@ static void test_small(void)
 		  "Only");
 	done(&a, &d);
 
+	/* Control characters asked for by escapes never reach the metadata
+	 * (the PDF's document info, the EPUB's dc:description): issue 25 U1. */
+	fresh("tomlctl");
+	put("book.toml", "[book]\ntitle = \"T\"\nauthors = [\"A\"]\n"
+			 "description = \"a\\u0001b\\fc\\u0085d\\te\"\n");
+	put("src/SUMMARY.md", "- [One](one.md)\n");
+	put("src/one.md", "# One\n");
+	b = load_dir(root, &a, &d);
+	CHECK_STR("toml: control characters from escapes removed",
+		  b ? b->meta.description : NULL, "abcd\te");
+	CHECK("toml: ... with a warning at the string's line",
+	      b && has_diag(&d, "book.toml", 4, 1, "control characters removed from a string (3)"));
+	done(&a, &d);
+
 	/* src outside the book is refused; book.toml without SUMMARY.md. */
 	fresh("nosummary");
 	put("book.toml", "[book]\ntitle = \"T\"\nauthors = [\"A\"]\nsrc = \"../elsewhere\"\n");
