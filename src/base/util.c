@@ -1,5 +1,6 @@
 /* util.c - UTF-8, paths, slugs, URLs and files. */
 #include "base/util.h"
+#include "base/base.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -86,10 +87,44 @@ int utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/* UTF-16 (LE or BE, after its byte-order mark) as UTF-8, in heap memory
+ * the caller frees; an unpaired surrogate becomes U+FFFD. */
+static char *utf16_to_utf8(const unsigned char *s, size_t n, bool be, size_t *out_len)
+{
+	char *out = xmalloc(n / 2 * 3 + 4);
+	size_t o = 0;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3])
+					 : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				i += 2;
+			}
+		}
+		if (u >= 0xD800 && u <= 0xDFFF)
+			u = 0xFFFD;
+		o += (size_t)utf8_encode(u, out + o);
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
 char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 		 struct clean_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
+	/* A UTF-16 file (as Windows editors save "Unicode" text), known by
+	 * its byte-order mark, is read as the UTF-8 it stands for. */
+	char *utf16 = NULL;
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+		utf16 = utf16_to_utf8(u + 2, n - 2, u[0] == 0xFE, &n);
+		s = utf16;
+		rep->had_bom = rep->utf16 = true;
+	}
 	/* U+FFFD is 3 bytes and replaces at least 1: 3n bounds the output. */
 	char *out = arena_alloc(a, n * 3 + 1);
 	size_t o = 0, i = 0;
@@ -157,6 +192,7 @@ char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 	}
 	out[o] = '\0';
 	*out_len = o;
+	free(utf16);
 	return out;
 }
 

@@ -29,13 +29,15 @@ int utf8_encode(uint32_t cp, char *out);
 
 /* Cleans text for the model: invalid UTF-8 becomes U+FFFD, NUL and other C0
  * controls except tab and newline are dropped, CRLF and CR become LF, a
- * leading byte-order mark is removed.  Counts what was changed so the caller
+ * leading byte-order mark is removed; UTF-16 text (known by its byte-order
+ * mark) is read as the UTF-8 it stands for.  Counts what was changed so the caller
  * can warn: *bad_utf8 (replaced sequences), *bad_ctrl (dropped controls),
  * and the first line:col of each kind (1-based, 0 if none). */
 struct clean_report {
 	int bad_utf8, bad_ctrl;
 	int utf8_line, utf8_col, ctrl_line, ctrl_col;
 	bool had_bom;
+	bool utf16; /* the text was UTF-16 (by its byte-order mark), now UTF-8 */
 };
 char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 		 struct clean_report *rep);

@@ -260,6 +260,50 @@ static void test_order(void)
 	arena_free(&a);
 }
 
+/* A chapter saved as UTF-16 (with its byte-order mark, little- or
+ * big-endian) is read as the text it is, not as broken UTF-8 (issue 25
+ * U3). */
+static void test_utf16(void)
+{
+	struct arena a;
+	struct diag_list d;
+	fresh("utf16");
+	/* "# Héllo 😀\n[b](b.md)\n" in UTF-16LE, b.md in UTF-16BE */
+	const char *text = "# H\xc3\xa9llo \xf0\x9f\x98\x80\n[b](b.md)\n";
+	const char *btext = "# B\xc3\xa9\n";
+	for (int f = 0; f < 2; f++) {
+		const char *t = f ? btext : text;
+		bool be = f == 1;
+		char out[128];
+		size_t o = 0;
+		out[o++] = be ? '\xfe' : '\xff';
+		out[o++] = be ? '\xff' : '\xfe';
+		for (size_t i = 0; t[i];) {
+			uint32_t cp;
+			i += (size_t)utf8_decode(t + i, strlen(t + i), &cp);
+			uint32_t units[2] = {cp, 0};
+			int nu = 1;
+			if (cp >= 0x10000) {
+				units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+				units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+				nu = 2;
+			}
+			for (int k = 0; k < nu; k++) {
+				out[o++] = (char)(be ? units[k] >> 8 : units[k] & 0xFF);
+				out[o++] = (char)(be ? units[k] & 0xFF : units[k] >> 8);
+			}
+		}
+		putn(f ? "b.md" : "index.md", out, o);
+	}
+	struct book *b = load(&a, &d);
+	CHECK("utf-16: little-endian chapter read as its text",
+	      b && b->nchapters == 2 && strcmp(b->chapters[0]->title, "H\xc3\xa9llo \xf0\x9f\x98\x80") == 0);
+	CHECK("utf-16: big-endian chapter, linked from it, read too",
+	      b && b->nchapters == 2 && strcmp(b->chapters[1]->title, "B\xc3\xa9") == 0);
+	diag_list_free(&d);
+	arena_free(&a);
+}
+
 /* A folio.ini line too long for inih's 200-byte buffer is cut: said, with
  * its place, never silently (issue 25 L1). */
 static void test_long_ini_line(void)
@@ -339,5 +383,6 @@ int main(void)
 	test_seed_order();
 	test_fatal();
 	test_long_ini_line();
+	test_utf16();
 	UNIT_END();
 }
