@@ -27,7 +27,8 @@ static enum target_status check_real(const struct book *b, const char *rel,
 	if (snprintf(full, sizeof full, "%s/%s", b->realdir, rel) >= (int)sizeof full)
 		return TARGET_BAD;
 	if (!realpath(full, real))
-		return errno == ENOENT || errno == ENOTDIR ? TARGET_MISSING : TARGET_OUTSIDE;
+		return errno == ENOENT || errno == ENOTDIR ? TARGET_MISSING
+		       : errno == ELOOP ? TARGET_LOOP : TARGET_OUTSIDE;
 	size_t dl = strlen(b->realdir);
 	if (strncmp(real, b->realdir, dl) != 0 || (real[dl] != '/' && real[dl] != '\0'))
 		return TARGET_OUTSIDE;
@@ -54,7 +55,8 @@ int folder_read_file(const struct book *b, const char *path, char **data, size_t
 	char real[PATH_MAX];
 	enum target_status s = check_real(b, path, &st, real);
 	if (s != TARGET_OK) {
-		errno = s == TARGET_MISSING ? ENOENT : s == TARGET_NOT_FILE ? EISDIR : EACCES;
+		errno = s == TARGET_MISSING ? ENOENT : s == TARGET_NOT_FILE ? EISDIR
+			: s == TARGET_LOOP ? ELOOP : EACCES;
 		return -1;
 	}
 	/* Opened by the path that was checked, and only if it is still the

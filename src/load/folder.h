@@ -19,7 +19,8 @@ enum target_status {
 	TARGET_OUTSIDE,   /* climbs out of the book folder, absolute, or a
 			     symlink leading out */
 	TARGET_NOT_FILE,  /* a directory or special file */
-	TARGET_BAD        /* malformed (bad percent-encoding, NUL) */
+	TARGET_BAD,       /* malformed (bad percent-encoding, NUL) */
+	TARGET_LOOP       /* symbolic links that lead round in a loop */
 };
 
 /*

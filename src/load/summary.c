@@ -73,6 +73,7 @@ static int add_link(struct sreader *r, struct inline_node *in)
 			: st == TARGET_OUTSIDE ? "is outside the book folder"
 			: st == TARGET_NOT_FILE ? "is a folder without index.md or README.md"
 			: st == TARGET_BAD ? "is malformed (bad percent-encoding)"
+			: st == TARGET_LOOP ? "is a loop of symbolic links"
 			: !is_markdown(path) ? "is not a Markdown file" : NULL;
 	if (why) {
 		diag_warn(r->run->diags, shown, in->line, in->col,

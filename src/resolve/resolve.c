@@ -228,6 +228,7 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 		const char *why = st == TARGET_OUTSIDE ? "is outside the book folder; not embedded"
 				: st == TARGET_NOT_FILE ? "is not a regular file"
 				: st == TARGET_BAD ? "is malformed (bad percent-encoding or too long)"
+				: st == TARGET_LOOP ? "is a loop of symbolic links"
 						   : "not found";
 		broken(r, in, "image '%s' %s; its alt text is shown instead", url, why);
 		return;
@@ -386,6 +387,9 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 		case TARGET_BAD:
 			broken(r, in, "link target '%s' is malformed (bad percent-encoding or too long)",
 			       url);
+			return;
+		case TARGET_LOOP:
+			broken(r, in, "link target '%s' is a loop of symbolic links", url);
 			return;
 		}
 		target = folder_chapter(b, path);

@@ -260,6 +260,25 @@ static void test_order(void)
 	arena_free(&a);
 }
 
+/* A link to a symlink that points at itself is a loop, not "outside the
+ * book" (issue 25). */
+static void test_symlink_loop(void)
+{
+	struct arena a;
+	struct diag_list d;
+	fresh("loop");
+	put("index.md", "# Root\n\n[l](loop.md)\n");
+	char path[600];
+	snprintf(path, sizeof path, "%s/loop.md", root);
+	CHECK("symlink loop: made", symlink("loop.md", path) == 0);
+	struct book *b = load(&a, &d);
+	CHECK("symlink loop: told as a loop",
+	      b && has_diag(&d, "index.md", 3, 1, "is a loop of symbolic links") &&
+	      !has_diag(&d, "index.md", 3, 1, "outside"));
+	diag_list_free(&d);
+	arena_free(&a);
+}
+
 /* A chapter saved as UTF-16 (with its byte-order mark, little- or
  * big-endian) is read as the text it is, not as broken UTF-8 (issue 25
  * U3). */
@@ -384,5 +403,6 @@ int main(void)
 	test_fatal();
 	test_long_ini_line();
 	test_utf16();
+	test_symlink_loop();
 	UNIT_END();
 }
