@@ -321,12 +321,32 @@ static void uri_encode(struct buf *b, const char *url)
 		buf_puts(b, "");
 }
 
+/* libharu refuses a string over 65,535 bytes, and fails the whole
+ * document (issue 25 D6); its UTF-8 strings become UTF-16, up to twice
+ * as long.  Bookmarks and document info are cut at PDF_MAX_TEXT bytes (on
+ * a character boundary, with an ellipsis); a longer web address is not
+ * made a link (its text stays). */
+#define PDF_MAX_TEXT 16000
+#define PDF_MAX_URI 65000
+
+static const char *pdf_text(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= PDF_MAX_TEXT)
+		return s;
+	n = PDF_MAX_TEXT;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return arena_printf(a, "%.*s\xe2\x80\xa6", (int)n, s);
+}
+
 static HPDF_Destination dest_at(HPDF_Page *pages, const struct layout *lo,
 				const struct lo_anchor *a);
 
-static void add_links(HPDF_Page *pages, const struct layout *lo,
+static void add_links(struct run *run, HPDF_Page *pages, const struct layout *lo,
 		      struct buf *tmp)
 {
+	bool told = false;
 	for (int p = 0; p < lo->npages; p++) {
 		const struct lo_page *pg = &lo->pages[p];
 		for (size_t i = 0; i < pg->nitems; i++) {
@@ -344,6 +364,14 @@ static void add_links(HPDF_Page *pages, const struct layout *lo,
 				an = HPDF_Page_CreateLinkAnnot(pages[p], r, d);
 			} else if (l->kind == LINK_EXTERNAL && l->url) {
 				uri_encode(tmp, l->url);
+				if (tmp->len > PDF_MAX_URI) {
+					if (!told)
+						diag_warn(run->diags, NULL, 0, 0, "a web address of "
+							  "%zu bytes is too long for a PDF link; "
+							  "its text is not linked", tmp->len);
+					told = true;
+					continue;
+				}
 				an = HPDF_Page_CreateURILinkAnnot(pages[p], r, tmp->data);
 			} else if (l->kind == LINK_INTERNAL && l->chapter) {
 				const struct lo_anchor *a = &lo->chapter_start[l->chapter->index];
@@ -407,7 +435,7 @@ static void add_outline(HPDF_Doc pdf, struct arena *a, HPDF_Page *pages,
 		char *t = NULL;
 		if (ch->number)
 			t = arena_printf(a, "%s %s", ch->number, title);
-		of[i] = HPDF_CreateOutline(pdf, parent, t ? t : title, enc);
+		of[i] = HPDF_CreateOutline(pdf, parent, pdf_text(a, t ? t : title), enc);
 		if (!of[i])
 			continue;
 		HPDF_Outline_SetOpened(of[i], HPDF_FALSE);
@@ -418,7 +446,7 @@ static void add_outline(HPDF_Doc pdf, struct arena *a, HPDF_Page *pages,
 			const struct block *hb = ch->headings[h];
 			if (hb->level != 2 || !hb->plain)
 				continue;
-			HPDF_Outline o = HPDF_CreateOutline(pdf, of[i], hb->plain, enc);
+			HPDF_Outline o = HPDF_CreateOutline(pdf, of[i], pdf_text(a, hb->plain), enc);
 			d = dest_at(pages, lo, &lo->headings[i][h]);
 			if (o && d)
 				HPDF_Outline_SetDestination(o, d);
@@ -426,7 +454,8 @@ static void add_outline(HPDF_Doc pdf, struct arena *a, HPDF_Page *pages,
 	}
 	free(of);
 	if (lo->appendix) {
-		HPDF_Outline o = HPDF_CreateOutline(pdf, NULL, lo->appendix->title, enc);
+		HPDF_Outline o = HPDF_CreateOutline(pdf, NULL, pdf_text(a, lo->appendix->title),
+						    enc);
 		HPDF_Destination d = dest_at(pages, lo, &lo->chapter_start[lo->appendix->index]);
 		if (o && d)
 			HPDF_Outline_SetDestination(o, d);
@@ -440,10 +469,10 @@ static void set_info(HPDF_Doc pdf, struct arena *a, const struct book *book,
 	HPDF_SetCurrentEncoder(pdf, "UTF-8");
 	if (book->meta.title && m)
 		HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE,
-				 arena_printf(a, "%s \xe2\x80\x94 Module %d: %s",
-					      book->meta.title, m->number, m->title));
+				 pdf_text(a, arena_printf(a, "%s \xe2\x80\x94 Module %d: %s",
+							  book->meta.title, m->number, m->title)));
 	else if (book->meta.title)
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, book->meta.title);
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, pdf_text(a, book->meta.title));
 	if (book->meta.nauthors > 0) {
 		struct buf b = BUF_INIT;
 		for (int i = 0; i < book->meta.nauthors; i++) {
@@ -451,13 +480,13 @@ static void set_info(HPDF_Doc pdf, struct arena *a, const struct book *book,
 				buf_puts(&b, ", ");
 			buf_puts(&b, book->meta.authors[i]);
 		}
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, b.data);
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, pdf_text(a, b.data));
 		buf_free(&b);
 	}
 	if (book->meta.description)
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, book->meta.description);
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, pdf_text(a, book->meta.description));
 	if (book->meta.keywords)
-		HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, book->meta.keywords);
+		HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, pdf_text(a, book->meta.keywords));
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "folio " FOLIO_VERSION);
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "folio (libharu)");
 	time_t t = (time_t)opts->source_date;
@@ -525,7 +554,7 @@ static int draw_edition(struct run *run, HPDF_Doc pdf, const struct book *book,
 	if (draw_pages(run, pages, lo, ed->fonts, fonts, images) != 0)
 		goto out;
 	layout_keep_links(lo); /* what is drawn is in the document now */
-	add_links(pages, lo, &tmp);
+	add_links(run, pages, lo, &tmp);
 	add_labels(pdf, lo);
 	add_outline(pdf, run->arena, pages, book, lo, ed->style.contents_depth);
 	set_info(pdf, run->arena, book, run->opts, ed->module);

@@ -308,6 +308,26 @@ else
 	no "control characters in diagnostics" "$(od -c "$T/esc.err" | head -3 | tr '\n' ' ')"
 fi
 
+# Text longer than libharu takes in one string (65,535 bytes): a 78 KB
+# heading and title (bookmarks, document info) and a 70 KB web address.
+# The PDF is written - bookmarks and info cut, the address left unlinked
+# with a warning - instead of failing whole (issue 25 D6).
+rm -rf "$T/huge" && mkdir -p "$T/huge"
+python3 - "$T/huge" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/index.md", "w").write("# " + "Long heading " * 6000 + "\n\n## " + "Section " * 10000 +
+                                 "\n\n[link](https://example.com/" + "a" * 70000 + ")\n")
+open(d + "/folio.ini", "w").write("[book]\nauthors = A\n")
+PY
+"$F" build "$T/huge" -o "$T/huge-out" -q >"$T/huge.out" 2>"$T/huge.err"
+rc=$?
+if [ "$rc" = 0 ] && [ -s "$T/huge-out/"*.pdf ] && grep -q 'too long for a PDF link' "$T/huge.err"; then
+	ok "strings past libharu's 65,535 bytes: cut or left unlinked, the PDF written"
+else
+	no "strings past libharu's 65,535 bytes" "exit $rc: $(head -c 200 "$T/huge.err")"
+fi
+
 # ---- 4b. fonts and styles ---------------------------------------------------------
 # A bad print style or font is an error naming the style file, the line and
 # the key (issue 10); never a crash, never a PDF built from a value that
