@@ -55,11 +55,7 @@ static void layout_body(struct lay *L, struct pager *P)
 		for (int h = 0; h < ch->nheadings; h++)
 			lo->headings[ci][h].page = -1;
 		struct vlist V = {0};
-		L->out = &V;
-		L->pending_space = 0;
-		L->last_nbars = 0;
-		L->after_para = false;
-		L->nmarker = 0;
+		lay_start_list(L, &V);
 		layout_notes(L, ch);
 		L->out = &V;
 		struct bctx c = lay_body_ctx(L);

@@ -250,11 +250,7 @@ void layout_appendix(struct lay *L, struct pager *P)
 	for (int i = 0; i < L->nres; i++)
 		L->res_at[i].page = -1;
 	struct vlist V = {0};
-	L->out = &V;
-	L->pending_space = 0;
-	L->last_nbars = 0;
-	L->after_para = false;
-	L->nmarker = 0;
+	lay_start_list(L, &V);
 	struct bctx c = lay_body_ctx(L);
 	int i = 0;
 	for (const struct block *b = gen->blocks; b; b = b->next) {

@@ -447,6 +447,9 @@ void lay_new_page(struct pager *P, bool chapter_start);
 void lay_page_push(struct lo_page *pg, const struct lo_item *it);
 void lay_place_chapter(struct pager *P, const struct vlist *V);
 void lay_scratch_reset(struct lay *L, const struct pager *P);
+/* Boxes go to V from here, as at the start of a chapter: no space, quote
+ * bars, paragraph indent or marker carried over. */
+void lay_start_list(struct lay *L, struct vlist *V);
 
 /* ---- layout_front.c -----------------------------------------------------
  * Front matter, running heads and folios. */

@@ -301,6 +301,15 @@ void lay_place_chapter(struct pager *P, const struct vlist *V)
  * only in the chapter run that made them).  Footnote lines still
  * waiting for a page (P->fn, only if more than lay_place_chapter's guard
  * allows) point into it, so then it is kept until the next chapter. */
+void lay_start_list(struct lay *L, struct vlist *V)
+{
+	L->out = V;
+	L->pending_space = 0;
+	L->last_nbars = 0;
+	L->after_para = false;
+	L->nmarker = 0;
+}
+
 void lay_scratch_reset(struct lay *L, const struct pager *P)
 {
 	if (P->nfn)
