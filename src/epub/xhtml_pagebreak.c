@@ -28,13 +28,19 @@ void xhtml_pagebreaks_at(struct buf *b, const struct xhtml_env *env,
 			xhtml_pagebreak(b, &env->breaks[i]);
 }
 
-/* Writes the markers due at or before word n of the leaf block. */
+/* Writes the markers due at or before word n of the leaf block.  The
+ * markers are in page order, so in word order: a cursor passes each one
+ * once, and a block of a million words costs no more per word than a
+ * short one. */
 static void breaks_due(struct render *r, int n)
 {
-	for (size_t i = 0; i < r->due.n; i++) {
-		struct xhtml_pagebreak *pb = r->due.v[i];
-		if (!pb->written && pb->word <= n)
+	while (r->due_next < r->due.n) {
+		struct xhtml_pagebreak *pb = r->due.v[r->due_next];
+		if (!pb->written && pb->word > n)
+			break;
+		if (!pb->written)
 			xhtml_pagebreak(r->b, pb);
+		r->due_next++;
 	}
 }
 
@@ -44,6 +50,7 @@ static void breaks_due(struct render *r, int n)
 void render_breaks_open(struct render *r, const struct block *blk)
 {
 	r->due.n = 0;
+	r->due_next = 0;
 	r->words = (struct word_counter){0, false};
 	for (size_t i = 0; i < r->pb.n; i++) {
 		struct xhtml_pagebreak *pb = r->pb.v[i];
@@ -59,6 +66,7 @@ void render_breaks_close(struct render *r)
 {
 	breaks_due(r, INT32_MAX);
 	r->due.n = 0;
+	r->due_next = 0;
 }
 
 /* Walks the words of s, putting the markers due right before the words
@@ -68,7 +76,7 @@ static void walk_text(struct render *r, const char *s, size_t len, bool write)
 {
 	size_t run = 0;
 
-	if (r->due.n == 0 || r->quiet) {
+	if (r->due_next >= r->due.n || r->quiet) {
 		if (write)
 			xhtml_escape(r->b, s, len);
 		return;

@@ -47,7 +47,8 @@ struct render {
 	 * and those due in the leaf block being written, whose words are
 	 * counted by the rule of pagination.h as its text goes out. */
 	struct vec pb;       /* struct xhtml_pagebreak * */
-	struct vec due;      /* of pb: in the current leaf block */
+	struct vec due;      /* of pb: in the current leaf block, in word order */
+	size_t due_next;     /* due.v[due_next] is the first not yet written */
 	struct word_counter words; /* of the leaf block (model/words.h) */
 	int quiet;           /* > 0: inside image alt text, which is no words */
 };
