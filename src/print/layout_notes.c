@@ -143,6 +143,100 @@ void lay_as_note_boxes(struct vlist *v)
 	}
 }
 
+/* Which notes the text cites (outside every footnote), and which note
+ * first cites each of the others. */
+struct note_cites {
+	int nnotes;
+	bool *in_text;  /* by number - 1 */
+	int *host;      /* by number - 1: the citing note's number, or 0 */
+	int citing;     /* the note being walked, or 0 for the text */
+};
+
+static void note_cite(void *ctx, struct block *owner, struct inline_node *in)
+{
+	struct note_cites *nc = ctx;
+	if (in->type != INL_FOOTNOTE_REF || !in->footnote)
+		return;
+	int n = in->footnote->number;
+	if (n <= 0 || n > nc->nnotes || n == nc->citing)
+		return;
+	if (nc->citing) {
+		if (!nc->host[n - 1])
+			nc->host[n - 1] = nc->citing;
+		return;
+	}
+	for (const struct block *b = owner; b; b = b->parent)
+		if (b->type == BLK_FOOTNOTE_DEF)
+			return;
+	nc->in_text[n - 1] = true;
+}
+
+/* A note cited only from inside other notes has no line of the text to
+ * ride on: it is set right after the first note citing it (and notes it
+ * cites in turn after it), so it lands on the same page. */
+static void attach_nested_notes(struct lay *L, const struct chapter *ch)
+{
+	int n = L->nnotes;
+	struct note_cites nc = {n, arena_calloc(&L->tmp, (size_t)n + 1, sizeof(bool)),
+				arena_calloc(&L->tmp, (size_t)n + 1, sizeof(int)), 0};
+	model_each_inline(ch->blocks, note_cite, &nc);
+	bool nested = false;
+	for (int i = 0; i < ch->nfootnotes; i++) {
+		struct footnote *fn = ch->footnotes[i];
+		if (fn->number <= 0 || fn->number > n || !fn->def)
+			continue;
+		nc.citing = fn->number;
+		model_each_inline(fn->def->children, note_cite, &nc);
+	}
+	for (int b = 0; b < n; b++) {
+		if (nc.in_text[b])
+			nc.host[b] = 0;
+		nested |= nc.host[b] != 0;
+	}
+	if (!nested)
+		return;
+	/* Each note the text cites, with the notes hosted under it (depth
+	 * first, by an explicit stack), becomes one list.  first/next link
+	 * each note's guests, highest number first, so they pop in order. */
+	int *first = arena_alloc(&L->tmp, ((size_t)n + 1) * sizeof *first);
+	int *next = arena_alloc(&L->tmp, ((size_t)n + 1) * sizeof *next);
+	int *stack = arena_alloc(&L->tmp, ((size_t)n + 1) * sizeof *stack);
+	int *order = arena_alloc(&L->tmp, ((size_t)n + 1) * sizeof *order);
+	for (int k = 0; k < n; k++)
+		first[k] = -1;
+	for (int c = 0; c < n; c++)
+		if (nc.host[c]) {
+			next[c] = first[nc.host[c] - 1];
+			first[nc.host[c] - 1] = c;
+		}
+	for (int r = 0; r < n; r++) {
+		if (nc.host[r] || !L->notes[r])
+			continue;
+		int top = 0, nord = 0;
+		size_t total = 0;
+		stack[top++] = r;
+		while (top) {
+			int k = stack[--top];
+			order[nord++] = k;
+			total += L->notes[k] ? L->notes[k]->n : 0;
+			for (int c = first[k]; c >= 0; c = next[c])
+				stack[top++] = c;
+		}
+		if (nord == 1)
+			continue;
+		struct vlist *all = arena_calloc(&L->tmp, 1, sizeof *all);
+		all->v = arena_alloc(&L->tmp, (total ? total : 1) * sizeof *all->v);
+		for (int i = 0; i < nord; i++) {
+			const struct vlist *v = L->notes[order[i]];
+			if (v && v->n)
+				memcpy(all->v + all->n, v->v, v->n * sizeof *v->v);
+			all->n += v ? v->n : 0;
+		}
+		all->cap = all->n;
+		L->notes[r] = all;
+	}
+}
+
 /* Lays out every cited footnote of the chapter into its own list, ready
  * to be attached to the line that first cites it. */
 void layout_notes(struct lay *L, const struct chapter *ch)
@@ -199,6 +293,7 @@ void layout_notes(struct lay *L, const struct chapter *ch)
 	L->in_notes = false;
 	L->out = saved;
 	L->pending_space = 0;
+	attach_nested_notes(L, ch);
 	for (int i = 0; i < L->nnotes; i++)
 		L->note_cited[i] = false;
 	L->useq++;

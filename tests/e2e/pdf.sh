@@ -228,4 +228,37 @@ then
 else
 	fail big-book-every-word "exit $rc, pdf '${big}': $(head -c 200 "$TMP/big.err")"
 fi
+# Footnotes cited only from inside other footnotes (two levels, and one
+# citing back) are set on the page of the note that cites them, after it;
+# they were missing from the PDF (issue 25 L2).
+mkdir -p "$TMP/nestedbook"
+cat >"$TMP/nestedbook/index.md" <<'MD'
+# Nested notes
+
+Text with a note.[^a] And another.[^c]
+
+[^a]: The first note cites another.[^b]
+
+[^b]: The nested note cites[^d] and [^e].
+
+[^c]: Third note.
+
+[^d]: Deep one.
+
+[^e]: Deep two, cites the first again.[^a]
+MD
+if build nested "$TMP/nestedbook"; then
+	pdftotext -layout "$PDF" - 2>/dev/null | python3 -c '
+import re, sys
+pages = sys.stdin.read().split("\f")
+want = ["1 The first note", "3 The nested note", "4 Deep one.", "5 Deep two", "2 Third note."]
+for p in pages:
+    lines = [l.strip() for l in p.split("\n")]
+    if any(l.startswith("1 The first note") for l in lines):
+        got = [w for l in lines for w in want if l.startswith(w)]
+        sys.exit(0 if got == want else "order on the page: %s" % got)
+sys.exit("note 1 not found")' 2>"$TMP/nested.why" &&
+		pass nested-footnotes-in-pdf ||
+		fail nested-footnotes-in-pdf "$(cat "$TMP/nested.why")"
+fi
 exit 0
