@@ -35,6 +35,8 @@ void arena_free(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	if (size > (size_t)-1 / 2)
+		folio_oom("building", size);
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->used < need) {
@@ -63,7 +65,7 @@ void *arena_alloc(struct arena *a, size_t size)
 void *arena_calloc(struct arena *a, size_t n, size_t size)
 {
 	if (size && n > (size_t)-1 / size)
-		folio_oom();
+		folio_oom("building", (size_t)-1);
 	return arena_alloc(a, n * size);
 }
 

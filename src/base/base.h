@@ -16,8 +16,9 @@
  * OUT OF MEMORY.  folio's own structures (the model, layout, buffers,
  * vectors, diagnostics) are allocated with xmalloc(), xcalloc(),
  * xrealloc(), xstrdup() or from an arena (arena.h), which never return
- * NULL: when memory runs out they print "folio: out of memory" and abort,
- * as nothing useful can follow in a command-line build.  The one
+ * NULL: when memory runs out they print "folio: error: out of memory
+ * while ..." and exit with status 2 (folio_oom), as nothing useful can
+ * follow in a command-line build; so does the PDF library's own failure.  The one
  * exception is a buffer whose size the input decides (a file read whole,
  * an image's pixels): those use malloc() and a NULL is reported as a
  * diagnostic naming the input, so one oversized figure never kills the
@@ -42,7 +43,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 
-/* Prints "folio: out of memory" and aborts. */
-_Noreturn void folio_oom(void);
+/* Prints "folio: error: out of memory while DOING (a request for N MB
+ * failed)" (without the request when size is 0) and exits with status 2:
+ * the one way a build ends for want of memory. */
+_Noreturn void folio_oom(const char *doing, size_t size);
 
 #endif

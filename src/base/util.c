@@ -252,9 +252,7 @@ static char *normalize(struct arena *a, const char *path, bool allow_up)
 	size_t n = strlen(path);
 	char *out = arena_alloc(a, n + 1);
 	/* Segment start offsets in out, to pop on "..". */
-	size_t *starts = malloc((n / 2 + 2) * sizeof *starts);
-	if (!starts)
-		abort();
+	size_t *starts = xcalloc(n / 2 + 2, sizeof *starts);
 	size_t nseg = 0, o = 0;
 	const char *p = path;
 	char *result = out;

@@ -39,6 +39,8 @@ struct hpdf_ctx {
 static void hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 {
 	struct hpdf_ctx *ctx = data;
+	if (error == HPDF_FAILD_TO_ALLOC_MEM)
+		folio_oom("writing the PDF", 0);
 	if (ctx->nerrors++ < 5)
 		diag_add(ctx->diags, DIAG_ERROR, ctx->path, 0, 0,
 			 "PDF library error 0x%04X (detail %u)",

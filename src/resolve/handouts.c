@@ -137,9 +137,7 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 		model_each_inline(book->root->blocks, note_link, &c);
 		/* A linked chapter inside another linked one is part of it.
 		 * Candidates are few (the root page's links): pairwise is fine. */
-		int *cand = malloc((size_t)nch * sizeof *cand), nc = 0;
-		if (!cand)
-			abort();
+		int *cand = xcalloc((size_t)nch, sizeof *cand), nc = 0;
 		for (int i = 0; i < nch; i++)
 			if (page[i])
 				cand[nc++] = i;

@@ -45,10 +45,8 @@ static int *strmap_slot(struct strmap *m, const char *key, bool add)
 {
 	if (add && (m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
-		const char **keys = calloc(cap, sizeof *keys);
-		int *vals = calloc(cap, sizeof *vals);
-		if (!keys || !vals)
-			abort();
+		const char **keys = xcalloc(cap, sizeof *keys);
+		int *vals = xcalloc(cap, sizeof *vals);
 		for (size_t i = 0; i < m->cap; i++) {
 			if (!m->keys[i])
 				continue;
@@ -158,10 +156,8 @@ static int distinct_url(struct resolver *r, const char *norm)
 {
 	if ((size_t)(r->nurls + 1) * 2 > r->url_cap) {
 		size_t cap = r->url_cap ? r->url_cap * 2 : 256;
-		const char **urls = calloc(cap, sizeof *urls);
-		int *ids = calloc(cap, sizeof *ids);
-		if (!urls || !ids)
-			abort();
+		const char **urls = xcalloc(cap, sizeof *urls);
+		int *ids = xcalloc(cap, sizeof *ids);
 		for (size_t i = 0; i < r->url_cap; i++) {
 			if (!r->urls[i])
 				continue;

@@ -10,6 +10,8 @@
  * text, else the URL itself.
  */
 #include "resolve/resources.h"
+
+#include "base/base.h"
 #include "model/words.h"
 
 #include <ctype.h>
@@ -127,10 +129,8 @@ void resources_collect(struct run *run, struct book *book)
 		mark_section(book, section);
 
 	/* Per distinct URL: its first reference and the number of refs. */
-	int *first = malloc((size_t)nd * sizeof *first);
-	int *count = calloc((size_t)nd, sizeof *count);
-	if (!first || !count)
-		abort();
+	int *first = xcalloc((size_t)nd, sizeof *first);
+	int *count = xcalloc((size_t)nd, sizeof *count);
 	for (int d = 0; d < nd; d++)
 		first[d] = -1;
 	for (int i = 0; i < book->nextrefs; i++) {
@@ -142,10 +142,8 @@ void resources_collect(struct run *run, struct book *book)
 
 	/* Order: the author's list first, then first citation in reading
 	 * order (which groups by chapter, chapters being in reading order). */
-	int *order = malloc((size_t)nd * sizeof *order);
-	char *placed = calloc((size_t)nd, 1);
-	if (!order || !placed)
-		abort();
+	int *order = xcalloc((size_t)nd, sizeof *order);
+	char *placed = xcalloc((size_t)nd, 1);
 	int n = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < book->nextrefs; i++) {

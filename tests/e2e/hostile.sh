@@ -419,6 +419,29 @@ for fmt in pdf epub; do
 	fi
 done
 
+# Out of memory (a 250 MB address-space limit on a book that needs more):
+# one message "out of memory while ..." and status 2 - not SIGABRT, not
+# the "content errors" status 1, not a PDF library error (issue 25 U4).
+# The sanitizers reserve terabytes of address space, so not under them.
+case "$F" in
+*/asan/*) skip "out of memory" "not under the sanitizers (they need unlimited address space)" ;;
+*)
+	mkdir -p "$T/oom"
+	python3 -c 'import sys
+sys.stdout.write("# Out of memory\n\n```\n")
+sys.stdout.writelines("let x%d = %d;\n" % (i, i) for i in range(300000))
+sys.stdout.write("```\n")' >"$T/oom/index.md"
+	(ulimit -v 250000; exec "$F" build "$T/oom" -o "$T/oom-out" -q) >/dev/null 2>"$T/oom.err"; rc=$?
+	msg=$(grep -v 'no folio.ini' "$T/oom.err")
+	if [ $rc = 2 ] && [ "$(echo "$msg" | wc -l)" = 1 ] &&
+		echo "$msg" | grep -q '^folio: error: out of memory while building (a request for [0-9.]* MB failed)'; then
+		ok "out of memory: status 2 and one message ($msg)"
+	else
+		no "out of memory" "status $rc: $(echo "$msg" | head -3)"
+	fi
+	rm -rf "$T/oom" "$T/oom-out" ;;
+esac
+
 # An output folder that cannot be written.  Root may write anywhere, so
 # the build runs without the capabilities that let it (setpriv).
 asuser() { "$@"; }
