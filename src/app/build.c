@@ -307,8 +307,6 @@ void build_handouts(struct run *run, const struct book *book, const struct print
 {
 	struct diag_list *d = run->diags;
 	const char *dir = arena_printf(run->arena, "%s/handouts", out_dir);
-	if (build_make_dir(dir, d) != 0)
-		return;
 	struct module *mods;
 	int n;
 	handouts_modules(run, book, &mods, &n);
@@ -318,6 +316,15 @@ void build_handouts(struct run *run, const struct book *book, const struct print
 			  "(list them in folio.ini: [handouts] modules = ...)");
 		return;
 	}
+	if (n > HANDOUTS_MAX) {
+		diag_error(d, book->root ? book->root->display_path : NULL, 1, 1,
+			   "%d modules, more than the %d handouts folio writes in one run: "
+			   "list the modules you want in folio.ini ([handouts] modules = ...)",
+			   n, HANDOUTS_MAX);
+		return;
+	}
+	if (build_make_dir(dir, d) != 0)
+		return;
 	struct artifact *arts = arena_calloc(run->arena, (size_t)n, sizeof *arts);
 	int nart = 0;
 	for (int i = 0; i < n; i++) {

@@ -17,6 +17,10 @@
 #include "base/run.h"
 #include "model/model.h"
 
+/* At most this many handouts in one run: a book of 10,000 one-line
+ * chapters would otherwise write 10,000 PDFs (issue 25 D7). */
+#define HANDOUTS_MAX 500
+
 struct module {
 	int number;              /* 1-based, in reading order */
 	const struct chapter *page; /* the chapter that opens it */

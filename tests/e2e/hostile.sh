@@ -442,6 +442,25 @@ sys.stdout.write("```\n")' >"$T/oom/index.md"
 	rm -rf "$T/oom" "$T/oom-out" ;;
 esac
 
+# A book of 600 one-line chapters, each a module: no 600 handouts (10,000
+# such chapters wrote 4,673 PDFs and 731 MB before being stopped), but
+# one error and no handouts folder (issue 25 D7).
+mkdir -p "$T/many"
+python3 -c 'import sys
+d = sys.argv[1]
+with open(d + "/index.md", "w") as f:
+    f.write("# Many\n\n" + "".join("- [Chapter %d](c%d.md)\n" % (i, i) for i in range(600)))
+for i in range(600):
+    open("%s/c%d.md" % (d, i), "w").write("# Chapter %d\n\nOne line.\n" % i)' "$T/many"
+"$F" handouts "$T/many" -o "$T/many-out" -q >/dev/null 2>"$T/many.err"; rc=$?
+if [ $rc = 1 ] && [ ! -e "$T/many-out/handouts" ] &&
+	grep -q 'index.md:1:1: error: 600 modules, more than the 500 handouts' "$T/many.err"; then
+	ok "600 modules: one error, no handouts written"
+else
+	no "600 modules" "status $rc, $(ls "$T/many-out/handouts" 2>/dev/null | wc -l) files: $(grep -v 'no folio.ini' "$T/many.err" | head -2)"
+fi
+rm -rf "$T/many" "$T/many-out"
+
 # An output folder that cannot be written.  Root may write anywhere, so
 # the build runs without the capabilities that let it (setpriv).
 asuser() { "$@"; }
