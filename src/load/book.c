@@ -25,6 +25,7 @@ struct loader {
 	struct vec toc;         /* struct toc_entry *, from SUMMARY.md */
 	unsigned char *walked;  /* by chapter index: walked in the second pass */
 	long include_budget;    /* preproc.h: PREPROC_MAX_EXPANSIONS */
+	struct vec unreadable;  /* paths that could not be read (said once) */
 	size_t walked_cap;
 };
 
@@ -145,6 +146,15 @@ static void collect_link(void *ctx, struct block *owner, struct inline_node *in)
 	}
 }
 
+/* True if path was linked before and could not be read (said then). */
+static bool unreadable(const struct loader *L, const char *path)
+{
+	for (size_t i = 0; i < L->unreadable.n; i++)
+		if (strcmp(L->unreadable.v[i], path) == 0)
+			return true;
+	return false;
+}
+
 /* True if the folder of q lies within the folder of p (or is it). */
 static bool folder_within(const char *p, const char *q)
 {
@@ -210,8 +220,12 @@ static void dfs(struct loader *L, struct chapter *root, bool within_only)
 		}
 		if (within_only && !folder_within(f->ch->path, path))
 			continue;
+		if (unreadable(L, path))
+			continue;
 		struct inline_node *in = f->links.nodes.v[i];
 		push = load_chapter(L, path, f->ch->display_path, in->line, in->col, NULL);
+		if (!push)
+			vec_push(&L->unreadable, (void *)path);
 		if (push && !within_only)
 			mark_walked(L, push);
 	}
@@ -224,6 +238,7 @@ static void load_reachable(struct loader *L, struct chapter *root)
 	mark_walked(L, root);
 	dfs(L, root, false);
 	free(L->walked);
+	vec_free(&L->unreadable);
 }
 
 /* ---- mdBook: SUMMARY.md and the table of contents ------------------------ */
@@ -350,6 +365,29 @@ static void own_site_links(struct arena *a, struct book *b, const char *src_dir)
 	}
 }
 
+/* A root page that exists but cannot be used (a symbolic link out of the
+ * book or round in a loop, a folder, a FIFO) is said, not passed over
+ * in silence for the next candidate. */
+static void refused_root(struct run *run, const struct book *b, const char *path)
+{
+	const char *why = NULL, *found = NULL;
+	switch (folder_target(run->arena, b, "", path, &found)) {
+	case TARGET_OUTSIDE:
+		why = "leads outside the book folder";
+		break;
+	case TARGET_LOOP:
+		why = "is a loop of symbolic links";
+		break;
+	case TARGET_NOT_FILE:
+		why = "is not a regular file";
+		break;
+	default:
+		return;
+	}
+	diag_warn(run->diags, path_join(run->arena, b->display_dir, path), 1, 1,
+		  "%s %s; not used as the root page", path, why);
+}
+
 int book_load(struct book **out, struct run *run, const char *dir)
 {
 	struct arena *a = run->arena;
@@ -403,6 +441,8 @@ int book_load(struct book **out, struct run *run, const char *dir)
 			const char *p = src_dir ? path_join(a, src_dir, names[i]) : names[i];
 			if (folder_is_file(b, p))
 				root = p;
+			else
+				refused_root(run, b, p);
 		}
 		if (!root) {
 			diag_fatal(d, b->display_dir[0] ? b->display_dir : ".",

@@ -391,9 +391,12 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 		target = folder_chapter(b, path);
 		if (!target) {
 			const char *e = path_ext((char[16]){0}, path);
-			if (strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0)
+			if ((strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0) && b->mdbook)
 				broken(r, in, "link target '%s' is not part of the book "
 					      "(not listed in SUMMARY.md)", url);
+			else if (strcmp(e, "md") == 0 || strcmp(e, "markdown") == 0)
+				broken(r, in, "link target '%s' is not part of the book "
+					      "(it could not be read as a chapter)", url);
 			else
 				broken(r, in, "link target '%s' is a file, not a chapter; "
 					      "shown as text", url);

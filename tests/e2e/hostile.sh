@@ -487,18 +487,37 @@ fi
 # rest of the book still builds.
 mkdir -p "$T/unread"
 cp "$tiny/folio.ini" "$T/unread/"
-printf '# Unreadable\n\nSee [the locked page](locked.md).\n' >"$T/unread/index.md"
+printf '# Unreadable\n\nSee [the locked page](locked.md).\n\n[Again](locked.md).\n' >"$T/unread/index.md"
 printf '# Locked\n' >"$T/unread/locked.md"
 chmod 000 "$T/unread/locked.md"
 asuser "$F" check "$T/unread" >/dev/null 2>"$T/err"; rc=$?
 chmod 644 "$T/unread/locked.md"
 if [ $rc = 99 ]; then
 	skip "unreadable chapter" "running as root and setpriv cannot drop CAP_DAC_READ_SEARCH"
-elif [ $rc = 0 ] && grep -q "index.md:3:5: warning: cannot read chapter '.*locked.md': Permission denied" "$T/err"; then
-	ok "unreadable chapter: warning at the link, build goes on"
+elif [ $rc = 0 ] && grep -q "index.md:3:5: warning: cannot read chapter '.*locked.md': Permission denied" "$T/err" &&
+	[ "$(grep -c 'cannot read chapter' "$T/err")" = 1 ] &&
+	grep -q "index.md:5:1: warning: link target 'locked.md' is not part of the book (it could not be read as a chapter)" "$T/err"; then
+	ok "unreadable chapter: one warning at the first link, the others say why, build goes on"
 else
 	no "unreadable chapter" "status $rc: $(head -2 "$T/err")"
 fi
+
+# A root page that cannot be used - index.md a symbolic link out of the
+# book, or a folder - is said before README.md is taken instead (it was
+# passed over in silence: issue 25, smaller findings).
+for kind in symlink folder; do
+	r=$T/root-$kind
+	mkdir -p "$r"
+	printf '# Fallback\n\nThe README.\n' >"$r/README.md"
+	if [ $kind = symlink ]; then ln -s /etc/hostname "$r/index.md"; why="leads outside the book folder"
+	else mkdir "$r/index.md"; why="is not a regular file"; fi
+	"$F" check "$r" >/dev/null 2>"$T/err"; rc=$?
+	if [ $rc = 0 ] && grep -q "root-$kind/index.md:1:1: warning: index.md $why; not used as the root page" "$T/err"; then
+		ok "index.md that is a $kind: said, README.md used"
+	else
+		no "index.md that is a $kind" "status $rc: $(head -2 "$T/err")"
+	fi
+done
 
 # A full disk: a 4 KB tmpfs (the tiny book's EPUB is 5 KB).  Then a good build on a tmpfs with room for
 # one, the disk filled up, and a rebuild that must fail without breaking
