@@ -94,26 +94,48 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+/* The libharu image of an RGB figure.  Compressed pixels go into its
+ * stream later (make_images): libharu is given a one-pixel image, whose
+ * Width and Height are then set to the figure's, so it never holds a
+ * copy of the pixels.  Pixels that could not be compressed go to libharu,
+ * which deflates them at save. */
+static HPDF_Image rgb_image(HPDF_Doc pdf, const struct print_image *pi)
+{
+	if (!pi->packed.len)
+		return HPDF_LoadRawImageFromMem(pdf, (const HPDF_BYTE *)pi->data.data,
+						(HPDF_UINT)pi->px_w, (HPDF_UINT)pi->px_h,
+						HPDF_CS_DEVICE_RGB, 8);
+	const HPDF_BYTE white[3] = {255, 255, 255};
+	HPDF_Image x = HPDF_LoadRawImageFromMem(pdf, white, 1, 1, HPDF_CS_DEVICE_RGB, 8);
+	if (x && (HPDF_Dict_AddNumber(x, "Width", (HPDF_INT32)pi->px_w) != HPDF_OK ||
+		  HPDF_Dict_AddNumber(x, "Height", (HPDF_INT32)pi->px_h) != HPDF_OK))
+		return NULL;
+	return x;
+}
+
 /*
  * Makes the libharu image of each figure the edition draws, in the book's
- * order.  An RGB figure's pixels were compressed beside the layout
- * (images.h): libharu's own copy is dropped at once and the compressed
- * bytes go into its stream with a /Filter, as the page contents do;
- * pixels that could not be compressed go back to libharu, which deflates
- * them at save.  The edition's pixels are freed once they are in.
- * One libharu refuses (the layout has made room for it) is left out with
- * a warning.  Returns 0, or -1 if libharu failed (its error is recorded).
+ * order.  An RGB figure was drawn and compressed beside the layout
+ * (images.h): the compressed bytes go into its stream with a /Filter, as
+ * the page contents do.  The edition's bytes are freed once they are in.
+ * One that could not be drawn after all, or that libharu refuses (the
+ * layout has made room for it), is left out with a warning.  Returns 0,
+ * or -1 if libharu failed (its error is recorded).
  */
 static int make_images(struct run *run, HPDF_Doc pdf, const struct book *book,
 		       struct print_images *im, HPDF_Image *out)
 {
 	int n = book->nimages;
+	print_images_deflated(im);
 	for (int i = 0; i < n; i++) {
 		const struct print_image *pi = print_images_get(im, i);
+		if (pi->why)
+			diag_warn(run->diags, NULL, 0, 0,
+				  "%s%s: %s; the PDF leaves its space empty",
+				  book->display_dir ? book->display_dir : "",
+				  book->images[i]->path, pi->why);
 		if (pi->kind == PIMG_RGB)
-			out[i] = HPDF_LoadRawImageFromMem(pdf, (const HPDF_BYTE *)pi->data.data,
-							  (HPDF_UINT)pi->px_w, (HPDF_UINT)pi->px_h,
-							  HPDF_CS_DEVICE_RGB, 8);
+			out[i] = rgb_image(pdf, pi);
 		else if (pi->kind == PIMG_JPEG)
 			out[i] = HPDF_LoadJpegImageFromMem(pdf, (const HPDF_BYTE *)pi->data.data,
 							   (HPDF_UINT)pi->data.len);
@@ -124,24 +146,20 @@ static int make_images(struct run *run, HPDF_Doc pdf, const struct book *book,
 				  book->display_dir ? book->display_dir : "",
 				  book->images[i]->path);
 		}
-		if (pi->kind == PIMG_RGB && out[i] && !out[i]->write_fn && out[i]->stream)
+		if (pi->kind == PIMG_RGB && pi->packed.len && out[i] && !out[i]->write_fn &&
+		    out[i]->stream)
 			HPDF_MemStream_FreeData(out[i]->stream);
 	}
-	print_images_deflated(im);
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		const struct print_image *pi = print_images_get(im, i);
 		HPDF_Image x = out[i];
-		if (pi->kind != PIMG_RGB || !x || x->write_fn || !x->stream)
+		if (pi->kind != PIMG_RGB || !pi->packed.len || !x || x->write_fn || !x->stream)
 			continue;
-		const struct buf *bytes = &pi->data;
-		if (pi->packed.len) {
-			x->filter = HPDF_STREAM_FILTER_NONE;
-			x->write_fn = write_flate_filter;
-			bytes = &pi->packed;
-		}
-		if (HPDF_Stream_Write(x->stream, (const HPDF_BYTE *)bytes->data,
-				      (HPDF_UINT)bytes->len) != HPDF_OK)
+		x->filter = HPDF_STREAM_FILTER_NONE;
+		x->write_fn = write_flate_filter;
+		if (HPDF_Stream_Write(x->stream, (const HPDF_BYTE *)pi->packed.data,
+				      (HPDF_UINT)pi->packed.len) != HPDF_OK)
 			rc = -1;
 	}
 	print_images_release(im);

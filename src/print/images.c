@@ -22,83 +22,145 @@
 struct print_images {
 	struct print_image *v; /* one per book->images entry */
 	int n;
-	pthread_t thread; /* compressing the pixels */
+	const struct book *book;
+	pthread_t thread; /* drawing and compressing the figures */
 	bool started;
-	bool deflate;     /* compress at all */
+	bool draw;        /* the figures are still to be drawn */
 	int failed;       /* images whose pixels could not be compressed */
 };
 
 /* ---- PNG ------------------------------------------------------------ */
 
-/* A PNG decoded to 8-bit RGB over white, or why it cannot be. */
-struct png_job {
-	const struct book *book;
-	const char *path; /* relative to the book folder */
-	unsigned char *px;
-	int w, h;
-	char why[128];
+/* Reads a PNG of the book and begins decoding it: the file's bytes (the
+ * caller frees them) and img, its header read; NULL, or why not. */
+static const char *open_png(png_image *img, char **data, size_t *plen,
+			    const struct book *book, const char *rel)
+{
+	size_t len = 0;
+	*data = NULL;
+	*plen = 0;
+	memset(img, 0, sizeof *img);
+	img->version = PNG_IMAGE_VERSION;
+	if (folder_read_file(book, rel, data, &len) != 0)
+		return "unreadable PNG";
+	*plen = len;
+	if (!png_image_begin_read_from_memory(img, *data, len))
+		return "unreadable PNG";
+	img->format = PNG_FORMAT_RGB;
+	if (img->width == 0 || img->height == 0 || img->width > 20000 || img->height > 20000) {
+		png_image_free(img);
+		return "PNG too large";
+	}
+	return NULL;
+}
+
+/* libpng's reader of a PNG in memory. */
+struct png_mem {
+	const unsigned char *p;
+	size_t len, at;
 };
 
-static void decode_png(struct png_job *p)
+static void png_mem_read(png_structp png, png_bytep out, size_t n)
 {
-	char *data = NULL;
-	size_t len = 0;
-	if (folder_read_file(p->book, p->path, &data, &len) != 0) {
-		snprintf(p->why, sizeof p->why, "unreadable PNG");
-		return;
-	}
+	struct png_mem *m = png_get_io_ptr(png);
+	if (n > m->len - m->at)
+		png_error(png, "truncated");
+	memcpy(out, m->p + m->at, n);
+	m->at += n;
+}
+
+static void png_quiet(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/* Whether all of a PNG's image data decodes, read a row at a time into
+ * one row's memory: a file damaged past its header is found when the
+ * book is measured, so the layout shows its alt text, in every edition
+ * alike, without holding its pixels. */
+static bool png_data_sound(const char *data, size_t len)
+{
+	struct png_mem m = {(const unsigned char *)data, len, 0};
+	unsigned char *volatile row = NULL;
+	volatile bool ok = false;
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, png_quiet);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	if (!info)
+		goto out;
+	if (setjmp(png_jmpbuf(png)))
+		goto out;
+	png_set_read_fn(png, &m, png_mem_read);
+	png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_DEFAULT);
+	png_read_info(png, info);
+	int passes = png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	row = malloc(png_get_rowbytes(png, info) + 1); /* one row: sized by the input */
+	if (!row)
+		goto out;
+	png_uint_32 h = png_get_image_height(png, info);
+	for (int p = 0; p < passes; p++)
+		for (png_uint_32 y = 0; y < h; y++)
+			png_read_row(png, row, NULL);
+	png_read_end(png, NULL);
+	ok = true;
+out:
+	free(row);
+	png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+	return ok;
+}
+
+/* The size a PNG is laid out by, from its header, once its data is
+ * known to decode. */
+static const char *measure_png(struct print_image *pi, const struct book *book,
+			       const char *rel)
+{
 	png_image img;
-	memset(&img, 0, sizeof img);
-	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&img, data, len)) {
-		snprintf(p->why, sizeof p->why, "%s",
-			 img.message[0] ? img.message : "unreadable PNG");
-		goto out;
+	char *data;
+	size_t len;
+	const char *why = open_png(&img, &data, &len, book, rel);
+	if (why) {
+		free(data);
+		return why;
 	}
-	img.format = PNG_FORMAT_RGB;
-	if (img.width == 0 || img.height == 0 || img.width > 20000 ||
-	    img.height > 20000) {
-		png_image_free(&img);
-		snprintf(p->why, sizeof p->why, "PNG too large");
-		goto out;
+	png_image_free(&img);
+	if (png_data_sound(data, len)) {
+		pi->kind = PIMG_RGB;
+		pi->px_w = pi->width = (int)img.width;
+		pi->px_h = pi->height = (int)img.height;
+	} else {
+		why = "damaged PNG";
 	}
-	unsigned char *px = malloc(PNG_IMAGE_SIZE(img)); /* sized by the input */
+	free(data);
+	return why;
+}
+
+/* A PNG decoded to 8-bit RGB over white (16-bit samples reduced): the
+ * pixels, or NULL with *why. */
+static unsigned char *decode_png(const struct book *book, const char *rel, const char **why)
+{
+	png_image img;
+	char *data;
+	size_t len;
+	unsigned char *px = NULL;
+	*why = open_png(&img, &data, &len, book, rel);
+	if (*why)
+		goto out;
+	px = malloc(PNG_IMAGE_SIZE(img)); /* sized by the input */
 	if (!px) {
 		png_image_free(&img);
-		snprintf(p->why, sizeof p->why, "out of memory");
+		*why = "out of memory";
 		goto out;
 	}
 	png_color white = {255, 255, 255};
 	if (!png_image_finish_read(&img, &white, px, 0, NULL)) {
 		free(px);
-		snprintf(p->why, sizeof p->why, "damaged PNG");
-		goto out;
+		px = NULL;
+		*why = "damaged PNG";
 	}
-	p->px = px;
-	p->w = (int)img.width;
-	p->h = (int)img.height;
 out:
 	free(data);
-}
-
-/* The book's PNGs are decoded on both cores (libpng keeps no shared
- * state); each result stays in its own slot, so the order in which they
- * finish changes nothing. */
-struct png_batch {
-	struct png_job *v;
-	int n;
-	atomic_int next;
-};
-
-static void *decode_pngs(void *arg)
-{
-	struct png_batch *b = arg;
-	for (;;) {
-		int i = atomic_fetch_add(&b->next, 1);
-		if (i >= b->n)
-			return NULL;
-		decode_png(&b->v[i]);
-	}
+	return px;
 }
 
 /* ---- SVG ------------------------------------------------------------ */
@@ -145,15 +207,17 @@ static unsigned char *surface_rgb(cairo_surface_t *surf, int pw, int ph)
 	return rgb;
 }
 
-/* Rasterises an SVG over white at 200 dpi of its intrinsic size, at most
- * 4000 px a side.  The handle has no base file, so librsvg loads no
- * external resource (href to a file or URL): those parts are simply not
- * drawn.  Returns NULL and sets *why when it cannot. */
-static const char *load_svg(struct print_image *pi, const struct book *book,
-			    const char *rel)
+/* Opens an SVG of the book and measures it: the handle (the caller
+ * unrefs it), the intrinsic size in CSS pixels and the raster size, 200
+ * dpi of it, at most 4000 px a side.  The handle has no base file, so
+ * librsvg loads no external resource (href to a file or URL): those parts
+ * are simply not drawn.  Returns NULL, or why it cannot be drawn. */
+static const char *open_svg(RsvgHandle **out, const struct book *book, const char *rel,
+			    double *w, double *hgt, int *pw, int *ph)
 {
 	char *data = NULL;
 	size_t len = 0;
+	*out = NULL;
 	if (folder_read_file(book, rel, &data, &len) != 0)
 		return "unreadable SVG";
 	GError *err = NULL;
@@ -165,31 +229,64 @@ static const char *load_svg(struct print_image *pi, const struct book *book,
 		return "damaged SVG";
 	}
 	rsvg_handle_set_dpi(h, 96.0);
-	double w, hgt;
-	if (!svg_size(h, &w, &hgt)) {
+	if (!svg_size(h, w, hgt)) {
 		g_object_unref(h);
 		return "SVG without a usable size (width, height or viewBox)";
 	}
 	double scale = 200.0 / 96.0;
-	if (w * scale > 4000)
-		scale = 4000 / w;
-	if (hgt * scale > 4000)
-		scale = 4000 / hgt;
-	int pw = (int)(w * scale + 0.5), ph = (int)(hgt * scale + 0.5);
-	if (pw < 1)
-		pw = 1;
-	if (ph < 1)
-		ph = 1;
+	if (*w * scale > 4000)
+		scale = 4000 / *w;
+	if (*hgt * scale > 4000)
+		scale = 4000 / *hgt;
+	*pw = (int)(*w * scale + 0.5);
+	*ph = (int)(*hgt * scale + 0.5);
+	if (*pw < 1)
+		*pw = 1;
+	if (*ph < 1)
+		*ph = 1;
+	*out = h;
+	return NULL;
+}
+
+/* The size an SVG is laid out by, and its raster's, without drawing it. */
+static const char *measure_svg(struct print_image *pi, const struct book *book,
+			       const char *rel)
+{
+	RsvgHandle *h;
+	double w, hgt;
+	const char *why = open_svg(&h, book, rel, &w, &hgt, &pi->px_w, &pi->px_h);
+	if (why)
+		return why;
+	g_object_unref(h);
+	pi->kind = PIMG_RGB;
+	pi->width = (int)(w + 0.5);
+	pi->height = (int)(hgt + 0.5);
+	return NULL;
+}
+
+/* Rasterises an SVG over white at the raster size measure_svg() found:
+ * the pixels, or NULL with *why. */
+static unsigned char *draw_svg(const struct book *book, const char *rel, int pw, int ph,
+			       const char **why)
+{
+	RsvgHandle *h;
+	double w, hgt;
+	int pw2, ph2;
+	*why = open_svg(&h, book, rel, &w, &hgt, &pw2, &ph2);
+	if (*why)
+		return NULL;
 	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(surf);
 		g_object_unref(h);
-		return "out of memory";
+		*why = "out of memory";
+		return NULL;
 	}
 	cairo_t *cr = cairo_create(surf);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	RsvgRectangle vp = {0, 0, (double)pw, (double)ph};
+	GError *err = NULL;
 	gboolean ok = rsvg_handle_render_document(h, cr, &vp, &err);
 	cairo_destroy(cr);
 	g_object_unref(h);
@@ -197,21 +294,15 @@ static const char *load_svg(struct print_image *pi, const struct book *book,
 		if (err)
 			g_error_free(err);
 		cairo_surface_destroy(surf);
-		return "SVG that could not be drawn";
+		*why = "SVG that could not be drawn";
+		return NULL;
 	}
 	cairo_surface_flush(surf);
 	unsigned char *rgb = surface_rgb(surf, pw, ph);
 	cairo_surface_destroy(surf);
 	if (!rgb)
-		return "out of memory";
-	size_t n = (size_t)pw * (size_t)ph * 3;
-	pi->kind = PIMG_RGB;
-	pi->data = (struct buf){(char *)rgb, n, n};
-	pi->px_w = pw;
-	pi->px_h = ph;
-	pi->width = (int)(w + 0.5);
-	pi->height = (int)(hgt + 0.5);
-	return NULL;
+		*why = "out of memory";
+	return rgb;
 }
 
 /* ---- JPEG ----------------------------------------------------------- */
@@ -251,18 +342,41 @@ static bool is_png(const struct image *img)
 	return img->media_type && strcmp(img->media_type, "image/png") == 0;
 }
 
-/* Compresses every PIMG_RGB image's pixels into its packed buffer. */
-static void *deflate_images(void *arg)
+/*
+ * Draws the edition's RGB figures one at a time - a PNG decoded, an SVG
+ * rasterised - and compresses each at once, keeping only the compressed
+ * bytes: the pixels of one figure are alive at a time, however many the
+ * book has (or however often one file is used).  Pixels that cannot be
+ * compressed are kept for the PDF library to compress; a figure that
+ * cannot be drawn after all (its data damaged past the header) becomes
+ * PIMG_NONE with why set.  Only kind, why, data and packed are written
+ * here, which the PDF writer reads after print_images_deflated().
+ */
+static void *draw_images(void *arg)
 {
 	struct print_images *im = arg;
 	struct deflater *z = deflater_new(DEFLATE_DEFAULT);
 	for (int i = 0; i < im->n; i++) {
 		struct print_image *pi = &im->v[i];
+		const struct image *img = im->book->images[i];
 		if (pi->kind != PIMG_RGB)
 			continue;
-		buf_put(&pi->packed, pi->data.data, pi->data.len);
-		if (!z || deflater_run(z, &pi->packed) != 0) {
+		const char *why = NULL;
+		unsigned char *px = is_png(img)
+			? decode_png(im->book, img->path, &why)
+			: draw_svg(im->book, img->path, pi->px_w, pi->px_h, &why);
+		if (!px) {
+			pi->kind = PIMG_NONE;
+			pi->why = why;
+			continue;
+		}
+		size_t n = (size_t)pi->px_w * (size_t)pi->px_h * 3;
+		buf_put(&pi->packed, (const char *)px, n);
+		if (z && deflater_run(z, &pi->packed) == 0) {
+			free(px);
+		} else {
 			buf_free(&pi->packed);
+			pi->data = (struct buf){(char *)px, n, n};
 			im->failed++;
 		}
 	}
@@ -270,57 +384,21 @@ static void *deflate_images(void *arg)
 	return NULL;
 }
 
-/* Decodes the PNGs among the used images, two at a time; their pixels go
- * to their slots of im, why one cannot be decoded to why[i] (in a). */
-static void load_pngs(struct print_images *im, struct arena *a,
-		      const struct book *book, const bool *used, const char **why)
-{
-	struct png_batch pngs = {xcalloc((size_t)book->nimages + 1, sizeof *pngs.v), 0, 0};
-	for (int i = 0; i < book->nimages; i++)
-		if ((!used || used[i]) && is_png(book->images[i]))
-			pngs.v[pngs.n++] = (struct png_job){.book = book,
-							    .path = book->images[i]->path};
-	pthread_t helper;
-	bool two = pngs.n > 1 && threads_allowed() &&
-		   pthread_create(&helper, NULL, decode_pngs, &pngs) == 0;
-	decode_pngs(&pngs);
-	if (two)
-		pthread_join(helper, NULL);
-	int k = 0;
-	for (int i = 0; i < book->nimages; i++) {
-		if ((used && !used[i]) || !is_png(book->images[i]))
-			continue;
-		struct png_job *p = &pngs.v[k++];
-		struct print_image *pi = &im->v[i];
-		if (!p->px) {
-			why[i] = arena_strdup(a, p->why);
-			continue;
-		}
-		size_t n = (size_t)p->w * (size_t)p->h * 3;
-		pi->kind = PIMG_RGB;
-		pi->data = (struct buf){(char *)p->px, n, n};
-		pi->px_w = pi->width = p->w;
-		pi->px_h = pi->height = p->h;
-	}
-	free(pngs.v);
-}
-
 int print_images_load(struct print_images **out, struct run *run,
-		      const struct book *book, int first, int end, bool deflate)
+		      const struct book *book, int first, int end, bool draw)
 {
 	struct print_images *im = xcalloc(1, sizeof *im);
 	im->n = book->nimages;
 	im->v = xcalloc((size_t)book->nimages + 1, sizeof *im->v);
-	im->deflate = deflate;
+	im->book = book;
+	im->draw = draw;
 	bool *used = NULL;
 	if (first > 0 || end < book->nchapters) {
 		used = xcalloc((size_t)book->nimages + 1, sizeof *used);
 		for (int ci = first; ci < end; ci++)
 			model_each_inline(book->chapters[ci]->blocks, mark_image, used);
 	}
-	const char **png_why = xcalloc((size_t)book->nimages + 1, sizeof *png_why);
-	load_pngs(im, run->arena, book, used, png_why);
-	/* Told in the images' order, PNG or not. */
+	/* Sizes from the headers (an SVG is parsed), in the images' order. */
 	for (int i = 0; i < book->nimages; i++) {
 		const struct image *img = book->images[i];
 		struct print_image *pi = &im->v[i];
@@ -329,11 +407,13 @@ int print_images_load(struct print_images **out, struct run *run,
 		const char *why = NULL;
 		const char *mt = img->media_type ? img->media_type : "";
 		if (is_png(img)) {
-			why = png_why[i];
+			why = measure_png(pi, book, img->path);
 		} else if (strcmp(mt, "image/jpeg") == 0) {
 			why = load_jpeg(pi, book, img->path);
+			if (!why && !draw)
+				buf_free(&pi->data);
 		} else if (strcmp(mt, "image/svg+xml") == 0) {
-			why = load_svg(pi, book, img->path);
+			why = measure_svg(pi, book, img->path);
 		} else {
 			why = "only PNG, JPEG and SVG images can go into the PDF";
 		}
@@ -343,10 +423,10 @@ int print_images_load(struct print_images **out, struct run *run,
 				  book->display_dir ? book->display_dir : "",
 				  img->path, why);
 	}
-	free(png_why);
 	free(used);
-	if (deflate && threads_allowed() &&
-	    pthread_create(&im->thread, NULL, deflate_images, im) == 0)
+	/* The figures are drawn beside the layout, which needs only sizes. */
+	if (draw && threads_allowed() &&
+	    pthread_create(&im->thread, NULL, draw_images, im) == 0)
 		im->started = true;
 	*out = im;
 	return 0;
@@ -362,10 +442,10 @@ int print_images_deflated(struct print_images *im)
 	if (im->started) {
 		pthread_join(im->thread, NULL);
 		im->started = false;
-	} else if (im->deflate) {
-		deflate_images(im); /* one thread (FOLIO_THREADS=1) */
-		im->deflate = false;
+	} else if (im->draw) {
+		draw_images(im); /* one thread (FOLIO_THREADS=1) */
 	}
+	im->draw = false;
 	return im->failed ? -1 : 0;
 }
 
@@ -385,12 +465,7 @@ void print_images_free(struct print_images *im)
 {
 	if (!im)
 		return;
-	if (im->started)
-		pthread_join(im->thread, NULL);
-	for (int i = 0; i < im->n; i++) {
-		buf_free(&im->v[i].data);
-		buf_free(&im->v[i].packed);
-	}
+	print_images_release(im);
 	free(im->v);
 	free(im);
 }

@@ -1,8 +1,9 @@
 /*
- * images.h - the print edition's figures: each image of the book decoded
- * once per edition, so the layout knows its size and whether it can be
- * drawn, and the PDF writer gets the pixels (or a JPEG's bytes) to embed
- * without reading any file itself.
+ * images.h - the print edition's figures: each image of the book measured
+ * from its header, so the layout knows its size and whether it can be
+ * drawn, then (for a PDF) drawn one at a time beside the layout, so the
+ * PDF writer gets compressed pixels (or a JPEG's bytes) to embed without
+ * reading any file itself.
  *
  *   PNG   decoded by libpng to 8-bit RGB over white (paper has no alpha;
  *         16-bit samples reduced, as libharu scrambles them);
@@ -15,10 +16,13 @@
  *   else  not drawn: the PDF shows the alt text, with a warning.
  *
  * Every file is read through the book folder's confinement (folder.h).
- * PNGs are decoded two at a time (FOLIO_THREADS=1: one).  With deflate,
- * the RGB pixels are also compressed (zlib) on a second thread while the
- * book is laid out; the PDF writer collects them with
- * print_images_deflated().  The bytes are the same either way.
+ * The layout needs only sizes: PNG and JPEG headers, an SVG's intrinsic
+ * size.  When the edition is drawn, a second thread decodes each PNG (or
+ * rasterises each SVG) and compresses its pixels (zlib) while the book is
+ * laid out, one figure at a time, keeping only the compressed bytes; the
+ * PDF writer collects them with print_images_deflated().  The bytes are
+ * the same on one thread (FOLIO_THREADS=1).  An EPUB-only build decodes
+ * no pixels at all.
  */
 #ifndef FOLIO_PRINT_IMAGES_H
 #define FOLIO_PRINT_IMAGES_H
@@ -40,29 +44,34 @@ struct print_image {
 	int width, height; /* the size the layout sizes the figure by (pixels;
 			      CSS pixels for an SVG); 0 when not drawn */
 	int px_w, px_h;    /* pixel size of the data */
-	struct buf data;   /* PIMG_RGB: the pixels; PIMG_JPEG: the file */
-	struct buf packed; /* PIMG_RGB with deflate: the pixels compressed,
-			      once print_images_deflated() returned 0 */
+	struct buf data;   /* PIMG_JPEG: the file (drawn editions); PIMG_RGB:
+			      the pixels, only if they could not be compressed */
+	struct buf packed; /* PIMG_RGB: the pixels compressed, once
+			      print_images_deflated() returned */
+	const char *why;   /* drawn as PIMG_RGB, found PIMG_NONE: why (its
+			      data damaged past the header) */
 };
 
 struct print_images;
 
 /*
- * Decodes the images of chapters [first, end) of book (the others stay
+ * Measures the images of chapters [first, end) of book (the others stay
  * PIMG_NONE).  One that cannot be drawn is a warning in run->diags naming
- * the file and why ("the PDF shows its alt text instead").  With deflate,
- * compressing the pixels starts beside the caller.  Returns 0 and *out
- * (the caller frees it with print_images_free()).
+ * the file and why ("the PDF shows its alt text instead").  With draw,
+ * drawing and compressing the figures starts beside the caller.  Returns
+ * 0 and *out (the caller frees it with print_images_free()).
  */
 int print_images_load(struct print_images **out, struct run *run,
-		      const struct book *book, int first, int end, bool deflate);
+		      const struct book *book, int first, int end, bool draw);
 
 /* Image i (book->images[i]->index order). */
 const struct print_image *print_images_get(const struct print_images *im, int i);
 
-/* Waits for the compression started by print_images_load() and returns 0
- * when every PIMG_RGB image has its packed bytes, -1 when some could not
- * be compressed (their packed buffer is empty: embed the pixels). */
+/* Waits for the drawing started by print_images_load() (or draws on this
+ * thread) and returns 0 when every PIMG_RGB image has its packed bytes,
+ * -1 when some could not be compressed (their packed buffer is empty:
+ * embed the pixels in data).  Images that could not be drawn after all
+ * are PIMG_NONE now, with why. */
 int print_images_deflated(struct print_images *im);
 
 /* Frees every image's pixels and bytes (the PDF writer has them now);

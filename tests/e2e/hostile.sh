@@ -127,6 +127,52 @@ else
 	no "500,000-line code block: --epub build time" "$dt s, bound $BOUND s"
 fi
 rm -rf "$T/huge-code" "$T/huge-code-out"
+# Figures cost the memory of one at a time (issue 25 D2): five 5000x5000
+# 1-bit PNGs (a few KB each, one of them through four symbolic links) -
+# 375 MB of pixels were decoded up front and kept; the layout needs only
+# their headers, and an EPUB-only build decodes nothing.  Peak memory
+# (GNU time's maximum resident size): EPUB alone under 100 MB, the PDF
+# under 300 MB (the sanitizers' own memory is not bounded here).
+mkdir -p "$T/figs"
+python3 - "$T/figs" <<'PY'
+import os, struct, sys, zlib
+d, w = sys.argv[1], 5000
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
+raw = (b"\x00" + b"\x55" * ((w + 7) // 8)) * w
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, w, 1, 0, 0, 0, 0)) +
+       chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+md = ["# Large figures", ""]
+for i in range(5):
+    name = "f%d.png" % i
+    if i < 2:
+        open(os.path.join(d, name), "wb").write(png)
+    else:
+        os.symlink("f1.png", os.path.join(d, name))
+    md.append("![Figure %d](%s)\n" % (i, name))
+open(os.path.join(d, "index.md"), "w").write("\n".join(md))
+PY
+for fmt in epub pdf; do
+	limit=100000
+	[ $fmt = pdf ] && limit=300000
+	/usr/bin/time -f '%M' -o "$T/figs.rss" "$F" build "$T/figs" -o "$T/figs-out" --$fmt -q \
+		>/dev/null 2>"$T/figs.err"; rc=$?
+	kb=$(tail -1 "$T/figs.rss")
+	if [ $rc != 0 ]; then
+		no "five 5000x5000 figures: --$fmt" "status $rc: $(grep -v 'no folio.ini' "$T/figs.err" | head -2)"
+	elif [ $fmt = pdf ] && case "$F" in */asan/*) true ;; *) false ;; esac; then
+		skip "five 5000x5000 figures: --pdf memory" "not measured under the sanitizers (${kb} KB)"
+	elif [ "$kb" -lt $limit ]; then
+		ok "five 5000x5000 figures: --$fmt peak $((kb / 1024)) MB (bound $((limit / 1000)) MB)"
+	else
+		no "five 5000x5000 figures: --$fmt memory" "peak $((kb / 1024)) MB, bound $((limit / 1000)) MB"
+	fi
+done
+n=$(pdfimages -list "$T/figs-out/"*.pdf 2>/dev/null | grep -c ' 5000  5000 ')
+[ "$n" = 5 ] && ok "five 5000x5000 figures: all five in the PDF" ||
+	no "five 5000x5000 figures in the PDF" "$n of 5"
+rm -rf "$T/figs" "$T/figs-out"
+
 # folio.ini's identifier is ../../hostile-book: the files are named after
 # it, inside the output folder.
 [ ! -e "$T/hostile-book.pdf" ] && [ ! -e "$T/full/hostile-book.pdf" ] && [ -s "$pdf" ] &&
