@@ -363,15 +363,55 @@ static const char *pdf_text(struct arena *a, const char *s)
 static HPDF_Destination dest_at(HPDF_Page *pages, const struct layout *lo,
 				const struct lo_anchor *a);
 
-static void add_links(struct run *run, HPDF_Page *pages, const struct layout *lo,
-		      struct buf *tmp)
+/* The link item after (p, i) in reading order, or NULL. */
+static const struct lo_item *next_link(const struct layout *lo, int p, size_t i)
+{
+	for (i++; p < lo->npages; p++, i = 0)
+		for (; i < lo->pages[p].nitems; i++)
+			if (lo->pages[p].items[i].kind == LO_LINK)
+				return &lo->pages[p].items[i];
+	return NULL;
+}
+
+/* One web address set over several lines (or pages) is one URI action,
+ * an indirect object every piece's annotation points at, so the address
+ * is stored once, not once per piece (a 60,000-character address over
+ * 750 lines made a 41.8 MB PDF: issue 25 D6). */
+static HPDF_Annotation shared_uri_annot(HPDF_Doc pdf, HPDF_Page page, HPDF_Rect r,
+					const char *uri, HPDF_Dict *action)
+{
+	if (!*action) {
+		HPDF_Dict a = HPDF_Dict_New(pdf->mmgr);
+		if (!a || HPDF_Xref_Add(pdf->xref, a) != HPDF_OK ||
+		    HPDF_Dict_AddName(a, "Type", "Action") != HPDF_OK ||
+		    HPDF_Dict_AddName(a, "S", "URI") != HPDF_OK ||
+		    HPDF_Dict_Add(a, "URI", HPDF_String_New(pdf->mmgr, uri, NULL)) != HPDF_OK)
+			return NULL;
+		*action = a;
+	}
+	HPDF_Annotation an = HPDF_Page_CreateURILinkAnnot(page, r, "#");
+	if (an && HPDF_Dict_Add(an, "A", *action) != HPDF_OK)
+		return NULL;
+	return an;
+}
+
+static void add_links(struct run *run, HPDF_Doc pdf, HPDF_Page *pages,
+		      const struct layout *lo, struct buf *tmp)
 {
 	bool told = false;
+	const struct link *prev = NULL; /* the last link item's */
+	HPDF_Dict action = NULL;        /* prev's shared URI action */
 	for (int p = 0; p < lo->npages; p++) {
 		const struct lo_page *pg = &lo->pages[p];
 		for (size_t i = 0; i < pg->nitems; i++) {
 			const struct lo_item *it = &pg->items[i];
-			if (it->kind != LO_LINK || (!it->link && !it->dest))
+			if (it->kind != LO_LINK)
+				continue;
+			const struct link *was = prev;
+			prev = it->link;
+			if (it->link != was)
+				action = NULL;
+			if (!it->link && !it->dest)
 				continue;
 			HPDF_Rect r = {it->x, it->y, it->x + it->w, it->y + it->h};
 			HPDF_Annotation an = NULL;
@@ -392,7 +432,11 @@ static void add_links(struct run *run, HPDF_Page *pages, const struct layout *lo
 					told = true;
 					continue;
 				}
-				an = HPDF_Page_CreateURILinkAnnot(pages[p], r, tmp->data);
+				const struct lo_item *nx = next_link(lo, p, i);
+				if (l == was || (nx && nx->link == l))
+					an = shared_uri_annot(pdf, pages[p], r, tmp->data, &action);
+				else
+					an = HPDF_Page_CreateURILinkAnnot(pages[p], r, tmp->data);
 			} else if (l->kind == LINK_INTERNAL && l->chapter) {
 				const struct lo_anchor *a = &lo->chapter_start[l->chapter->index];
 				if (l->heading && l->heading->number >= 0 &&
@@ -574,7 +618,7 @@ static int draw_edition(struct run *run, HPDF_Doc pdf, const struct book *book,
 	if (draw_pages(run, pages, lo, ed->fonts, fonts, images) != 0)
 		goto out;
 	layout_keep_links(lo); /* what is drawn is in the document now */
-	add_links(run, pages, lo, &tmp);
+	add_links(run, pdf, pages, lo, &tmp);
 	add_labels(pdf, lo);
 	add_outline(pdf, run->arena, pages, book, lo, ed->style.contents_depth);
 	set_info(pdf, run->arena, book, run->opts, ed->module);

@@ -394,6 +394,24 @@ else
 	no "strings past libharu's 65,535 bytes" "exit $rc: $(head -c 200 "$T/huge.err")"
 fi
 
+# A 60,000-character web address set over some 750 lines: each line's
+# link annotation carried the whole address (a 41.8 MB PDF); now they
+# share one URI action: two copies in all, the text's and the Resources
+# entry's (issue 25 D6).
+rm -rf "$T/longurl" && mkdir -p "$T/longurl"
+printf '# Long address\n\n[the address](https://example.com/%s) in a sentence.\n' \
+	"$(head -c 60000 /dev/zero | tr '\0' a)" >"$T/longurl/index.md"
+"$F" build "$T/longurl" -o "$T/longurl-out" --pdf -q >/dev/null 2>"$T/longurl.err"; rc=$?
+pdf=$(ls "$T/longurl-out/"*.pdf 2>/dev/null | head -1)
+size=$(stat -c %s "$pdf" 2>/dev/null || echo 0)
+links=$(qpdf --qdf --object-streams=disable "$pdf" - 2>/dev/null | grep -c '/Subtype /Link')
+uris=$(qpdf --qdf --object-streams=disable "$pdf" - 2>/dev/null | grep -c '/URI (https://example.com/a')
+if [ $rc = 0 ] && [ "$size" -lt 2000000 ] && [ "$links" -gt 100 ] && [ "$uris" = 2 ]; then
+	ok "60,000-character address: $links link pieces, the address stored twice (text, Resources), $((size / 1024)) KB"
+else
+	no "60,000-character address" "status $rc, $size bytes, $links links, $uris copies of the address"
+fi
+
 # ---- 4b. fonts and styles ---------------------------------------------------------
 # A bad print style or font is an error naming the style file, the line and
 # the key (issue 10); never a crash, never a PDF built from a value that
