@@ -97,11 +97,31 @@ def strip_comments_and_strings(code):
     return code
 
 
+def drop_cfg_loom(code):
+    """Remove items under #[cfg(loom)]: they are not built by default."""
+    while True:
+        at = code.find("#[cfg(loom)]")
+        if at < 0:
+            return code
+        brace = code.find("{", at)
+        semi = code.find(";", at)
+        if brace < 0 or (0 <= semi < brace):
+            code = code[:at] + code[semi + 1:] if semi >= 0 else code[:at]
+            continue
+        depth, i = 0, brace
+        while i < len(code):
+            depth += {"{": 1, "}": -1}.get(code[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        code = code[:at] + code[i + 1:]
+
+
 def path_roots(code):
     """The crates a snippet names: roots of `use` paths, `extern crate`s, and
     lower-case roots of other paths (`tokio::spawn`, `#[tokio::main]`) that
     are not brought into scope by a `use` or defined in the snippet."""
-    code = strip_comments_and_strings(code)
+    code = drop_cfg_loom(strip_comments_and_strings(code))
     local_mods = set(re.findall(r"\bmod\s+(\w+)", code))
     roots = set(re.findall(r"\buse\s+(?:::)?([A-Za-z_]\w*)", code)) - local_mods
     roots.update(re.findall(r"\bextern\s+crate\s+(\w+)", code))
@@ -167,20 +187,24 @@ def check_std(snip, workdir):
     with open(src, "w", encoding="utf-8") as f:
         f.write(code)
     where = "%s:%d" % (path, line)
+
+    def book_lines(text):  # point rustc's messages at the book, not the copy
+        return re.sub(re.escape(src) + r":(\d+)(:\d+)?",
+                      lambda m: "%s:%d" % (path, line + int(m.group(1))), text)
     if re.search(r"^\s*(?:async\s+)?fn\s+main\s*\(", code, flags=re.M):
         exe = os.path.join(workdir, name)
         rc, out = run([RUSTC, "--edition", "2021", "--crate-type", "bin", "-C", "opt-level=0",
                        "-C", "debuginfo=0", "-o", exe, src])
         if rc != 0:
-            return where, "does not compile:\n" + out
+            return where, "does not compile:\n" + book_lines(out)
         rc, out = run([exe], cwd=workdir, timeout=30)
         if rc != 0:
-            return where, "compiled, but running it exited with status %d:\n%s" % (rc, out)
+            return where, "compiled, but running it exited with status %d:\n%s" % (rc, book_lines(out))
         return where, None
     rc, out = run([RUSTC, "--edition", "2021", "--crate-type", "lib", "--emit=metadata",
                    "--crate-name", name, "-o", os.path.join(workdir, "lib%s.rmeta" % name), src])
     if rc != 0:
-        return where, "does not compile:\n" + out
+        return where, "does not compile:\n" + book_lines(out)
     return where, None
 
 
@@ -251,12 +275,7 @@ def check_crates(snips, registry):
             os.remove(os.path.join(pkg_dir, "Cargo.lock"))
         except FileNotFoundError:
             pass
-    home = os.path.join(pkg_dir, ".cargo-home")
-    os.makedirs(home, exist_ok=True)
-    with open(os.path.join(home, "config.toml"), "w") as f:
-        f.write('[source.crates-io]\nreplace-with = "debian"\n\n'
-                '[source.debian]\ndirectory = "%s"\n\n[net]\noffline = true\n' % REGISTRY)
-    env = dict(os.environ, CARGO_HOME=home, CARGO_TARGET_DIR=os.path.join(pkg_dir, "target"),
+    env = dict(os.environ, CARGO_HOME=cargo_home(), CARGO_TARGET_DIR=os.path.join(pkg_dir, "target"),
                CARGO_TERM_COLOR="never")
     rc, out = run([CARGO, "check", "--offline", "--keep-going", "--bins", "-j", str(JOBS),
                    "--message-format", "short"], cwd=pkg_dir, env=env, timeout=600)
@@ -266,14 +285,110 @@ def check_crates(snips, registry):
                     for w, _ in usable]
         return passed, failed, skipped
     bad = {}
-    for m in re.finditer(r"src/bin/(snippet\d+)\.rs:(\d+):\d+: error[^\n]*", out):
-        bad.setdefault(m.group(1), []).append("line %d: %s" % (int(m.group(2)) - 1, m.group(0)))
+    for m in re.finditer(r"src/bin/(snippet\d+)\.rs:(\d+):\d+: (error[^\n]*)", out):
+        path, start = names[m.group(1)].rsplit(":", 1)
+        # line 1 of the file is the #![allow]; line 2 is the block's first line
+        bad.setdefault(m.group(1), []).append(
+            "%s:%d: %s" % (path, int(start) + int(m.group(2)) - 1, m.group(3)))
     for name, where in names.items():
         if name in bad:
             failed.append((where, "; ".join(bad[name][:3])))
         else:
             passed.append((where, None))
     return passed, failed, skipped
+
+
+KVD_TEST = """use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+
+// Malformed input keeps the connection open (issue 24, errors 1 and 11),
+// even when the client pipelines its next commands behind an over-long line.
+#[tokio::test]
+async fn malformed_input_keeps_the_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let token = CancellationToken::new();
+    let server = tokio::spawn(kvd::server::run(listener, kvd::db::Db::default(), token.clone()));
+    let (r, mut w) = TcpStream::connect(addr).await.unwrap().into_split();
+    let mut lines = BufReader::new(r).lines();
+    let mut input = vec![b'x'; 70_000];
+    input.extend_from_slice(b"\nPING\nGET a b c\nSET k v w\nGET k\r\nDEL k\nGET k\n");
+    w.write_all(&input).await.unwrap();
+    for want in ["ERR max line length exceeded", "PONG", "ERR too many arguments for GET",
+                 "OK", "VALUE v w", "DELETED 1", "NIL"] {
+        let got = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+            .await.expect("no reply within 10 s").unwrap();
+        assert_eq!(got.as_deref(), Some(want));
+    }
+    token.cancel();
+    server.await.unwrap();
+}
+"""
+
+
+def check_kvd(registry):
+    """Assemble Module 1's kvd from the book's blocks (protocol.rs, db.rs, and
+    server.rs from Milestones 3 and 4), build it and run an end-to-end test.
+    Returns (ok, message) or (None, reason to skip)."""
+    path = os.path.join(BOOK, "module1", "async-server", "README.md")
+    if not os.path.isfile(path):
+        return None, "%s is missing" % path
+    for pkg, want in (("tokio", "1"), ("tokio-util", "0.7"), ("futures", "0.3"), ("bytes", "1"),
+                      ("tracing", "0.1")):
+        if not any(compatible(v, want) for v in registry.get(pkg, [])):
+            return None, "needs %s %s from Debian" % (pkg, want)
+    if shutil.which(CARGO) is None:
+        return None, "cargo not installed"
+    code = [c for _, w, c in blocks(path) if w and w[0] == "rust"]
+    def one(marker):
+        found = [c for c in code if marker in c]
+        return found[0] if len(found) == 1 else None
+    protocol, db, m3, m4 = one("pub fn parse("), one("pub struct Db"), \
+        one("pub async fn run("), one("async fn handle(")
+    if m4 is None:   # Milestone 3 also has a `handle`; take the later one
+        handles = [c for c in code if "async fn handle(" in c]
+        m4 = handles[-1] if len(handles) == 2 else None
+    if None in (protocol, db, m3, m4):
+        return False, "could not find the protocol, db, run and Milestone 4 handle blocks"
+    run_fn = m3[m3.index("pub async fn run("):m3.index("async fn handle(")]
+    server = m4.replace("use tokio::net::TcpStream;",
+                        "use tokio::net::{TcpListener, TcpStream};\nuse tokio::task::JoinSet;")
+    pkg_dir = os.path.abspath(os.path.join(CACHE, "kvd"))
+    os.makedirs(os.path.join(pkg_dir, "src"), exist_ok=True)
+    os.makedirs(os.path.join(pkg_dir, "tests"), exist_ok=True)
+    files = {
+        "Cargo.toml": "[package]\nname = \"kvd\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n"
+                      "[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n"
+                      "tokio-util = { version = \"0.7\", features = [\"codec\"] }\n"
+                      "bytes = \"1\"\nfutures = \"0.3\"\ntracing = \"0.1\"\n",
+        "src/lib.rs": "pub mod db;\npub mod protocol;\npub mod server;\n",
+        "src/protocol.rs": protocol, "src/db.rs": db, "src/server.rs": server + "\n" + run_fn,
+        "tests/e2e.rs": KVD_TEST,
+    }
+    for name, text in files.items():
+        dest = os.path.join(pkg_dir, name)
+        if not os.path.exists(dest) or open(dest).read() != text:
+            with open(dest, "w") as f:
+                f.write(text)
+    env = dict(os.environ, CARGO_HOME=cargo_home(), CARGO_TARGET_DIR=os.path.join(
+        os.path.abspath(CACHE), "pkg", "target"), CARGO_TERM_COLOR="never")
+    rc, out = run([CARGO, "test", "--offline", "-j", str(JOBS), "--message-format", "short"],
+                  cwd=pkg_dir, env=env, timeout=600)
+    if rc != 0:
+        panic = re.search(r"panicked at[^\n]*\n(?:[^\n]*\n){0,3}", out)
+        return False, (panic.group(0).replace("\n", " | ") if panic else first_error(out, 10))
+    return True, "builds from the book's blocks and passes its pipelined malformed-input test"
+
+
+def cargo_home():
+    home = os.path.abspath(os.path.join(CACHE, "cargo-home"))
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, "config.toml"), "w") as f:
+        f.write('[source.crates-io]\nreplace-with = "debian"\n\n'
+                '[source.debian]\ndirectory = "%s"\n\n[net]\noffline = true\n' % REGISTRY)
+    return home
+
 
 
 def main():
@@ -316,7 +431,7 @@ def main():
         for where, why in bad:
             print("FAIL: book_snippets: std-only snippet %s: %s" % (where, first_error(why, 8)))
         if not bad:
-            runs = sum(1 for _, _, c in std if re.search(r"^\s*fn\s+main\s*\(", c, flags=re.M))
+            runs = sum(1 for _, _, c in std if re.search(r"^\s*(?:async\s+)?fn\s+main\s*\(", c, flags=re.M))
             print("PASS: book_snippets: all %d std-only snippets compile with %s (%d also run and exit 0)"
                   % (len(std), run([RUSTC, "--version"])[1].strip(), runs))
         else:
@@ -342,6 +457,14 @@ def main():
                       % (len(passed), ", ".join(w for w, _ in passed)))
             for where, why in skip_c:
                 print("SKIP: book_snippets: crate snippet %s: %s" % (where, why))
+            ok, why = check_kvd(registry)
+            if ok is None:
+                print("SKIP: book_snippets: Module 1 kvd project: %s" % why)
+            elif ok:
+                print("PASS: book_snippets: Module 1 kvd project %s" % why)
+            else:
+                print("FAIL: book_snippets: Module 1 kvd project: %s" % why)
+                status = 1
     for where, why in skipped:
         print("SKIP: book_snippets: snippet %s: %s" % (where, why))
     if ignored:
