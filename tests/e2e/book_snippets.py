@@ -465,8 +465,11 @@ def main():
             else:
                 print("FAIL: book_snippets: Module 1 kvd project: %s" % why)
                 status = 1
+    by_reason = {}
     for where, why in skipped:
-        print("SKIP: book_snippets: snippet %s: %s" % (where, why))
+        by_reason.setdefault(re.sub(r" \(uses .*\)$", "", why), []).append(where)
+    for why, wheres in sorted(by_reason.items()):
+        print("SKIP: book_snippets: %d block(s), %s: %s" % (len(wheres), why, ", ".join(wheres)))
     if ignored:
         print("INFO: rust,ignore blocks (not compiled): %s" % ", ".join(ignored), file=sys.stderr)
     return status
