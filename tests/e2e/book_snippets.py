@@ -22,6 +22,12 @@ Its class follows from the fence and from the paths it uses:
                      crates (kvd_core, minirt, stats, xtools, ...):
                      skipped, because it only compiles inside that project.
 
+Besides, Module 1's server (kvd) is assembled from its blocks (protocol.rs,
+db.rs, Milestone 3's `run`, Milestone 4's `handle`) and an end-to-end test
+sends it an over-long line, pipelined commands and extra arguments.  The
+crate snippets (as examples) and kvd share one Cargo package in
+SNIPPET_CACHE, so Debian's crates are compiled once and then reused.
+
 Fence words after `rust` (`rust,ignore`, `rust,no_run`) follow the mdBook
 convention; mdBook and folio highlight the block as Rust either way.
 """
@@ -216,11 +222,9 @@ def first_error(text, limit=6):
     return " | ".join(lines[:limit])
 
 
-def check_crates(snips, registry):
-    """Check crate snippets as binaries of one Cargo package; returns
-    (passed, failed, skipped) lists of (where, why)."""
-    passed, failed, skipped = [], [], []
-    usable, deps = [], {}
+def usable_snippets(snips, registry):
+    """Split crate snippets into those Debian can build and skipped ones."""
+    usable, skipped, deps = [], [], {}
     for path, line, crates, code in snips:
         where = "%s:%d" % (path, line)
         missing = []
@@ -229,73 +233,16 @@ def check_crates(snips, registry):
                 missing.append("%s (not a crate this test knows)" % c)
                 continue
             pkg, want = CRATES[c]
-            versions = [v for v in registry.get(pkg, []) if compatible(v, want)]
-            if not versions:
+            if any(compatible(v, want) for v in registry.get(pkg, [])):
+                deps[pkg] = want
+            else:
                 have = registry.get(pkg)
                 missing.append("%s %s (Debian has %s)" % (pkg, want, ", ".join(have) if have else "none"))
-            else:
-                deps[pkg] = want
         if missing:
             skipped.append((where, "needs " + "; ".join(missing)))
         else:
             usable.append((where, code))
-    if not usable:
-        return passed, failed, skipped
-    if shutil.which(CARGO) is None:
-        skipped += [(w, "cargo not installed") for w, _ in usable]
-        return passed, failed, skipped
-    pkg_dir = os.path.abspath(os.path.join(CACHE, "pkg"))
-    bin_dir = os.path.join(pkg_dir, "src", "bin")
-    shutil.rmtree(bin_dir, ignore_errors=True)
-    os.makedirs(bin_dir)
-    names = {}
-    for n, (where, code) in enumerate(usable):
-        body = code
-        if not re.search(r"^\s*(?:async\s+)?fn\s+main\s*\(", code, flags=re.M):
-            body = code + "\nfn main() {}\n"
-        names["snippet%d" % n] = where
-        with open(os.path.join(bin_dir, "snippet%d.rs" % n), "w", encoding="utf-8") as f:
-            f.write("#![allow(dead_code, unused)]\n" + body)
-    toml = ["[package]", 'name = "book-snippets"', 'version = "0.0.0"', 'edition = "2021"',
-            "publish = false", "", "[dependencies]"]
-    for pkg, want in sorted(deps.items()):
-        feats = FEATURES.get(pkg)
-        if feats:
-            toml.append('%s = { version = "%s", features = [%s] }'
-                        % (pkg, want, ", ".join('"%s"' % f for f in feats)))
-        else:
-            toml.append('%s = "%s"' % (pkg, want))
-    toml_text = "\n".join(toml) + "\n"
-    manifest = os.path.join(pkg_dir, "Cargo.toml")
-    old = open(manifest).read() if os.path.exists(manifest) else None
-    if old != toml_text:
-        with open(manifest, "w") as f:
-            f.write(toml_text)
-        try:
-            os.remove(os.path.join(pkg_dir, "Cargo.lock"))
-        except FileNotFoundError:
-            pass
-    env = dict(os.environ, CARGO_HOME=cargo_home(), CARGO_TARGET_DIR=os.path.join(pkg_dir, "target"),
-               CARGO_TERM_COLOR="never")
-    rc, out = run([CARGO, "check", "--offline", "--keep-going", "--bins", "-j", str(JOBS),
-                   "--message-format", "short"], cwd=pkg_dir, env=env, timeout=600)
-    if rc != 0 and not re.search(r"src/bin/snippet\d+\.rs:\d+:\d+: error", out):
-        # Cargo itself failed (resolution, a dependency): not the book's fault.
-        skipped += [(w, "Cargo could not build the Debian crates: " + first_error(out, 3))
-                    for w, _ in usable]
-        return passed, failed, skipped
-    bad = {}
-    for m in re.finditer(r"src/bin/(snippet\d+)\.rs:(\d+):\d+: (error[^\n]*)", out):
-        path, start = names[m.group(1)].rsplit(":", 1)
-        # line 1 of the file is the #![allow]; line 2 is the block's first line
-        bad.setdefault(m.group(1), []).append(
-            "%s:%d: %s" % (path, int(start) + int(m.group(2)) - 1, m.group(3)))
-    for name, where in names.items():
-        if name in bad:
-            failed.append((where, "; ".join(bad[name][:3])))
-        else:
-            passed.append((where, None))
-    return passed, failed, skipped
+    return usable, skipped, deps
 
 
 KVD_TEST = """use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -327,58 +274,31 @@ async fn malformed_input_keeps_the_connection() {
 """
 
 
-def check_kvd(registry):
-    """Assemble Module 1's kvd from the book's blocks (protocol.rs, db.rs, and
-    server.rs from Milestones 3 and 4), build it and run an end-to-end test.
-    Returns (ok, message) or (None, reason to skip)."""
+KVD_DEPS = {"tokio": "1", "tokio-util": "0.7", "futures": "0.3", "bytes": "1", "tracing": "0.1"}
+
+
+def kvd_sources():
+    """Module 1's kvd assembled from the book's blocks: protocol.rs, db.rs,
+    and server.rs from Milestone 3's `run` and Milestone 4's `handle`.
+    Returns ({file: text}, None) or (None, what is missing)."""
     path = os.path.join(BOOK, "module1", "async-server", "README.md")
     if not os.path.isfile(path):
         return None, "%s is missing" % path
-    for pkg, want in (("tokio", "1"), ("tokio-util", "0.7"), ("futures", "0.3"), ("bytes", "1"),
-                      ("tracing", "0.1")):
-        if not any(compatible(v, want) for v in registry.get(pkg, [])):
-            return None, "needs %s %s from Debian" % (pkg, want)
-    if shutil.which(CARGO) is None:
-        return None, "cargo not installed"
     code = [c for _, w, c in blocks(path) if w and w[0] == "rust"]
     def one(marker):
         found = [c for c in code if marker in c]
         return found[0] if len(found) == 1 else None
-    protocol, db, m3, m4 = one("pub fn parse("), one("pub struct Db"), \
-        one("pub async fn run("), one("async fn handle(")
-    if m4 is None:   # Milestone 3 also has a `handle`; take the later one
-        handles = [c for c in code if "async fn handle(" in c]
-        m4 = handles[-1] if len(handles) == 2 else None
+    protocol, db, m3 = one("pub fn parse("), one("pub struct Db"), one("pub async fn run(")
+    handles = [c for c in code if "async fn handle(" in c]
+    m4 = handles[-1] if len(handles) == 2 else None
     if None in (protocol, db, m3, m4):
-        return False, "could not find the protocol, db, run and Milestone 4 handle blocks"
+        return None, "could not find the protocol, db, run and Milestone 4 handle blocks"
     run_fn = m3[m3.index("pub async fn run("):m3.index("async fn handle(")]
     server = m4.replace("use tokio::net::TcpStream;",
                         "use tokio::net::{TcpListener, TcpStream};\nuse tokio::task::JoinSet;")
-    pkg_dir = os.path.abspath(os.path.join(CACHE, "kvd"))
-    os.makedirs(os.path.join(pkg_dir, "src"), exist_ok=True)
-    os.makedirs(os.path.join(pkg_dir, "tests"), exist_ok=True)
-    files = {
-        "Cargo.toml": "[package]\nname = \"kvd\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n"
-                      "[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n"
-                      "tokio-util = { version = \"0.7\", features = [\"codec\"] }\n"
-                      "bytes = \"1\"\nfutures = \"0.3\"\ntracing = \"0.1\"\n",
-        "src/lib.rs": "pub mod db;\npub mod protocol;\npub mod server;\n",
-        "src/protocol.rs": protocol, "src/db.rs": db, "src/server.rs": server + "\n" + run_fn,
-        "tests/e2e.rs": KVD_TEST,
-    }
-    for name, text in files.items():
-        dest = os.path.join(pkg_dir, name)
-        if not os.path.exists(dest) or open(dest).read() != text:
-            with open(dest, "w") as f:
-                f.write(text)
-    env = dict(os.environ, CARGO_HOME=cargo_home(), CARGO_TARGET_DIR=os.path.join(
-        os.path.abspath(CACHE), "pkg", "target"), CARGO_TERM_COLOR="never")
-    rc, out = run([CARGO, "test", "--offline", "-j", str(JOBS), "--message-format", "short"],
-                  cwd=pkg_dir, env=env, timeout=600)
-    if rc != 0:
-        panic = re.search(r"panicked at[^\n]*\n(?:[^\n]*\n){0,3}", out)
-        return False, (panic.group(0).replace("\n", " | ") if panic else first_error(out, 10))
-    return True, "builds from the book's blocks and passes its pipelined malformed-input test"
+    return {"src/lib.rs": "pub mod db;\npub mod protocol;\npub mod server;\n",
+            "src/protocol.rs": protocol, "src/db.rs": db,
+            "src/server.rs": server + "\n" + run_fn, "tests/e2e.rs": KVD_TEST}, None
 
 
 def cargo_home():
@@ -389,6 +309,101 @@ def cargo_home():
                 '[source.debian]\ndirectory = "%s"\n\n[net]\noffline = true\n' % REGISTRY)
     return home
 
+
+def write_if_changed(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def check_cargo(snips, registry):
+    """One Cargo package, so the Debian crates are built once: the usable
+    crate snippets as examples, and kvd as its library with an end-to-end
+    test.  Prints PASS/FAIL/SKIP lines; returns False on a failure."""
+    usable, skipped, deps = usable_snippets(snips, registry)
+    for where, why in skipped:
+        print("SKIP: book_snippets: crate snippet %s: %s" % (where, why))
+    kvd, kvd_why = kvd_sources()
+    kvd_missing = [p for p, w in KVD_DEPS.items()
+                   if not any(compatible(v, w) for v in registry.get(p, []))]
+    if kvd and kvd_missing:
+        kvd, kvd_why = None, "needs %s from Debian" % ", ".join(kvd_missing)
+    if kvd:
+        deps.update(KVD_DEPS)
+    if not usable and not kvd:
+        if kvd_why:
+            print("SKIP: book_snippets: Module 1 kvd project: %s" % kvd_why)
+        return True
+    if shutil.which(CARGO) is None:
+        print("SKIP: book_snippets: %d crate snippets and kvd: cargo not installed" % len(usable))
+        return True
+    pkg_dir = os.path.abspath(os.path.join(CACHE, "pkg"))
+    shutil.rmtree(os.path.join(pkg_dir, "src"), ignore_errors=True)
+    shutil.rmtree(os.path.join(pkg_dir, "tests"), ignore_errors=True)
+    shutil.rmtree(os.path.join(pkg_dir, "examples"), ignore_errors=True)
+    names = {}
+    for n, (where, code) in enumerate(usable):
+        if not re.search(r"^\s*(?:async\s+)?fn\s+main\s*\(", code, flags=re.M):
+            code += "\nfn main() {}\n"
+        names["snippet%d" % n] = where
+        write_if_changed(os.path.join(pkg_dir, "examples", "snippet%d.rs" % n),
+                         "#![allow(dead_code, unused)]\n" + code)
+    for name, text in (kvd or {"src/lib.rs": ""}).items():
+        write_if_changed(os.path.join(pkg_dir, name), text)
+    toml = ["[package]", 'name = "book-snippets"', 'version = "0.0.0"', 'edition = "2021"',
+            "publish = false", "", "[lib]", 'name = "kvd"', "",
+            "[profile.dev]", "debug = 0", "", "[dependencies]"]
+    for pkg, want in sorted(deps.items()):
+        feats = FEATURES.get(pkg)
+        toml.append('%s = { version = "%s", features = [%s] }'
+                    % (pkg, want, ", ".join('"%s"' % f for f in feats)) if feats
+                    else '%s = "%s"' % (pkg, want))
+    write_if_changed(os.path.join(pkg_dir, "Cargo.toml"), "\n".join(toml) + "\n")
+    env = dict(os.environ, CARGO_HOME=cargo_home(), CARGO_TARGET_DIR=os.path.join(pkg_dir, "target"),
+               CARGO_TERM_COLOR="never")
+    # Examples, not binaries: `cargo test --test e2e` below builds every
+    # binary of the package, so a broken snippet would mask the kvd result.
+    rc, out = run([CARGO, "build", "--offline", "--keep-going", "--examples", "--tests", "-j", str(JOBS),
+                   "--message-format", "short"], cwd=pkg_dir, env=env, timeout=900)
+    if rc != 0 and not re.search(r"(src|tests|examples)/[\w/]+\.rs:\d+:\d+: error", out):
+        # Cargo itself failed (resolution, a dependency): not the book's fault.
+        print("SKIP: book_snippets: crate snippets and kvd: Cargo could not build the Debian "
+              "crates: %s" % first_error(out, 3))
+        return True
+    ok = True
+    bad = {}
+    for m in re.finditer(r"examples/(snippet\d+)\.rs:(\d+):\d+: (error[^\n]*)", out):
+        path, start = names[m.group(1)].rsplit(":", 1)
+        # line 1 of the file is the #![allow]; line 2 is the block's first line
+        bad.setdefault(m.group(1), []).append(
+            "%s:%d: %s" % (path, int(start) + int(m.group(2)) - 1, m.group(3)))
+    for name, where in names.items():
+        if name in bad:
+            ok = False
+            print("FAIL: book_snippets: crate snippet %s: %s" % (where, "; ".join(bad[name][:3])))
+    good = [w for n, w in names.items() if n not in bad]
+    if good and len(good) == len(names):
+        print("PASS: book_snippets: %d crate-dependent snippets compile against Debian's crates (%s)"
+              % (len(good), ", ".join(good)))
+    if not kvd:
+        print("SKIP: book_snippets: Module 1 kvd project: %s" % kvd_why)
+        return ok
+    kvd_errors = re.findall(r"(?:src|tests)/[\w/]+\.rs:\d+:\d+: error[^\n]*", out)
+    if kvd_errors:
+        print("FAIL: book_snippets: Module 1 kvd project does not compile from the book's blocks: %s"
+              % "; ".join(kvd_errors[:3]))
+        return False
+    rc, out = run([CARGO, "test", "--offline", "--test", "e2e", "-j", str(JOBS)],
+                  cwd=pkg_dir, env=env, timeout=300)
+    if rc != 0:
+        panic = re.search(r"panicked at[^\n]*\n(?:[^\n]*\n){0,3}", out)
+        print("FAIL: book_snippets: Module 1 kvd project: %s"
+              % (panic.group(0).replace("\n", " | ") if panic else first_error(out, 10)))
+        return False
+    print("PASS: book_snippets: Module 1 kvd project builds from the book's blocks and passes "
+          "its pipelined malformed-input test")
+    return ok
 
 
 def main():
@@ -447,23 +462,7 @@ def main():
                   "(apt-get install librust-tokio-dev librust-tokio-util-dev librust-futures-dev "
                   "librust-pin-project-lite-dev librust-rayon-dev)" % (len(crates), REGISTRY))
         else:
-            passed, failed, skip_c = check_crates(crates, registry)
-            for where, why in failed:
-                print("FAIL: book_snippets: crate snippet %s: %s" % (where, why))
-            if failed:
-                status = 1
-            if passed and not failed:
-                print("PASS: book_snippets: %d crate-dependent snippets compile against Debian's crates (%s)"
-                      % (len(passed), ", ".join(w for w, _ in passed)))
-            for where, why in skip_c:
-                print("SKIP: book_snippets: crate snippet %s: %s" % (where, why))
-            ok, why = check_kvd(registry)
-            if ok is None:
-                print("SKIP: book_snippets: Module 1 kvd project: %s" % why)
-            elif ok:
-                print("PASS: book_snippets: Module 1 kvd project %s" % why)
-            else:
-                print("FAIL: book_snippets: Module 1 kvd project: %s" % why)
+            if not check_cargo(crates, registry):
                 status = 1
     by_reason = {}
     for where, why in skipped:
