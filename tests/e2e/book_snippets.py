@@ -46,6 +46,8 @@ RUSTC = os.environ.get("RUSTC", "rustc")
 CARGO = os.environ.get("CARGO", "cargo")
 JOBS = int(os.environ.get("SNIPPET_JOBS", "2"))
 
+# The book's stated minimum (module1/index.md, "Toolchain for the Whole Level").
+MIN_RUST = (1, 85)
 STD_ROOTS = {"std", "core", "alloc"}
 LOCAL_ROOTS = {"crate", "super", "self", "Self"}
 # The book's own crates and compiler-internal crates: code using them only
@@ -435,8 +437,14 @@ def main():
         status = 1
 
     # ---- std-only: rustc ----
+    version = run([RUSTC, "--version"])[1].strip() if shutil.which(RUSTC) else ""
+    m = re.match(r"rustc (\d+)\.(\d+)", version)
     if shutil.which(RUSTC) is None:
         print("SKIP: book_snippets: std-only snippets: rustc not installed")
+    elif not m or (int(m.group(1)), int(m.group(2))) < MIN_RUST:
+        print("SKIP: book_snippets: all snippets: %s is older than the book's floor, Rust %d.%d "
+              "(install a current stable with rustup)" % (version or RUSTC, *MIN_RUST))
+        return status
     else:
         workdir = os.path.join(TMP, "book-snippets-std")
         os.makedirs(workdir, exist_ok=True)

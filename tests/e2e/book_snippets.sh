@@ -5,6 +5,7 @@
 # Debian's librust-*-dev crates where those exist in the versions the book
 # uses.  Blocks that need a project's own code, a nightly compiler or a crate
 # Debian lacks are skipped with the reason; `rust,ignore` blocks are counted.
+# A rustc older than the book's floor (1.85) skips everything, visibly.
 # The classes and the rules are in tests/e2e/book_snippets.py.
 # Environment: BOOK (default book), TMP, SNIPPET_CACHE (default
 # build/book-snippets: Cargo's target directory, kept so that the Debian
