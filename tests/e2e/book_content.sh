@@ -420,4 +420,27 @@ sys.exit(0 if ok else 1)
 PY
 fi
 
+# ---- handouts: the appendix belongs to no module ----
+# Each module's handout has its own chapters only; links to the appendix
+# become "(see Solutions and Hints in the book)".
+if [ ! -x "$FOLIO" ] || ! command -v pdftotext >/dev/null 2>&1; then
+	skip "solutions appendix in no handout" "$FOLIO or pdftotext missing"
+elif ! "$FOLIO" handouts "$BOOK" -o "$TMP/book_content_h" -q 2>"$TMP/book_content_h.err"; then
+	fail "solutions appendix in no handout" "folio handouts failed: $(head -c 300 "$TMP/book_content_h.err")"
+else
+	bad="" sees=0
+	for f in "$TMP"/book_content_h/handouts/module*.pdf; do
+		t=$(pdftotext -raw "$f" - 2>/dev/null | tr -s ' \n' '  ')
+		case "$t" in *"Short answers to the exercises"*) bad="$bad $(basename "$f")" ;; esac
+		n=$(printf '%s' "$t" | grep -o '(see Solutions and Hints in the book)' | wc -l)
+		[ "$n" -ge 2 ] || bad="$bad $(basename "$f"):$n-see-notes"
+		sees=$((sees + n))
+	done
+	if [ -z "$bad" ] && [ "$sees" -ge 10 ]; then
+		pass "solutions appendix in no handout, each points to it in the book ($sees notes)"
+	else
+		fail "solutions appendix in no handout" "holding it or lacking 2 notes:$bad"
+	fi
+fi
+
 exit $status
