@@ -175,6 +175,16 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 	}
 	for (int i = 0; i < count; i++)
 		mods[i].end = i + 1 < count ? mods[i + 1].first : nch;
+	/* A folder's index page holds its folder: chapters after the last
+	 * module the root page links that lie outside it (an appendix the
+	 * modules link to, such as solutions) are in no module, like the
+	 * root page.  Modules listed in folio.ini run to the end. */
+	struct module *last = &mods[count - 1];
+	if (m->nhandout_modules == 0 && index_page(last->page->path) &&
+	    strchr(last->page->path, '/'))
+		while (last->end - 1 > last->first &&
+		       !contains(last->page, book->chapters[last->end - 1]))
+			last->end--;
 	free(page);
 	*out = mods;
 	*n = count;

@@ -9,7 +9,10 @@
  * the folder of a linked index.md / README.md) is part of that one's
  * module.  An mdBook book whose first page links no chapter has its
  * top-level chapters (SUMMARY.md) as modules.  Chapters before the first
- * module (the root page) are in none.
+ * module (the root page) are in none, and so are chapters at the end of
+ * the reading order outside the last module's folder when its page is a
+ * folder's index page the root page links (an appendix the modules link
+ * to).
  */
 #ifndef FOLIO_HANDOUTS_H
 #define FOLIO_HANDOUTS_H
