@@ -24,7 +24,9 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
               libinih-dev libpng-dev libmd-dev librsvg2-dev
-TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3 cmark-gfm strace
+TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3 cmark-gfm strace \
+              librust-tokio-dev librust-tokio-util-dev librust-futures-dev \
+              librust-pin-project-lite-dev librust-rayon-dev librust-flume-dev
 
 .PHONY: all deps test-deps folio book check clean install uninstall
 
