@@ -9,7 +9,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 DEFS    := -D_GNU_SOURCE -Isrc
-LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -lm -lpthread \
+LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -ljson-c -lm -lpthread \
           $(shell pkg-config --libs librsvg-2.0 cairo 2>/dev/null)
 
 BUILD   := build
@@ -23,7 +23,8 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what folio needs to build and run, and what the tests need.
 BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
-              libinih-dev libpng-dev libmd-dev librsvg2-dev
+              libinih-dev libpng-dev libmd-dev librsvg2-dev \
+              libjson-c-dev
 TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3 cmark-gfm strace
 
 .PHONY: all deps test-deps folio book check clean install uninstall
