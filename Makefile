@@ -79,18 +79,22 @@ clean:
 
 # make install PREFIX=/usr/local DESTDIR=/tmp/stage
 # folio finds its fonts and styles in PREFIX/share/folio (beside ../share of the binary).
+# mdbook-folio (a link to folio) is mdBook's default command for [output.folio]:
+# run under that name, folio is the mdBook backend (folio mdbook-backend).
 PREFIX  ?= /usr/local
 DESTDIR ?=
 install: $(BUILD)/folio
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/fonts \
 		$(DESTDIR)$(PREFIX)/share/folio/styles $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
+	ln -sf folio $(DESTDIR)$(PREFIX)/bin/mdbook-folio
 	install -m 644 fonts/*.ttf fonts/LICENSE* fonts/README $(DESTDIR)$(PREFIX)/share/folio/fonts/
 	install -m 644 styles/*.ini styles/*.css $(DESTDIR)$(PREFIX)/share/folio/styles/
 	install -m 644 src/app/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/folio $(DESTDIR)$(PREFIX)/share/folio \
+	rm -rf $(DESTDIR)$(PREFIX)/bin/folio $(DESTDIR)$(PREFIX)/bin/mdbook-folio \
+		$(DESTDIR)$(PREFIX)/share/folio \
 		$(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 -include $(OBJ:.o=.d)
