@@ -9,7 +9,9 @@
 # README.md), be identical for both shapes, and pass EPUBCheck and qpdf.
 # hostile.json (paths out of the book, wrong types, missing fields), a
 # 10,000-deep nesting and broken JSON fail cleanly.  Also: book.toml's
-# [output.folio] settings and their warnings at path:line:col.
+# [output.folio] settings and their warnings at path:line:col; README.md
+# as index.md; perf-book and tests/fixtures/mdbook through RenderContexts
+# made from their files give byte-identical outputs to `folio build`.
 . tests/lib.sh
 F="$(pwd)/$FOLIO"
 FX="$(pwd)/tests/fixtures/renderctx"
@@ -241,3 +243,61 @@ printf '# Other\n\n[index](part/index.md), [README](part/README.md), [html](part
 [ $rc = 0 ] && [ ! -s "$T/r.err" ] &&
 	pass "mdbook_backend: links to part/index.md, README.md, index.html and part/ all reach part/README.md" ||
 	fail "mdbook_backend: README index" "status $rc: $(cat "$T/r.err")"
+
+# ---- real books through a RenderContext = the same books built ---------------
+# The RenderContext is made here as mdBook makes it, each chapter's content
+# its file, from the contents folio reads in SUMMARY.md (test_mdbook
+# --toc): perf-book (no preprocessor) and tests/fixtures/mdbook (parts,
+# drafts, nesting under a draft, {{#include}}: mdBook's links preprocessor
+# off, so folio expands them).  PDF and EPUB must be byte-identical to
+# `folio build`'s.
+TOC="$(pwd)/build/tests/test_mdbook"
+rc_book() { # NAME BOOK SRC LINKS-RAN
+	local name=$1 book=$2 src=$3 links=$4
+	if [ ! -f "$book/book.toml" ]; then
+		skip "mdbook_backend: $name through a RenderContext" "$book absent"
+		return
+	elif [ ! -x "$TOC" ]; then
+		skip "mdbook_backend: $name through a RenderContext" "$TOC missing"
+		return
+	fi
+	book=$(cd "$book" && pwd -P)
+	"$TOC" --toc "$book" >"$T/$name.toc"
+	python3 - "$book" "$T/$name-rc" "$T/$name.toc" "$src" "$links" >"$T/$name.json" <<'PY'
+import json, sys
+root, dest, toc, src, links = sys.argv[1:6]
+items, stack = [], []   # stack: (depth, sub_items list)
+for line in open(toc, encoding="utf-8"):
+    kind, num, depth, title, path = line.rstrip("\n").split("\t")
+    depth = int(depth)
+    if kind == "part":
+        items.append({"PartTitle": title}); stack = []; continue
+    if kind == "separator":
+        items.append("Separator"); continue
+    number = [int(n) for n in num.strip(".").split(".")] if num not in ("-", "") else None
+    rel = path[len(src) + 1:] if kind == "chapter" else None
+    ch = {"name": title, "number": number, "sub_items": [], "parent_names": [],
+          "path": rel, "source_path": rel,
+          "content": open(root + "/" + path, encoding="utf-8").read() if rel else ""}
+    while stack and stack[-1][0] >= depth:
+        stack.pop()
+    (stack[-1][1] if stack else items).append({"Chapter": ch})
+    stack.append((depth, ch["sub_items"]))
+json.dump({"version": "0.5.1", "root": root, "destination": dest, "book": {"items": items},
+           "config": {"book": {"src": src},
+                      "build": {"use-default-preprocessors": links == "yes"}}}, sys.stdout)
+PY
+	(cd "$T/run" && "$F" mdbook-backend <"$T/$name.json" >/dev/null 2>"$T/$name-rc.err"); rc=$?
+	(cd "$T/run" && "$F" build "$book" -o "$T/$name-build" >/dev/null 2>"$T/$name-build.err")
+	local same=yes f
+	for f in "$T/$name-build"/*.pdf "$T/$name-build"/*.epub; do
+		cmp -s "$f" "$T/$name-rc/$(basename "$f")" || same="no: $(basename "$f")"
+	done
+	# the same diagnostics as folio build (their paths absolute)
+	[ $rc = 0 ] && [ "$(wc -l <"$T/$name-rc.err")" = "$(wc -l <"$T/$name-build.err")" ] &&
+	[ "$same" = yes ] &&
+		pass "mdbook_backend: $name through a RenderContext gives byte-identical PDF and EPUB ($(grep -c . "$T/$name.toc") entries)" ||
+		fail "mdbook_backend: $name through a RenderContext" "status $rc, same $same: $(head -3 "$T/$name-rc.err")"
+}
+rc_book perf-book "$SHARED/corpora/perf-book" src yes
+rc_book mdbook-fixture tests/fixtures/mdbook pages no
