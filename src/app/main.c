@@ -116,7 +116,7 @@ options:;
 		const char *a = argv[i];
 		if (backend && strcmp(a, "--strict") != 0 && strcmp(a, "-q") != 0 &&
 		    strcmp(a, "--quiet") != 0 && strcmp(a, "-v") != 0 &&
-		    strcmp(a, "--verbose") != 0) {
+		    strcmp(a, "--verbose") != 0 && strcmp(a, "-h") != 0 && strcmp(a, "--help") != 0) {
 			fprintf(stderr, "folio: mdbook-backend takes its book and output folder "
 				"from mdBook; unexpected '%s'\n%s", a, usage);
 			return 2;
