@@ -113,9 +113,11 @@ static void read_chapter(struct rc *r, struct json_object *ch, const char *where
 		const char *joined = *r->src ? path_join(r->a, r->src, file) : file;
 		path = file[0] == '/' ? NULL : path_normalize(r->a, joined);
 		if (!path || !*path) {
+			/* as SUMMARY.md's loader does: its sub-chapters are kept */
 			rc_error(r, where, arena_printf(r->a, "chapter path '%s' leaves the book "
-							"folder; left out", file));
-			return;
+							"folder; kept in the contents as "
+							"unwritten", file));
+			path = NULL;
 		}
 	}
 	if (!name || !*name) {

@@ -30,8 +30,9 @@
  * Problems with the JSON itself are told at "<stdin>": a syntax error at
  * its line:col, a missing or mistyped field by its place
  * ("book.items[2].Chapter.name").  Without a usable root, destination or
- * book it is a DIAG_FATAL; a bad item is a warning and is left out (a
- * chapter whose path leaves the book folder too).
+ * book it is a DIAG_FATAL; a bad item is an error (exit status 1) and is
+ * left out, but a chapter whose path leaves the book folder stays in the
+ * contents as unwritten (a draft), its sub-chapters kept.
  */
 #ifndef FOLIO_RENDERCTX_H
 #define FOLIO_RENDERCTX_H

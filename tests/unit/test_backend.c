@@ -135,6 +135,31 @@ static int load_text(const char *json, struct diag_list *d, struct arena *a)
 	return renderctx_load(&b, &dest, &r, json, strlen(json));
 }
 
+/* A chapter whose path leaves the book is an unwritten entry; the
+ * chapters under it are kept. */
+static void test_subchapters_kept(const char *root)
+{
+	struct arena a;
+	struct diag_list d = {0};
+	arena_init(&a);
+	struct run r = {&a, &d, NULL, NULL};
+	struct book *b = NULL;
+	const char *dest = NULL;
+	const char *json = arena_printf(&a, "{\"root\": \"%s\", \"destination\": \"d\", "
+		"\"book\": {\"items\": [{\"Chapter\": {\"name\": \"Out\", \"content\": \"# Out\", "
+		"\"number\": [1], \"path\": \"../../x.md\", \"sub_items\": [{\"Chapter\": "
+		"{\"name\": \"In\", \"content\": \"# In\", \"number\": [1, 1], "
+		"\"path\": \"in.md\"}}]}}]}}", root);
+	int rc = renderctx_load(&b, &dest, &r, json, strlen(json));
+	CHECK("backend: a chapter out of the book is unwritten, its sub-chapter kept",
+	      rc == 0 && b->ntoc == 2 && b->toc[0].kind == TOC_DRAFT &&
+	      !strcmp(b->toc[0].number, "1.") && b->toc[1].kind == TOC_CHAPTER &&
+	      b->toc[1].depth == 1 && b->toc[1].parent == 0 && b->nchapters == 1 &&
+	      !strcmp(b->chapters[0]->path, "src/in.md") && count(&d, DIAG_ERROR, "leaves") == 1);
+	diag_list_free(&d);
+	arena_free(&a);
+}
+
 static void test_bad(void)
 {
 	char root[PATH_MAX];
@@ -182,6 +207,7 @@ static void test_bad(void)
 		diag_list_free(&d);
 		arena_free(&a);
 	}
+	test_subchapters_kept(root);
 }
 
 int main(void)
