@@ -9,7 +9,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 DEFS    := -D_GNU_SOURCE -Isrc
-LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -lm -lpthread \
+LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -ljson-c -lm -lpthread \
           $(shell pkg-config --libs librsvg-2.0 cairo 2>/dev/null)
 
 BUILD   := build
@@ -23,7 +23,8 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what folio needs to build and run, and what the tests need.
 BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
-              libinih-dev libpng-dev libmd-dev librsvg2-dev
+              libinih-dev libpng-dev libmd-dev librsvg2-dev \
+              libjson-c-dev
 TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3 cmark-gfm strace \
               librust-tokio-dev librust-tokio-util-dev librust-futures-dev \
               librust-pin-project-lite-dev librust-rayon-dev librust-flume-dev
@@ -80,18 +81,22 @@ clean:
 
 # make install PREFIX=/usr/local DESTDIR=/tmp/stage
 # folio finds its fonts and styles in PREFIX/share/folio (beside ../share of the binary).
+# mdbook-folio (a link to folio) is mdBook's default command for [output.folio]:
+# run under that name, folio is the mdBook backend (folio mdbook-backend).
 PREFIX  ?= /usr/local
 DESTDIR ?=
 install: $(BUILD)/folio
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/fonts \
 		$(DESTDIR)$(PREFIX)/share/folio/styles $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
+	ln -sf folio $(DESTDIR)$(PREFIX)/bin/mdbook-folio
 	install -m 644 fonts/*.ttf fonts/LICENSE* fonts/README $(DESTDIR)$(PREFIX)/share/folio/fonts/
 	install -m 644 styles/*.ini styles/*.css $(DESTDIR)$(PREFIX)/share/folio/styles/
 	install -m 644 src/app/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/folio $(DESTDIR)$(PREFIX)/share/folio \
+	rm -rf $(DESTDIR)$(PREFIX)/bin/folio $(DESTDIR)$(PREFIX)/bin/mdbook-folio \
+		$(DESTDIR)$(PREFIX)/share/folio \
 		$(DESTDIR)$(PREFIX)/share/man/man1/folio.1
 
 -include $(OBJ:.o=.d)

@@ -5,6 +5,7 @@
  * Exit status: 0 success; 1 content errors (or warnings under --strict);
  * 2 usage or environment errors.
  */
+#include "app/backend.h"
 #include "app/build.h"
 #include "base/version.h"
 #include "base/options.h"
@@ -34,6 +35,7 @@ static const char usage[] =
 	"                   [--paper a4|letter] [--duplex] [--quiet] [--verbose]\n"
 	"       folio check [BOOK_DIR] [--strict]\n"
 	"       folio handouts [BOOK_DIR] [-o OUT_DIR] [--paper a4|letter] [--duplex]\n"
+	"       folio mdbook-backend [--strict] [--quiet] [--verbose]   (run by mdbook build)\n"
 	"       folio --help | --version\n";
 
 static const char help[] =
@@ -44,6 +46,9 @@ static const char help[] =
 	"  check [BOOK_DIR]   load, parse and resolve the book, report problems, write nothing\n"
 	"  handouts [BOOK_DIR] one PDF per module into OUT_DIR/handouts/ (modules: the\n"
 	"                     chapters the root page links, or folio.ini [handouts] modules)\n"
+	"  mdbook-backend     as an mdBook backend: the RenderContext JSON on stdin,\n"
+	"                     PDF and EPUB into its destination ([output.folio] in\n"
+	"                     book.toml: command = \"folio mdbook-backend\")\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR   output folder (created if missing)\n"
@@ -76,6 +81,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	c->out_dir = "out";
 	c->opts.verbose = 1;
 	int i = 1;
+	/* Installed as mdbook-folio, mdBook's default name for the backend
+	 * of [output.folio], it is the backend (no arguments). */
+	const char *base = strrchr(argv[0], '/');
+	if (strcmp(base ? base + 1 : argv[0], "mdbook-folio") == 0) {
+		c->command = "mdbook-backend";
+		i = 1;
+		goto options;
+	}
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return 2;
@@ -93,13 +106,21 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	}
 	c->command = argv[i++];
 	if (strcmp(c->command, "build") != 0 && strcmp(c->command, "check") != 0 &&
-	    strcmp(c->command, "handouts") != 0) {
+	    strcmp(c->command, "handouts") != 0 && strcmp(c->command, "mdbook-backend") != 0) {
 		fprintf(stderr, "folio: unknown command '%s'\n%s", c->command, usage);
 		return 2;
 	}
-	bool have_dir = false;
+options:;
+	bool have_dir = false, backend = strcmp(c->command, "mdbook-backend") == 0;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
+		if (backend && strcmp(a, "--strict") != 0 && strcmp(a, "-q") != 0 &&
+		    strcmp(a, "--quiet") != 0 && strcmp(a, "-v") != 0 &&
+		    strcmp(a, "--verbose") != 0 && strcmp(a, "-h") != 0 && strcmp(a, "--help") != 0) {
+			fprintf(stderr, "folio: mdbook-backend takes its book and output folder "
+				"from mdBook; unexpected '%s'\n%s", a, usage);
+			return 2;
+		}
 		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			if (++i >= argc) {
 				fprintf(stderr, "folio: %s needs a folder\n", a);
@@ -223,7 +244,11 @@ static int run(struct cli *c)
 	struct buf summary = BUF_INIT;
 	int status = 0;
 
-	if (book_load(&book, &r, c->book_dir) == 0) {
+	bool backend = strcmp(c->command, "mdbook-backend") == 0;
+	int loaded = backend ? backend_load(&book, &c->out_dir, &r)
+			     : book_load(&book, &r, c->book_dir);
+	if (loaded == 0) {
+		backend_settings(&c->opts, book);
 		run_stage(&r, "load+parse");
 		resolve(&r, book);
 		resources_collect(&r, book);
@@ -234,7 +259,7 @@ static int run(struct cli *c)
 		c->opts.handout_dump = getenv("FOLIO_HANDOUT_DUMP");
 		c->opts.pagination_dump = getenv("FOLIO_PAGINATION_DUMP");
 		r.opts = &c->opts;
-		bool building = strcmp(c->command, "build") == 0;
+		bool building = backend || strcmp(c->command, "build") == 0;
 		bool handouts = strcmp(c->command, "handouts") == 0;
 		struct print_style st;
 		const char *why = NULL;

@@ -27,6 +27,8 @@ struct loader {
 	long include_budget;    /* preproc.h: PREPROC_MAX_EXPANSIONS */
 	struct vec unreadable;  /* paths that could not be read (said once) */
 	size_t walked_cap;
+	bool expanded;          /* chapter texts given already expanded
+				   (mdBook's links preprocessor has run) */
 };
 
 /* Marks ch walked; returns whether it already was. */
@@ -57,7 +59,8 @@ static const char *base_name(const char *path)
  * or NULL.  In mdBook books the {{#include}} family is expanded first and
  * rustdoc's hidden lines are dropped after parsing (preproc.h). */
 static struct chapter *load_chapter(struct loader *L, const char *path, const char *from,
-				    int line, int col, const char *name)
+				    int line, int col, const char *name, const char *given,
+				    size_t given_len)
 {
 	struct book *b = L->book;
 	struct arena *a = L->run->arena;
@@ -65,7 +68,11 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	char *data;
 	size_t len;
 	const char *shown = arena_printf(a, "%s%s", b->display_dir, path);
-	if (folder_read_file(b, path, &data, &len) != 0) {
+	if (given) {
+		data = xmalloc(given_len + 1);
+		memcpy(data, given, given_len);
+		len = given_len;
+	} else if (folder_read_file(b, path, &data, &len) != 0) {
 		diag_warn(d, from, line, col, "cannot read chapter '%s': %s", shown,
 			  strerror(errno));
 		return NULL;
@@ -85,7 +92,7 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 			  "control characters removed (%d)", rep.bad_ctrl);
 	const char *set_title = NULL;
 	struct preproc_map *map = NULL;
-	if (b->mdbook)
+	if (b->mdbook && !(given && L->expanded))
 		map = preproc_expand(L->run, b, ch, &set_title, &L->include_budget);
 	size_t first_diag = d->n;
 	md_parse(L->run, ch);
@@ -223,7 +230,8 @@ static void dfs(struct loader *L, struct chapter *root, bool within_only)
 		if (unreadable(L, path))
 			continue;
 		struct inline_node *in = f->links.nodes.v[i];
-		push = load_chapter(L, path, f->ch->display_path, in->line, in->col, NULL);
+		push = load_chapter(L, path, f->ch->display_path, in->line, in->col, NULL,
+				    NULL, 0);
 		if (!push)
 			vec_push(&L->unreadable, (void *)path);
 		if (push && !within_only)
@@ -256,28 +264,25 @@ static void toc_add(struct loader *L, enum toc_kind kind, const char *title,
 	vec_push(&L->toc, e);
 }
 
-/* Loads the chapters SUMMARY.md lists, in its order, and makes its outline
- * the table of contents.  Returns -1 if there is no SUMMARY.md. */
-static int load_summary(struct loader *L, const char *src_dir)
+/* Loads the chapters an outline lists, in its order, and makes it the
+ * table of contents. */
+static void load_outline(struct loader *L, const struct summary *sum)
 {
 	struct book *b = L->book;
-	struct summary sum;
-	if (summary_read(&sum, L->run, b, src_dir) != 0)
-		return -1;
 	const char *part = NULL;
-	for (int i = 0; i < sum.nitems; i++) {
-		const struct summary_item *it = &sum.items[i];
+	for (int i = 0; i < sum->nitems; i++) {
+		const struct summary_item *it = &sum->items[i];
 		enum toc_kind kind = it->kind;
 		struct chapter *ch = NULL;
 		if (kind == TOC_CHAPTER) {
 			ch = folder_chapter(b, it->path);
 			if (ch) {
-				diag_warn(L->run->diags, sum.display_path, it->line, it->col,
-					  "SUMMARY.md lists '%s' again; its page appears once, "
-					  "at its first place", it->url);
+				diag_warn(L->run->diags, sum->display_path, it->line, it->col,
+					  "%s lists '%s' again; its page appears once, "
+					  "at its first place", base_name(sum->path), it->url);
 			} else {
-				ch = load_chapter(L, it->path, sum.display_path, it->line, it->col,
-						  it->title);
+				ch = load_chapter(L, it->path, sum->display_path, it->line, it->col,
+						  it->title, it->content, it->content_len);
 				if (ch) {
 					ch->depth = it->depth;
 					ch->number = it->number;
@@ -297,6 +302,15 @@ static int load_summary(struct loader *L, const char *src_dir)
 		}
 		toc_add(L, kind, it->title, it->number, it->depth, it->parent, ch);
 	}
+}
+
+/* Loads the chapters SUMMARY.md lists.  Returns -1 if there is none. */
+static int load_summary(struct loader *L, const char *src_dir)
+{
+	struct summary sum;
+	if (summary_read(&sum, L->run, L->book, src_dir) != 0)
+		return -1;
+	load_outline(L, &sum);
 	return 0;
 }
 
@@ -388,7 +402,8 @@ static void refused_root(struct run *run, const struct book *b, const char *path
 		  "%s %s; not used as the root page", path, why);
 }
 
-int book_load(struct book **out, struct run *run, const char *dir)
+/* The book folder dir, checked, and its metadata file read. */
+static int book_open(struct book **out, struct run *run, const char *dir, const char **src_dir)
 {
 	struct arena *a = run->arena;
 	struct diag_list *d = run->diags;
@@ -408,9 +423,64 @@ int book_load(struct book **out, struct run *run, const char *dir)
 		return -1;
 	}
 	b->realdir = arena_strdup(a, real);
+	meta_load(run, b, src_dir);
+	*out = b;
+	return 0;
+}
 
+/* The loaded chapters and contents made the book's; the rest of it. */
+static void book_finish(struct loader *L, struct book *b, const char *src_dir)
+{
+	struct arena *a = L->run->arena;
+	b->nchapters = (int)L->order.n;
+	b->chapters = arena_calloc(a, L->order.n, sizeof *b->chapters);
+	for (size_t i = 0; i < L->order.n; i++)
+		b->chapters[i] = L->order.v[i];
+	b->ntoc = (int)L->toc.n;
+	b->toc = arena_calloc(a, L->toc.n + 1, sizeof *b->toc);
+	for (size_t i = 0; i < L->toc.n; i++)
+		b->toc[i] = *(struct toc_entry *)L->toc.v[i];
+	vec_free(&L->order);
+	vec_free(&L->toc);
+	if (b->mdbook)
+		own_site_links(a, b, src_dir);
+	meta_defaults(L->run, b);
+}
+
+int book_load_outline(struct book **out, struct run *run, const char *dir,
+		      const char *src_dir, const struct summary *sum, bool expanded,
+		      void (*adjust)(void *ctx, struct book *b), void *ctx)
+{
+	struct book *b;
+	const char *toml_src;
+	if (book_open(&b, run, dir, &toml_src) != 0)
+		return -1;
+	b->mdbook = true;
+	if (adjust)
+		adjust(ctx, b);
+	struct loader L = {.run = run, .book = b, .include_budget = PREPROC_MAX_EXPANSIONS,
+			   .expanded = expanded};
+	load_outline(&L, sum);
+	if (!L.order.n) {
+		diag_fatal(run->diags, sum->display_path, "the book has no chapter to typeset");
+		vec_free(&L.order);
+		vec_free(&L.toc);
+		return -1;
+	}
+	b->root = L.order.v[0];
+	book_finish(&L, b, src_dir);
+	*out = b;
+	return 0;
+}
+
+int book_load(struct book **out, struct run *run, const char *dir)
+{
+	struct arena *a = run->arena;
+	struct diag_list *d = run->diags;
+	struct book *b;
 	const char *src_dir = NULL;
-	meta_load(run, b, &src_dir);
+	if (book_open(&b, run, dir, &src_dir) != 0)
+		return -1;
 	if (!src_dir && folder_is_file(b, "src/SUMMARY.md"))
 		src_dir = "src";
 	b->mdbook = src_dir != NULL;
@@ -451,7 +521,7 @@ int book_load(struct book **out, struct run *run, const char *dir)
 			vec_free(&L.toc);
 			return -1;
 		}
-		b->root = load_chapter(&L, root, b->display_dir, 0, 0, NULL);
+		b->root = load_chapter(&L, root, b->display_dir, 0, 0, NULL, NULL, 0);
 		if (!b->root) {
 			vec_free(&L.order);
 			vec_free(&L.toc);
@@ -466,19 +536,7 @@ int book_load(struct book **out, struct run *run, const char *dir)
 		}
 	}
 
-	b->nchapters = (int)L.order.n;
-	b->chapters = arena_calloc(a, L.order.n, sizeof *b->chapters);
-	for (size_t i = 0; i < L.order.n; i++)
-		b->chapters[i] = L.order.v[i];
-	b->ntoc = (int)L.toc.n;
-	b->toc = arena_calloc(a, L.toc.n + 1, sizeof *b->toc);
-	for (size_t i = 0; i < L.toc.n; i++)
-		b->toc[i] = *(struct toc_entry *)L.toc.v[i];
-	vec_free(&L.order);
-	vec_free(&L.toc);
-	if (b->mdbook)
-		own_site_links(a, b, src_dir);
-	meta_defaults(run, b);
+	book_finish(&L, b, src_dir);
 	*out = b;
 	return 0;
 }

@@ -29,4 +29,19 @@
  * (a DIAG_FATAL is recorded).  Content problems are warnings. */
 int book_load(struct book **out, struct run *run, const char *dir);
 
+struct summary;
+
+/* Loads the mdBook book in dir from an outline made elsewhere (mdBook's
+ * RenderContext, renderctx.h) instead of its SUMMARY.md: the chapters'
+ * texts are the items' content where given (already through mdBook's
+ * {{#include}} expansion when expanded), and paths stay relative to dir,
+ * confined to it.  src_dir is the book's src folder.  The metadata file
+ * (book.toml) is read from dir as book_load reads it; then adjust, when
+ * not NULL, may change the metadata before the chapters are loaded.
+ * Returns 0 and *out, or -1 (a DIAG_FATAL recorded) when dir cannot be
+ * read or no chapter can be. */
+int book_load_outline(struct book **out, struct run *run, const char *dir,
+		      const char *src_dir, const struct summary *sum, bool expanded,
+		      void (*adjust)(void *ctx, struct book *b), void *ctx);
+
 #endif

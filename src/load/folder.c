@@ -116,6 +116,12 @@ enum target_status folder_target(struct arena *a, const struct book *b,
 	}
 	if (!dir_like)
 		cand[nc++] = norm;
+	/* mdBook's index preprocessor makes a folder's README.md chapter its
+	 * index.md: links written to that index.md mean the README. */
+	const char *nb = strrchr(norm, '/');
+	nb = nb ? nb + 1 : norm;
+	if (b->mdbook && !dir_like && strcmp(nb, "index.md") == 0)
+		cand[nc++] = arena_printf(a, "%.*sREADME.md", (int)(nb - norm), norm);
 	/* Report the first candidate's path, and the first status that says
 	 * more than "missing". */
 	enum target_status result = TARGET_MISSING;

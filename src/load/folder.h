@@ -30,7 +30,8 @@ enum target_status {
  * strings in a).  For ".html"
  * destinations the ".md" source is tried first (for "index.html" then
  * README.md, as mdBook publishes it); a folder tries its index.md then
- * README.md.  *path is set for TARGET_OK and TARGET_MISSING
+ * README.md; in an mdBook book a missing index.md is its folder's
+ * README.md (mdBook's index preprocessor).  *path is set for TARGET_OK and TARGET_MISSING
  * (the normalised path that was looked for).
  */
 enum target_status folder_target(struct arena *a, const struct book *book,

@@ -87,6 +87,42 @@ static void add_authors(struct meta_ctx *c, const char *value)
 	}
 }
 
+/* Comma-separated chapter paths (folio.ini's [handouts] modules), each
+ * trimmed and unquoted, appended to paths. */
+static void split_modules(struct arena *a, const char *value, struct vec *paths)
+{
+	for (const char *p = value; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *one = trim(a, arena_strndup(a, p, n));
+		if (*one)
+			vec_push(paths, unquote(a, one));
+		p += n + (e ? 1 : 0);
+	}
+}
+
+/* The chapters that open the handouts' modules, in order. */
+static void set_modules(struct meta_ctx *c, const struct vec *paths, int line)
+{
+	struct metadata *m = &c->book->meta;
+	m->nhandout_modules = (int)paths->n;
+	m->handout_modules = arena_calloc(c->arena, paths->n + 1, sizeof *m->handout_modules);
+	for (size_t i = 0; i < paths->n; i++)
+		m->handout_modules[i] = paths->v[i];
+	m->handout_modules_line = line;
+}
+
+static void set_date(struct meta_ctx *c, const char *v, int line)
+{
+	int y, mo, d;
+	char tail;
+	if (sscanf(v, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3 || mo < 1 || mo > 12 ||
+	    d < 1 || d > 31)
+		diag_warn(c->diags, c->file, line, 1, "date '%s' is not YYYY-MM-DD; ignored", v);
+	else
+		c->book->meta.date = v;
+}
+
 static int on_value(void *user, const char *section, const char *name,
 		    const char *value)
 {
@@ -108,21 +144,9 @@ static int on_value(void *user, const char *section, const char *name,
 			diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]", name);
 			return 1;
 		}
-		/* Comma-separated chapter paths, in the order of the modules. */
 		struct vec paths = {0};
-		for (const char *p = value; *p;) {
-			const char *e = strchr(p, ',');
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			char *one = trim(a, arena_strndup(a, p, n));
-			if (*one)
-				vec_push(&paths, unquote(a, one));
-			p += n + (e ? 1 : 0);
-		}
-		m->nhandout_modules = (int)paths.n;
-		m->handout_modules = arena_calloc(a, paths.n + 1, sizeof *m->handout_modules);
-		for (size_t i = 0; i < paths.n; i++)
-			m->handout_modules[i] = paths.v[i];
-		m->handout_modules_line = lineno;
+		split_modules(a, value, &paths);
+		set_modules(c, &paths, lineno);
 		vec_free(&paths);
 		return 1;
 	}
@@ -138,16 +162,8 @@ static int on_value(void *user, const char *section, const char *name,
 	else if (strcmp(name, "language") == 0) m->language = v;
 	else if (strcmp(name, "identifier") == 0) m->identifier = v;
 	else if (strcmp(name, "version") == 0) m->version = v;
-	else if (strcmp(name, "date") == 0) {
-		int y, mo, d;
-		char tail;
-		if (sscanf(v, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3 || mo < 1 || mo > 12 ||
-		    d < 1 || d > 31)
-			diag_warn(c->diags, c->file, lineno, 1,
-				  "date '%s' is not YYYY-MM-DD; ignored", v);
-		else
-			m->date = v;
-	} else if (strcmp(name, "description") == 0) m->description = v;
+	else if (strcmp(name, "date") == 0) set_date(c, v, lineno);
+	else if (strcmp(name, "description") == 0) m->description = v;
 	else if (strcmp(name, "keywords") == 0) m->keywords = v;
 	else if (strcmp(name, "epub_fonts") == 0) {
 		if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0)
@@ -513,8 +529,127 @@ static const char *toml_str(struct toml *t, const struct tval *v, const char *ke
 	return NULL;
 }
 
+/* A string, or a bare scalar (a number, a date) as written; else a warning. */
+static const char *folio_text(struct toml *t, const struct tval *v, const char *key, int line)
+{
+	if (v->type == TV_STRING || (v->type == TV_OTHER && v->str))
+		return v->str;
+	diag_warn(t->c->diags, t->c->file, line, 1,
+		  "[output.folio] %s should be a string; ignored", key);
+	return NULL;
+}
+
+/* true / false; -1 (with a warning) for anything else. */
+static int folio_bool(struct toml *t, const struct tval *v, const char *key, int line)
+{
+	if (v->type == TV_OTHER && v->str && strcmp(v->str, "true") == 0)
+		return 1;
+	if (v->type == TV_OTHER && v->str && strcmp(v->str, "false") == 0)
+		return 0;
+	diag_warn(t->c->diags, t->c->file, line, 1,
+		  "[output.folio] %s should be true or false; ignored", key);
+	return -1;
+}
+
+/* The print style named in book.toml: a file inside the book folder. */
+static void folio_style(struct toml *t, const char *path, int line)
+{
+	struct meta_ctx *c = t->c;
+	struct book *b = c->book;
+	const char *rel = path[0] == '/' ? NULL : path_normalize(c->arena, path);
+	if (!rel || !folder_is_file(b, rel)) {
+		diag_warn(c->diags, c->file, line, 1, "[output.folio] style '%s' %s; "
+			  "the default style is used", path, rel ? "is not a file in the book folder"
+			  : "leaves the book folder");
+		return;
+	}
+	b->meta.style = arena_printf(c->arena, "%s/%s", b->realdir, rel);
+}
+
+/*
+ * book.toml [output.folio]: folio's own settings for an mdBook book (mdBook
+ * 0.5 refuses unknown keys in [book]).  The keys of folio.ini's [book] that
+ * book.toml has no place for, paper, duplex and style, handout-modules and
+ * an [output.folio.external] table; '_' and '-' are the same in names.
+ * command and optional are mdBook's own.
+ */
+static void toml_folio(struct toml *t, const char *key, const struct tval *v, int line)
+{
+	struct meta_ctx *c = t->c;
+	struct arena *a = c->arena;
+	struct metadata *m = &c->book->meta;
+	char *k = arena_strdup(a, key);
+	for (char *p = k; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	const char *s;
+	int flag;
+	if (strncmp(key, "external.", 9) == 0) {
+		if ((s = folio_text(t, v, key, line))) {
+			struct known_target *kt = arena_alloc(a, sizeof *kt);
+			kt->path = key + 9;
+			kt->note = s;
+			vec_push(&c->known, kt);
+		}
+	} else if (strcmp(k, "command") == 0 || strcmp(k, "optional") == 0) {
+		/* mdBook's: how to run folio as its backend */
+	} else if (strcmp(k, "subtitle") == 0 || strcmp(k, "identifier") == 0 ||
+		   strcmp(k, "version") == 0 || strcmp(k, "date") == 0) {
+		if ((s = folio_text(t, v, key, line)) && k[0] == 's')
+			m->subtitle = s;
+		else if (s && k[0] == 'i')
+			m->identifier = s;
+		else if (s && k[0] == 'v')
+			m->version = s;
+		else if (s)
+			set_date(c, s, line);
+	} else if (strcmp(k, "keywords") == 0) {
+		if (v->type == TV_ARRAY) {
+			struct buf b = BUF_INIT;
+			for (size_t i = 0; i < v->strings.n; i++)
+				buf_printf(&b, "%s%s", i ? ", " : "", (char *)v->strings.v[i]);
+			m->keywords = buf_to_arena(&b, a);
+			buf_free(&b);
+		} else if ((s = folio_text(t, v, key, line))) {
+			m->keywords = s;
+		}
+	} else if (strcmp(k, "epub-fonts") == 0 || strcmp(k, "duplex") == 0) {
+		if ((flag = folio_bool(t, v, key, line)) >= 0 && k[0] == 'e')
+			m->epub_fonts = flag;
+		else if (flag >= 0)
+			m->duplex = flag;
+	} else if (strcmp(k, "paper") == 0) {
+		if ((s = folio_text(t, v, key, line)) && (strcmp(s, "a4") == 0 ||
+							  strcmp(s, "letter") == 0))
+			m->paper = s;
+		else if (s)
+			diag_warn(c->diags, c->file, line, 1, "[output.folio] paper = '%s': "
+				  "expected a4 or letter; ignored", s);
+	} else if (strcmp(k, "style") == 0) {
+		if ((s = folio_text(t, v, key, line)))
+			folio_style(t, s, line);
+	} else if (strcmp(k, "handout-modules") == 0) {
+		struct vec paths = {0};
+		if (v->type == TV_ARRAY) {
+			for (size_t i = 0; i < v->strings.n; i++)
+				vec_push(&paths, v->strings.v[i]);
+		} else if ((s = folio_text(t, v, key, line))) {
+			split_modules(a, s, &paths);
+		}
+		if (paths.n)
+			set_modules(c, &paths, line);
+		vec_free(&paths);
+	} else {
+		diag_warn(c->diags, c->file, line, 1, "unknown key '%s' in [output.folio]", key);
+	}
+}
+
 static void toml_pair(struct toml *t, const char *key, const struct tval *v, int line)
 {
+	if (strncmp(key, "output.folio.", 13) == 0) {
+		toml_folio(t, key + 13, v, line);
+		return;
+	}
 	struct meta_ctx *c = t->c;
 	struct book *b = c->book;
 	struct metadata *m = &b->meta;

@@ -36,6 +36,9 @@ struct summary_item {
 	int depth;
 	int parent;     /* index of the enclosing item, or -1 */
 	int line, col;  /* where SUMMARY.md names it */
+	const char *content; /* the chapter's text, given (mdBook's
+				RenderContext), or NULL: read path */
+	size_t content_len;
 };
 
 struct summary {

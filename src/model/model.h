@@ -287,6 +287,12 @@ struct metadata {
 					 paths as written, or NULL (derived) */
 	int nhandout_modules;
 	int handout_modules_line;     /* its line in the metadata file */
+	/* book.toml [output.folio] (mdBook books): what the command line
+	 * would otherwise say; --paper and --duplex win over them. */
+	const char *paper;       /* "a4", "letter" or NULL */
+	bool duplex;             /* duplex = true */
+	const char *style;       /* print style: absolute path of a file
+				    inside the book folder, or NULL */
 };
 
 /* The book.  load/ and resolve/ fill it; from there on every stage reads

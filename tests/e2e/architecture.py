@@ -27,6 +27,7 @@ ADAPTERS = {
     "cairo.h": ["print/images.c"],
     "hyphen.h": ["print/linebreak.c"],
     "ini.h": ["load/meta.c", "print/style.c"],
+    "json-c/": ["load/renderctx.c"],
 }
 MAX_FILE, MAX_FUNC = 1500, 120
 

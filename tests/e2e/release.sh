@@ -26,7 +26,7 @@ done
 # and styles beside itself and builds the book from anywhere.
 if make -s -C "$top" install DESTDIR="$T/stage" PREFIX=/usr/local >"$T/inst.log" 2>&1; then
 	ok "make install DESTDIR=... PREFIX=/usr/local"
-	for p in bin/folio share/folio/styles/print.ini share/folio/styles/epub.css \
+	for p in bin/folio bin/mdbook-folio share/folio/styles/print.ini share/folio/styles/epub.css \
 		 share/folio/fonts/LiberationSerif-Regular.ttf share/man/man1/folio.1; do
 		[ -e "$T/stage/usr/local/$p" ] && ok "installed $p" || no "installed $p" "missing"
 	done
