@@ -3,6 +3,7 @@
  */
 #include "load/book.h"
 #include "load/folder.h"
+#include "load/mdbook.h"
 #include "load/meta.h"
 #include "load/parse.h"
 #include "load/preproc.h"
@@ -87,7 +88,9 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	if (b->mdbook)
 		map = preproc_expand(L->run, b, ch, &set_title, &L->include_budget);
 	size_t first_diag = d->n;
+	struct admonitions *adm = mdbook_admonish_source(L->run, ch);
 	md_parse(L->run, ch);
+	mdbook_blocks(L->run, ch, adm);
 	preproc_map_positions(map, ch, d, first_diag);
 	if (b->mdbook)
 		preproc_hide_lines(a, b, ch);
@@ -436,6 +439,8 @@ int book_load(struct book **out, struct run *run, const char *dir)
 		b->toc[i] = *(struct toc_entry *)L.toc.v[i];
 	vec_free(&L.order);
 	vec_free(&L.toc);
+	if (summary)
+		mdbook_openings(run, b);
 	if (b->mdbook)
 		own_site_links(a, b, src_dir);
 	meta_defaults(run, b);

@@ -413,6 +413,17 @@ void layout_para_text(struct lay *L, const struct bctx *c,
 		      const struct block *b, struct istyle s,
 		      float indent);
 
+/* ---- layout_mdbook.c: callouts and definition lists ----
+ * layout_blocks() sets their content, so these only open and close them. */
+/* Sets callout b's label; returns the column for its blocks. */
+struct bctx layout_callout_open(struct lay *L, const struct bctx *c, const struct block *b);
+/* Ends a callout or a definition list set in column c. */
+void layout_callout_close(struct lay *L, const struct bctx *c);
+/* Sets a term of a definition list (first: the list's first entry), or
+ * returns the indented column for a definition's blocks. */
+struct bctx layout_def_open(struct lay *L, const struct bctx *c, const struct block *e,
+			    bool first);
+
 /* ---- layout_blocks.c ----------------------------------------------------
  * Blocks and their dispatch; the body's column; headings and text the
  * layout makes itself. */
