@@ -380,4 +380,9 @@ void model_each_block(struct block *first, block_fn fn, void *ctx);
  * text inside it); owner is the paragraph/heading/cell holding it. */
 void model_each_inline(struct block *first, inline_fn fn, void *ctx);
 
+/* Whether both editions' contents show book->toc[i]: every entry but a
+ * draft ("[Title]()") with no written chapter under it, which is left
+ * out (the loader notes it); a draft with chapters under it holds them. */
+bool model_toc_shown(const struct book *b, int i);
+
 #endif

@@ -54,6 +54,8 @@ static void layout_body(struct lay *L, struct pager *P)
 						sizeof **lo->headings);
 		for (int h = 0; h < ch->nheadings; h++)
 			lo->headings[ci][h].page = -1;
+		if (ch->part && *ch->part)
+			layout_part_page(L, P, ch);
 		struct vlist V = {0};
 		lay_start_list(L, &V);
 		layout_notes(L, ch);

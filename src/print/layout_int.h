@@ -423,6 +423,8 @@ void layout_callout_close(struct lay *L, const struct bctx *c);
  * returns the indented column for a definition's blocks. */
 struct bctx layout_def_open(struct lay *L, const struct bctx *c, const struct block *e,
 			    bool first);
+/* The page of the part title (ch->part) that opens before chapter ch. */
+void layout_part_page(struct lay *L, struct pager *P, const struct chapter *ch);
 
 /* ---- layout_blocks.c ----------------------------------------------------
  * Blocks and their dispatch; the body's column; headings and text the

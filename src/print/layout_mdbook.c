@@ -90,3 +90,37 @@ struct bctx layout_def_open(struct lay *L, const struct bctx *c, const struct bl
 	in.tight = true;
 	return in;
 }
+
+/* A part title of SUMMARY.md ("# Part One") as a page of its own before
+ * the part's first chapter: the title centred a third down, no running
+ * head.  Its page belongs to that chapter (pagination.h), whose opening
+ * still marks the chapter's start. */
+void layout_part_page(struct lay *L, struct pager *P, const struct chapter *ch)
+{
+	const struct print_style *st = L->st;
+	struct vlist V = {0};
+	lay_start_list(L, &V);
+	struct bctx c = {0};
+	c.w = L->W;
+	c.family = FAM_SANS;
+	c.size = (float)st->body.size;
+	c.leading = (float)st->body.leading;
+	c.color = st->body.color;
+	struct vitem *v = lay_emit_box(L, &c, BOX_RULE, L->H * 0.3f, -1, NULL, 0);
+	v->block = ++L->serial;
+	struct istyle s = {0};
+	s.family = FAM_SANS;
+	s.bold = true;
+	s.size = (float)st->h[0].size * 1.25f;
+	s.color = st->h[0].color;
+	struct inline_node *t = arena_calloc(L->a, 1, sizeof *t);
+	t->type = INL_TEXT;
+	t->text = ch->part;
+	t->len = strlen(ch->part);
+	lay_pw_begin(L, NULL);
+	layout_text(L, &c, t, NULL, s, (float)st->h[0].leading * 1.25f, false, ALIGN_CENTER,
+		    BOX_HEADING, 0, true);
+	P->ch = ch;
+	lay_place_chapter(P, &V);
+	lay_vlist_free(&V);
+}
