@@ -417,49 +417,78 @@ static void add_lines(struct arena *a, struct block *d, const struct block *p)
 	vec_free(&lines);
 }
 
-/* Definition lists among the blocks of the list *head (children of
- * parent, or the chapter's). */
+/* Whether paragraph b holds definition lines (": ..."); *opens: its
+ * first line is one. */
+static bool has_defs(const struct block *b, bool *opens)
+{
+	struct vec lines = {0};
+	int defs = b->type == BLK_PARAGRAPH ? para_lines(b, &lines) : 0;
+	*opens = defs && ((struct pline *)lines.v[0])->def;
+	for (size_t i = 0; i < lines.n; i++)
+		free(lines.v[i]);
+	vec_free(&lines);
+	return defs > 0;
+}
+
+static struct block *new_deflist(struct arena *a, const struct block *at, struct block *parent)
+{
+	struct block *d = arena_calloc(a, 1, sizeof *d);
+	*d = (struct block){.type = BLK_DEFLIST, .line = at->line, .col = at->col,
+			    .parent = parent, .number = -1};
+	return d;
+}
+
+/*
+ * Definition lists among the blocks of the list *head (children of
+ * parent, or the chapter's).  A paragraph with ": " lines is terms and
+ * definitions; a paragraph opening with one defines the paragraph before
+ * it ("Term", blank line, ": definition"); entries separated by blank
+ * lines make one list.
+ */
 static void deflists(struct arena *a, struct block **head, struct block *parent)
 {
-	struct block *prev = NULL;
+	struct block *prev = NULL, *pprev = NULL; /* the two blocks before *pp */
 	for (struct block **pp = head; *pp;) {
 		struct block *b = *pp;
-		struct vec lines = {0};
-		int defs = b->type == BLK_PARAGRAPH ? para_lines(b, &lines) : 0;
-		bool opens = defs && ((struct pline *)lines.v[0])->def;
-		for (size_t i = 0; i < lines.n; i++)
-			free(lines.v[i]);
-		vec_free(&lines);
-		if (!defs || (opens && (!prev || (prev->type != BLK_DEFLIST &&
-						  prev->type != BLK_PARAGRAPH)))) {
+		bool opens;
+		bool defs = has_defs(b, &opens);
+		bool term_before = opens && prev && prev->type == BLK_PARAGRAPH;
+		if (!defs || (opens && !term_before && (!prev || prev->type != BLK_DEFLIST))) {
+			pprev = prev;
 			prev = b;
 			pp = &b->next;
 			continue;
 		}
 		struct block *d;
-		if (prev && prev->type == BLK_DEFLIST) {
-			d = prev; /* one list runs on over blank lines */
-		} else if (opens) {
-			/* "Term\n\n: definition": the paragraph before is the term */
-			d = arena_calloc(a, 1, sizeof *d);
-			*d = (struct block){.type = BLK_DEFLIST, .line = prev->line, .col = prev->col,
-					    .parent = parent, .number = -1, .next = b};
+		if (term_before) {
+			/* prev is the term: it joins the list before it, or
+			 * opens one in its place */
+			struct block **at = head;
+			while (*at != prev)
+				at = &(*at)->next;
+			if (pprev && pprev->type == BLK_DEFLIST && *at == pprev->next) {
+				d = pprev;
+			} else {
+				d = new_deflist(a, prev, parent);
+				*at = d;
+				d->next = prev;
+				at = &d->next;
+			}
 			add_lines(a, d, prev);
-			struct block **q = head;
-			while (*q != prev)
-				q = &(*q)->next;
-			*q = d;
-			pp = &d->next;
+			*at = b;
+			pp = at;
+		} else if (prev && prev->type == BLK_DEFLIST) {
+			d = prev;
 		} else {
-			d = arena_calloc(a, 1, sizeof *d);
-			*d = (struct block){.type = BLK_DEFLIST, .line = b->line, .col = b->col,
-					    .parent = parent, .number = -1};
+			d = new_deflist(a, b, parent);
 			d->next = b;
 			*pp = d;
 			pp = &d->next;
 		}
 		add_lines(a, d, b);
 		*pp = b->next; /* b is now part of d */
+		if (d == pprev)
+			pprev = NULL; /* (what stands before d matters no more) */
 		prev = d;
 	}
 }
