@@ -276,8 +276,11 @@ struct layout *layout_part(struct run *run, const struct book *book,
 				    sizeof *L.note_at_of);
 	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
 				    sizeof *lo->headings);
-	for (int ci = 0; ci <= book->nchapters; ci++)
+	L.part_page = arena_calloc(L.a, (size_t)book->nchapters + 1, sizeof *L.part_page);
+	for (int ci = 0; ci <= book->nchapters; ci++) {
 		lo->chapter_start[ci].page = -1;
+		L.part_page[ci] = -1;
+	}
 	lay_res_setup(&L);
 	struct pager P = {0};
 	P.L = &L;

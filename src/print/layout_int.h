@@ -263,6 +263,8 @@ struct lay {
 	int spare_pages;
 
 	/* Where the previous pass put chapters and headings, for "(p. N)". */
+	int *part_page; /* by chapter index: the body page of the part title
+			   before it (layout_part_page), or -1 */
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
 	/* A pass whose pages are laid out again for sure (the first of

@@ -123,4 +123,5 @@ void layout_part_page(struct lay *L, struct pager *P, const struct chapter *ch)
 	P->ch = ch;
 	lay_place_chapter(P, &V);
 	lay_vlist_free(&V);
+	L->part_page[ch->index] = P->page;
 }

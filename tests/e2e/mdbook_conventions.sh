@@ -121,6 +121,8 @@ check "PDF: the contents list each chapter once (entry and first heading are one
 	 and not re.search(r"^\s*(Callouts|Definitions|Untitled Page) \.", c, re.M))(t.split("\f")[1])'
 check "PDF: each part title is a page of its own" "$P" \
 	'sum(1 for pg in t.split("\f") if pg.split() in (["The", "Basics", "2"], ["Going", "Further", "6"])) == 2'
+check "PDF: the contents give each part title its page" "$P" \
+	're.search(r"^The Basics \.[ .]*2$", t, re.M) and re.search(r"^Going Further \.[ .]*6$", t, re.M)'
 check "PDF: a file without a heading opens with its SUMMARY.md title" "$P" \
 	're.search(r"^\f?2\.1 Untitled Page\nThis file has no heading", t, re.M)'
 check "PDF and EPUB: the draft is in neither edition" "$P" '"Not Yet Written" not in t'
