@@ -38,8 +38,9 @@ bool xhtml_mdbook_enter(struct render *r, const struct block *blk, size_t depth,
 		push_flag(&r->bflags, tags ? F_TAG : 0);
 		return true;
 	case BLK_DEF_TERM:
-		render_breaks_open(r, blk);
+		/* a term's markers stay inside it: <dl> holds only dt and dd */
 		buf_puts(b, tags ? "<dt>" : "<p>");
+		render_breaks_open(r, blk);
 		render_inlines(r, blk->inlines);
 		render_breaks_close(r);
 		buf_puts(b, tags ? "</dt>\n" : "</p>\n");

@@ -452,7 +452,10 @@ static void deflists(struct arena *a, struct block **head, struct block *parent)
 		struct block *b = *pp;
 		bool opens;
 		bool defs = has_defs(b, &opens);
-		bool term_before = opens && prev && prev->type == BLK_PARAGRAPH;
+		bool prev_opens;
+		/* a paragraph that has definition lines is no term itself */
+		bool term_before = opens && prev && prev->type == BLK_PARAGRAPH &&
+				   !has_defs(prev, &prev_opens);
 		if (!defs || (opens && !term_before && (!prev || prev->type != BLK_DEFLIST))) {
 			pprev = prev;
 			prev = b;

@@ -133,6 +133,32 @@ check "EPUB: chapter openings carry the same numbers" "$E" \
 	'"<h1 id=\"callouts\">1 Callouts</h1>" in t and "<h1 id=\"untitled-page\">2.1 Untitled Page</h1>" in t
 	 and "<h1 id=\"foreword\">Foreword</h1>" in t'
 
+# ---- deep nesting: callouts in 150 quotes, definition lists in 100 lists ----
+deep="$TMP/mdconv-deep"
+rm -rf "$deep" && mkdir -p "$deep"
+python3 - "$deep/index.md" <<'PY'
+import sys
+s = "# Deep\n\n"
+for i in range(150):
+    s += "> " * i + "[!NOTE]\n" + "> " * (i + 1) + "\n"
+s += "\n"
+for i in range(100):
+    s += "  " * i + "- T\n" + "  " * i + "  : def\n"
+open(sys.argv[1], "w").write(s)
+PY
+"$FOLIO" build "$deep" -o "$deep/out" -q >/dev/null 2>"$deep/err"; rc=$?
+if [ $rc = 0 ] && ls "$deep/out/"*.epub >/dev/null 2>&1; then
+	ok "deeply nested callouts and definition lists build"
+	if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
+		java -jar /usr/share/java/epubcheck.jar "$deep/out/"*.epub >"$deep/ec" 2>&1
+		grep -q "No errors or warnings detected" "$deep/ec" &&
+			ok "deeply nested: EPUBCheck no messages (page markers stay inside dt)" ||
+			no "deeply nested EPUBCheck" "$(grep -E 'ERROR|WARNING|FATAL' "$deep/ec" | head -3)"
+	fi
+else
+	no "deeply nested build" "status $rc: $(tail -3 "$deep/err")"
+fi
+
 # ---- validity ----
 if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
 	java -jar /usr/share/java/epubcheck.jar "$epub" >"$TMP/mdconv.ec" 2>&1

@@ -125,6 +125,11 @@ static void test_deflists(void)
 	      strcmp(plain_of(e->next->next->next->next->children), "Its def.") == 0 &&
 	      !e->next->next->next->next->next);
 	CHECK("deflist: parents set", e && e->parent == d && e->next->children->parent == e->next);
+	ch = parse("> quote\n\n: y\n\n: z\n");
+	CHECK("deflist: definitions with no term stay paragraphs", ch->blocks &&
+	      ch->blocks->type == BLK_QUOTE && ch->blocks->next &&
+	      ch->blocks->next->type == BLK_PARAGRAPH && ch->blocks->next->next &&
+	      ch->blocks->next->next->type == BLK_PARAGRAPH);
 }
 
 static void test_attrs(void)
