@@ -111,6 +111,11 @@ check "EPUB: an include inside a quote and a list item stays inside them" "$E" \
 	're.search(r"<blockquote>\n<p>A quote whose code comes from a file:</p>\n<pre class=\"code\"><code class=\"language-rust\">.*?anchored body.*?}</code></pre>\n</blockquote>", t, re.S)
 	 and re.search(r"<li><p>A list item whose code comes from a file:</p>\n<pre class=\"code\"><code class=\"language-rust\">.*?}</code></pre>\n</li>\n<li><p>The next item.", t, re.S)'
 
+check "PDF: the included lines are code inside the quote and the list item" "$P" \
+	're.search(r"^ +A quote whose code comes from a file:\n\n +fn main\(\) \{\n +println!\(\"anchored body\"\);\n +\}", t, re.M)
+	 and re.search(r"^ *\u2022 A list item whose code comes from a file:\n\n +fn main\(\) \{\n +println!", t, re.M)
+	 and "{{#include" not in t'
+
 # ---- SUMMARY.md: openings, contents, parts, drafts ----
 check "PDF: numbered chapters open with their number, prefix/suffix without" "$P" \
 	'all(re.search(r"^\f?" + re.escape(h) + r"$", t, re.M) for h in
