@@ -214,32 +214,71 @@ static uint32_t lower_cp(uint32_t c)
 	return c;
 }
 
+/* Unicode White_Space beyond ASCII. */
+static bool is_uspace(uint32_t c)
+{
+	return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+/*
+ * mdBook's rule (its id_from_content / normalize_id): the text trimmed,
+ * then each character kept lowercased if alphanumeric, '_' or '-', each
+ * white space made '-', the rest dropped.  For ASCII this is GitHub's
+ * rule too.  Beyond ASCII, letters and digits of any script are kept and
+ * the punctuation and symbol blocks dropped.
+ */
 char *slug_make(struct arena *a, const char *text)
 {
 	size_t n = strlen(text);
 	char *out = arena_alloc(a, n + 1);
 	size_t o = 0, i = 0;
+	/* trim white space, ASCII and Unicode, at both ends */
+	for (;;) {
+		uint32_t cp = (unsigned char)text[i];
+		int len = 1;
+		if (i < n && cp >= 0x80)
+			len = utf8_decode(text + i, n - i, &cp);
+		if (i < n && (isspace((int)cp) || (cp >= 0x80 && is_uspace(cp))))
+			i += (size_t)len;
+		else
+			break;
+	}
+	while (n > i) {
+		size_t k = n - 1;
+		while (k > i && ((unsigned char)text[k] & 0xC0) == 0x80)
+			k--;
+		uint32_t cp = (unsigned char)text[k];
+		if (cp >= 0x80)
+			utf8_decode(text + k, n - k, &cp);
+		if (!(cp < 0x80 ? isspace((int)cp) != 0 : is_uspace(cp)))
+			break;
+		n = k;
+	}
 	while (i < n) {
 		unsigned char c = (unsigned char)text[i];
 		if (c < 0x80) {
 			if (isalnum(c) || c == '-' || c == '_')
 				out[o++] = (char)tolower(c);
-			else if (c == ' ')
+			else if (isspace(c))
 				out[o++] = '-';
 			i++;
 			continue;
 		}
-		/* Non-ASCII: keep letters and digits of any script; drop the
-		 * common punctuation and symbol blocks, as GitHub does. */
 		uint32_t cp;
 		int len = utf8_decode(text + i, n - i, &cp);
+		/* Latin-1's letters and numbers (ª µ º ¹ ² ³ ¼ ½ ¾) are kept */
+		bool alnum_l1 = cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB2 ||
+				cp == 0xB3 || cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE);
 		bool punct = (cp >= 0x2000 && cp <= 0x206F) || /* general punctuation */
-			     (cp >= 0x00A0 && cp <= 0x00BF) || cp == 0x00D7 || cp == 0x00F7 ||
-			     (cp >= 0x2190 && cp <= 0x2BFF) || /* arrows, symbols */
+			     (cp >= 0x00A0 && cp <= 0x00BF && !alnum_l1) || cp == 0x00D7 ||
+			     cp == 0x00F7 || (cp >= 0x2190 && cp <= 0x2BFF) || /* arrows, symbols */
 			     (cp >= 0x3000 && cp <= 0x303F) || /* CJK punctuation */
 			     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
 			     cp >= 0x1F000 || cp == 0xFFFD;
-		if (!punct)
+		if (is_uspace(cp))
+			out[o++] = '-';
+		else if (!punct)
 			o += (size_t)utf8_encode(lower_cp(cp), out + o);
 		i += (size_t)len;
 	}

@@ -42,9 +42,10 @@ struct clean_report {
 char *text_clean(struct arena *a, const char *s, size_t n, size_t *out_len,
 		 struct clean_report *rep);
 
-/* GitHub-style heading slug: lowercase ASCII letters, keep letters (any
- * script), digits, '-' and '_', spaces become '-', everything else is
- * dropped.  The caller makes duplicates unique. */
+/* Heading slug as mdBook makes it (GitHub's for ASCII): the text trimmed,
+ * letters (any script, lowercased), digits, '-' and '_' kept, each white
+ * space character becomes '-', everything else is dropped.  The caller
+ * makes duplicates unique ("section" when empty, then -1, -2 ...). */
 char *slug_make(struct arena *a, const char *text);
 
 /* Normalises a relative path: removes "." segments and empty segments and

@@ -495,8 +495,10 @@ static void toc_build(const struct book *book, struct arena *a, struct toc *root
 			if (part)
 				parent = part;
 		}
-		if (e->kind == TOC_DRAFT)
+		if (e->kind == TOC_DRAFT && model_toc_shown(book, i))
 			node[i] = toc_add(a, parent, e->title ? e->title : "", NULL);
+		else if (e->kind == TOC_DRAFT)
+			continue;
 		else if (e->chapter && text[i])
 			node[i] = toc_chapter(a, parent, e->chapter, text[i], NULL);
 		else if (e->chapter)

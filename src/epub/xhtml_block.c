@@ -251,6 +251,8 @@ static bool block_enter(struct render *r, const struct block *blk,
 			return false;
 		push_flag(&r->bflags, 0);
 		return true;
+	case BLK_CALLOUT: case BLK_DEFLIST: case BLK_DEF_TERM: case BLK_DEF_DATA:
+		return xhtml_mdbook_enter(r, blk, depth, parent);
 	}
 	return false;
 }
@@ -273,6 +275,18 @@ static void block_exit(struct render *r, const struct block *blk)
 		r->pending_task = TASK_NONE;
 		if (f & F_TAG)
 			buf_puts(b, "</li>\n");
+		break;
+	case BLK_CALLOUT:
+		if (f & F_TAG)
+			buf_puts(b, "</div>\n");
+		break;
+	case BLK_DEFLIST:
+		if (f & F_TAG)
+			buf_puts(b, "</dl>\n");
+		break;
+	case BLK_DEF_DATA:
+		if (f & F_TAG)
+			buf_puts(b, "</dd>\n");
 		break;
 	default:
 		break;

@@ -119,4 +119,12 @@ void render_word_break(struct render *r);
 void render_inlines(struct render *r, const struct inline_node *first);
 void render_blocks(struct render *r, const struct block *first);
 
+/* ---- xhtml_mdbook.c ---- */
+
+/* Enters a callout, definition list, term or definition at depth (its
+ * parent block, or NULL); returns true when its children follow, with
+ * its exit flag pushed. */
+bool xhtml_mdbook_enter(struct render *r, const struct block *blk, size_t depth,
+			const struct block *parent);
+
 #endif

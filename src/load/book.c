@@ -3,6 +3,7 @@
  */
 #include "load/book.h"
 #include "load/folder.h"
+#include "load/mdbook.h"
 #include "load/meta.h"
 #include "load/parse.h"
 #include "load/preproc.h"
@@ -95,7 +96,9 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	if (b->mdbook && !(given && L->expanded))
 		map = preproc_expand(L->run, b, ch, &set_title, &L->include_budget);
 	size_t first_diag = d->n;
+	struct admonitions *adm = mdbook_admonish_source(L->run, ch);
 	md_parse(L->run, ch);
+	mdbook_blocks(L->run, ch, adm);
 	preproc_map_positions(map, ch, d, first_diag);
 	if (b->mdbook)
 		preproc_hide_lines(a, b, ch);
@@ -428,8 +431,10 @@ static int book_open(struct book **out, struct run *run, const char *dir, const 
 	return 0;
 }
 
-/* The loaded chapters and contents made the book's; the rest of it. */
-static void book_finish(struct loader *L, struct book *b, const char *src_dir)
+/* The loaded chapters and contents made the book's; the rest of it.  With
+ * outline (SUMMARY.md or a RenderContext), chapters open with their
+ * numbers and titles as mdBook shows them (mdbook.h). */
+static void book_finish(struct loader *L, struct book *b, const char *src_dir, bool outline)
 {
 	struct arena *a = L->run->arena;
 	b->nchapters = (int)L->order.n;
@@ -442,6 +447,8 @@ static void book_finish(struct loader *L, struct book *b, const char *src_dir)
 		b->toc[i] = *(struct toc_entry *)L->toc.v[i];
 	vec_free(&L->order);
 	vec_free(&L->toc);
+	if (outline)
+		mdbook_openings(L->run, b);
 	if (b->mdbook)
 		own_site_links(a, b, src_dir);
 	meta_defaults(L->run, b);
@@ -468,7 +475,7 @@ int book_load_outline(struct book **out, struct run *run, const char *dir,
 		return -1;
 	}
 	b->root = L.order.v[0];
-	book_finish(&L, b, src_dir);
+	book_finish(&L, b, src_dir, true);
 	*out = b;
 	return 0;
 }
@@ -536,7 +543,7 @@ int book_load(struct book **out, struct run *run, const char *dir)
 		}
 	}
 
-	book_finish(&L, b, src_dir);
+	book_finish(&L, b, src_dir, summary);
 	*out = b;
 	return 0;
 }

@@ -505,10 +505,12 @@ static bool toml_key(struct toml *t, struct buf *key)
 	}
 }
 
-/* Preprocessors that mdBook runs by default, whose work folio does itself. */
+/* Preprocessors that mdBook runs by default, and mdbook-admonish, whose
+ * work folio does itself. */
 static bool builtin_preprocessor(const char *name)
 {
-	return strcmp(name, "links") == 0 || strcmp(name, "index") == 0;
+	return strcmp(name, "links") == 0 || strcmp(name, "index") == 0 ||
+	       strcmp(name, "admonish") == 0;
 }
 
 static void toml_table(struct toml *t, const char *table, int line)

@@ -568,6 +568,31 @@ static const char *render(struct dctx *c, enum what what, struct excerpt *e)
 
 static void expand(struct pp *p, struct src *s);
 
+/* Included lines inherit what is written before the directive on its line
+ * when that is only block-quote marks and indentation ("> ", "    "), so an
+ * include inside a quote or a list item stays inside it. */
+static void inherit_prefix(const struct src *s, const struct directive *d, struct buf *text)
+{
+	size_t ls = d->start;
+	while (ls > 0 && s->text[ls - 1] != '\n')
+		ls--;
+	if (ls == d->start || !text->len)
+		return;
+	for (size_t i = ls; i < d->start; i++)
+		if (s->text[i] != ' ' && s->text[i] != '\t' && s->text[i] != '>')
+			return;
+	size_t plen = d->start - ls;
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; i < text->len; i++) {
+		buf_putc(&out, text->data[i]);
+		/* not after the final newline: the directive's own line goes on */
+		if (text->data[i] == '\n' && i + 1 < text->len)
+			buf_put(&out, s->text + ls, plen);
+	}
+	buf_free(text);
+	*text = out;
+}
+
 /* Handles the directive d of s; returns where scanning goes on. */
 static size_t handle(struct pp *p, struct src *s, const struct directive *d)
 {
@@ -633,6 +658,7 @@ static size_t handle(struct pp *p, struct src *s, const struct directive *d)
 	if (!path) {
 		emit_src(p, s, d->start, d->end);
 	} else {
+		inherit_prefix(s, d, &e.text);
 		if (s->depth == 0)
 			add_run(p, c.line, c.col, true);
 		struct src sub = {

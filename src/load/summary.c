@@ -57,8 +57,11 @@ static int add_link(struct sreader *r, struct inline_node *in)
 	const char *url = in->link->url;
 	char *title = model_plain(a, in->children);
 	const char *shown = r->sum->display_path;
-	if (!*url)
+	if (!*url) {
+		diag_add(r->run->diags, DIAG_NOTE, shown, in->line, in->col,
+			 "draft chapter '%s' (no file yet) is skipped", title);
 		return add_item(r, TOC_DRAFT, title, in->line, in->col);
+	}
 	if (url_has_scheme(url) || url[0] == '#') {
 		diag_warn(r->run->diags, shown, in->line, in->col,
 			  "SUMMARY.md lists '%s', which is not a chapter file; "

@@ -53,3 +53,17 @@ void model_each_inline(struct block *first, inline_fn fn, void *ctx)
 {
 	walk_blocks(first, NULL, fn, ctx);
 }
+
+bool model_toc_shown(const struct book *b, int i)
+{
+	if (i < 0 || i >= b->ntoc)
+		return false;
+	if (b->toc[i].kind != TOC_DRAFT)
+		return true;
+	/* its descendants follow it, deeper than it (parts and separators
+	 * are at depth 0 and end them) */
+	for (int j = i + 1; j < b->ntoc && b->toc[j].depth > b->toc[i].depth; j++)
+		if (b->toc[j].kind == TOC_CHAPTER && b->toc[j].chapter)
+			return true;
+	return false;
+}

@@ -99,8 +99,17 @@ enum block_type {
 	BLK_TABLE_ROW,  /* children = cells; header */
 	BLK_TABLE_CELL, /* inlines */
 	BLK_THEMATIC,
-	BLK_FOOTNOTE_DEF /* children; footnote */
+	BLK_FOOTNOTE_DEF, /* children; footnote */
+	BLK_CALLOUT,    /* children; callout, plain = its label ("Warning" or
+			   the author's title): GitHub alerts, admonish fences */
+	BLK_DEFLIST,    /* children = BLK_DEF_TERM and BLK_DEF_DATA, in order */
+	BLK_DEF_TERM,   /* inlines: a term of a definition list */
+	BLK_DEF_DATA    /* children: its definition */
 };
+
+/* The kind of a callout box (> [!NOTE] ... and ```admonish fences). */
+enum callout_kind { CALLOUT_NOTE, CALLOUT_TIP, CALLOUT_IMPORTANT, CALLOUT_WARNING,
+		    CALLOUT_CAUTION };
 
 enum cell_align { ALIGN_NONE, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
 
@@ -160,6 +169,11 @@ struct block {
 	const struct block *section;     /* ROLE_CONTENTS_ENTRY of a section:
 					    its heading (toc is the chapter's) */
 	const struct resource *resource; /* ROLE_RESOURCE */
+
+	/* BLK_HEADING: the id its {#id} attribute gives, or NULL */
+	const char *id;
+	/* BLK_CALLOUT */
+	enum callout_kind callout;
 };
 
 /* A footnote definition and the references to it, numbered per chapter in
@@ -371,5 +385,10 @@ void model_each_block(struct block *first, block_fn fn, void *ctx);
 /* Every inline of every block from first on, pre-order (a link before the
  * text inside it); owner is the paragraph/heading/cell holding it. */
 void model_each_inline(struct block *first, inline_fn fn, void *ctx);
+
+/* Whether both editions' contents show book->toc[i]: every entry but a
+ * draft ("[Title]()") with no written chapter under it, which is left
+ * out (the loader notes it); a draft with chapters under it holds them. */
+bool model_toc_shown(const struct book *b, int i);
 
 #endif

@@ -54,6 +54,8 @@ static void layout_body(struct lay *L, struct pager *P)
 						sizeof **lo->headings);
 		for (int h = 0; h < ch->nheadings; h++)
 			lo->headings[ci][h].page = -1;
+		if (ch->part && *ch->part)
+			layout_part_page(L, P, ch);
 		struct vlist V = {0};
 		lay_start_list(L, &V);
 		layout_notes(L, ch);
@@ -274,8 +276,11 @@ struct layout *layout_part(struct run *run, const struct book *book,
 				    sizeof *L.note_at_of);
 	lo->headings = arena_calloc(L.a, (size_t)book->nchapters + 1,
 				    sizeof *lo->headings);
-	for (int ci = 0; ci <= book->nchapters; ci++)
+	L.part_page = arena_calloc(L.a, (size_t)book->nchapters + 1, sizeof *L.part_page);
+	for (int ci = 0; ci <= book->nchapters; ci++) {
 		lo->chapter_start[ci].page = -1;
+		L.part_page[ci] = -1;
+	}
 	lay_res_setup(&L);
 	struct pager P = {0};
 	P.L = &L;

@@ -305,6 +305,22 @@ void layout_blocks(struct lay *L, const struct bctx *c,
 			break;
 		case BLK_FOOTNOTE_DEF:
 			break; /* set at the foot of the page citing it */
+		case BLK_CALLOUT: {
+			struct bctx in = layout_callout_open(L, c, b);
+			layout_blocks(L, &in, b->children);
+			layout_callout_close(L, c);
+			break;
+		}
+		case BLK_DEFLIST:
+			for (const struct block *e = b->children; e; e = e->next) {
+				struct bctx in = layout_def_open(L, c, e, e == b->children);
+				if (e->type == BLK_DEF_DATA)
+					layout_blocks(L, &in, e->children);
+			}
+			layout_callout_close(L, c);
+			break;
+		case BLK_DEF_TERM:
+		case BLK_DEF_DATA:
 		case BLK_ITEM:
 		case BLK_TABLE_ROW:
 		case BLK_TABLE_CELL:

@@ -311,6 +311,22 @@ static void title_page(struct lay *L, const struct bctx *c)
 	}
 }
 
+/* The page of part title e (layout_part_page): the part page before the
+ * first chapter that follows it, or -1. */
+static int part_page(const struct lay *L, const struct toc_entry *e)
+{
+	const struct book *book = L->book;
+	for (long k = e - book->toc + 1; k >= 1 && k < book->ntoc; k++) {
+		const struct chapter *ch = book->toc[k].chapter;
+		if (book->toc[k].kind == TOC_PART)
+			return -1;
+		if (book->toc[k].kind == TOC_CHAPTER && ch)
+			return ch->part && ch->index >= 0 && ch->index < book->nchapters
+				? L->part_page[ch->index] : -1;
+	}
+	return -1;
+}
+
 /* One entry of the generated contents (book->gen.contents): a chapter,
  * one of its sections (when [contents] depth = 2), a draft, a part title
  * or a separator.  Its words are the generated block's; the page number
@@ -345,7 +361,7 @@ static void toc_entry(struct lay *L, const struct bctx *tc, const struct block *
 		lay_want_space(L, tc->leading * 0.8f);
 		struct bctx pc = *tc;
 		pc.family = FAM_SANS;
-		toc_line(L, &pc, text, 0, true, -1, NULL);
+		toc_line(L, &pc, text, 0, true, part_page(L, e), NULL);
 		lay_add_penalty(L, INF);
 		lay_want_space(L, 2);
 		break;

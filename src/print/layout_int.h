@@ -263,6 +263,8 @@ struct lay {
 	int spare_pages;
 
 	/* Where the previous pass put chapters and headings, for "(p. N)". */
+	int *part_page; /* by chapter index: the body page of the part title
+			   before it (layout_part_page), or -1 */
 	const struct lo_anchor *ref_starts;
 	struct lo_anchor *const *ref_heads;
 	/* A pass whose pages are laid out again for sure (the first of
@@ -412,6 +414,19 @@ struct block_memo *lay_memo_new(struct lay *L, const struct block *b);
 void layout_para_text(struct lay *L, const struct bctx *c,
 		      const struct block *b, struct istyle s,
 		      float indent);
+
+/* ---- layout_mdbook.c: callouts and definition lists ----
+ * layout_blocks() sets their content, so these only open and close them. */
+/* Sets callout b's label; returns the column for its blocks. */
+struct bctx layout_callout_open(struct lay *L, const struct bctx *c, const struct block *b);
+/* Ends a callout or a definition list set in column c. */
+void layout_callout_close(struct lay *L, const struct bctx *c);
+/* Sets a term of a definition list (first: the list's first entry), or
+ * returns the indented column for a definition's blocks. */
+struct bctx layout_def_open(struct lay *L, const struct bctx *c, const struct block *e,
+			    bool first);
+/* The page of the part title (ch->part) that opens before chapter ch. */
+void layout_part_page(struct lay *L, struct pager *P, const struct chapter *ch);
 
 /* ---- layout_blocks.c ----------------------------------------------------
  * Blocks and their dispatch; the body's column; headings and text the

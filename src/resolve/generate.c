@@ -137,7 +137,8 @@ static struct chapter *contents(struct arena *a, const struct book *book, const 
 	}
 	for (int i = 0; i < ntoc; i++) {
 		const struct toc_entry *e = &toc[i];
-		if (e->kind == TOC_CHAPTER && !e->chapter)
+		if ((e->kind == TOC_CHAPTER && !e->chapter) || (toc == book->toc &&
+							       !model_toc_shown(book, i)))
 			continue;
 		struct block *b = gen_block(&g, BLK_PARAGRAPH, ROLE_CONTENTS_ENTRY,
 					    e->kind == TOC_SEPARATOR ? NULL : entry_text(a, e));

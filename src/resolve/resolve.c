@@ -91,7 +91,13 @@ static void make_slugs(struct arena *a, struct chapter *ch)
 	struct strmap taken = {0};
 	for (int i = 0; i < ch->nheadings; i++) {
 		struct block *h = ch->headings[i];
-		char *base = slug_make(a, h->plain);
+		if (h->id && *h->id && !strmap_slot(&taken, h->id, false)) {
+			/* {#id}: the author's anchor, as written */
+			strmap_slot(&taken, h->id, true);
+			h->slug = h->id;
+			continue;
+		}
+		char *base = slug_make(a, h->id && *h->id ? h->id : h->plain);
 		if (!*base)
 			base = "section";
 		const char *s = base;

@@ -52,7 +52,7 @@ fx=tests/fixtures/mdbook
 "$F" check "$fx" >"$T/out" 2>"$T/err"; rc=$?
 [ $rc = 0 ] && [ ! -s "$T/err" ] && grep -q "9 chapters, 0 warnings, 0 errors" "$T/out" &&
 	ok "fixture checks with zero warnings" || no "fixture check" "status $rc: $(cat "$T/out" "$T/err")"
-"$F" check "$fx" --verbose 2>&1 | grep -q "note: preprocessor 'admonish' is not run by folio" &&
+"$F" check "$fx" --verbose 2>&1 | grep -q "note: preprocessor 'katex' is not run by folio" &&
 	ok "an mdBook preprocessor folio does not run is a note (--verbose)" ||
 	no "preprocessor note" "missing"
 compare_contents "fixture" "$fx" pages

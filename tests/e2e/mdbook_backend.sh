@@ -52,13 +52,14 @@ for v in v04 v05; do
 	pdftotext "$pdf" "$T/$v.txt" 2>/dev/null
 	want=("Preprocessed: this sentence was written by a preprocessor" "hello from the listing"
 	      "The text {{#include nothing.rs}} stays as written" "Part One" "1. First Chapter"
-	      "1.1. Second Chapter" "Not Written Yet" "Afterword" "Typeset through mdBook"
+	      "1.1. Second Chapter" "Afterword" "Typeset through mdBook"
 	      "Version 2.1" "Back to the introduction (p. 1)")
 	miss=""
 	for w in "${want[@]}"; do
 		grep -qF "$w" "$T/$v.txt" || miss="$miss [$w]"
 	done
-	for w in "On disk." "hidden_helper" "This file is on disk"; do
+	# A draft chapter is left out, as from SUMMARY.md (mdbook_conventions.sh).
+	for w in "On disk." "hidden_helper" "This file is on disk" "Not Written Yet"; do
 		grep -qF "$w" "$T/$v.txt" && miss="$miss [has: $w]"
 	done
 	[ -z "$miss" ] && pass "mdbook_backend: $v PDF text is the RenderContext's (numbers, parts, drafts, hidden lines)" ||

@@ -373,10 +373,18 @@ static void test_fixture(void)
 		return;
 	}
 	CHECK("fixture: no warnings", d.nwarn == 0 && d.nerr == 0);
-	CHECK("fixture: unrun preprocessor is a note",
-	      has_diag(&d, "book.toml", line_of(FIX "/book.toml", "[preprocessor.admonish]"), 1,
-		       "preprocessor 'admonish' is not run") &&
-	      count_level(&d, DIAG_NOTE) == 1);
+	CHECK("fixture: unrun preprocessor is a note, admonish (which folio does) is not",
+	      has_diag(&d, "book.toml", line_of(FIX "/book.toml", "[preprocessor.katex]"), 1,
+		       "preprocessor 'katex' is not run") &&
+	      !has_diag(&d, "book.toml", line_of(FIX "/book.toml", "[preprocessor.admonish]"), 1,
+			"preprocessor"));
+	/* SUMMARY.md: "[Foreword]()" at 4:1, "    - [Planned]()" at 12:7,
+	 * "[Later]()" at 25:1 */
+	CHECK("fixture: each draft chapter is a note at its SUMMARY.md line:col",
+	      has_diag(&d, "pages/SUMMARY.md", 4, 1, "draft chapter 'Foreword' (no file yet) is skipped") &&
+	      has_diag(&d, "pages/SUMMARY.md", 12, 7, "draft chapter 'Planned'") &&
+	      has_diag(&d, "pages/SUMMARY.md", 25, 1, "draft chapter 'Later'") &&
+	      count_level(&d, DIAG_NOTE) == 4);
 	test_metadata(b);
 	test_summary(b);
 	test_includes(b, &a);
