@@ -147,6 +147,9 @@ static int on_value(void *user, const char *section, const char *name,
 				  "date '%s' is not YYYY-MM-DD; ignored", v);
 		else
 			m->date = v;
+	} else if (strcmp(name, "cover") == 0) {
+		m->cover = *v ? v : NULL;
+		m->cover_line = lineno;
 	} else if (strcmp(name, "description") == 0) m->description = v;
 	else if (strcmp(name, "keywords") == 0) m->keywords = v;
 	else if (strcmp(name, "epub_fonts") == 0) {

@@ -287,6 +287,10 @@ struct metadata {
 					 paths as written, or NULL (derived) */
 	int nhandout_modules;
 	int handout_modules_line;     /* its line in the metadata file */
+	const char *cover;       /* folio.ini [book] cover: an image (path as
+				    written, relative to the book folder) for
+				    the EPUB's cover, or NULL (one is drawn) */
+	int cover_line;          /* its line in the metadata file */
 };
 
 /* The book.  load/ and resolve/ fill it; from there on every stage reads
