@@ -1,0 +1,67 @@
+#!/bin/bash
+# tests/e2e/narrow.sh - the EPUB on a phone (issue 20): every document of
+# the bundled book, perf-book and the CommonMark spec book in headless
+# Chromium at 400 and 600 px wide has nothing wider than the screen and no
+# box scrolling sideways inside itself (tools/narrow.py).  Skipped when
+# chromium is not installed.  Run from the repository root (see tests/run).
+. tests/lib.sh
+need_tools narrow python3
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null &&
+	! command -v google-chrome >/dev/null && [ -z "$CHROMIUM" ]; then
+	skip "narrow" "chromium not installed (apt-get install chromium)"
+	exit 0
+fi
+
+check() { # NAME SOURCE
+	local out
+	rm -rf "$TMP/out"
+	if ! "$FOLIO" build "$2" -o "$TMP/out" --epub --quiet 2>/dev/null; then
+		fail "narrow: $1" "folio build failed"
+		return
+	fi
+	out=$(python3 tools/narrow.py "$TMP"/out/*.epub 400 600)
+	case $? in
+	0) pass "narrow: $1: $(echo "$out" | tr '\n' ';' | sed 's/;$//')" ;;
+	1) fail "narrow: $1" "$(echo "$out" | grep -v '^ok' | head -5 | tr '\n' ';')" ;;
+	*) fail "narrow: $1" "chromium did not measure: $out" ;;
+	esac
+}
+
+check "bundled book" book
+if [ -d "$SHARED/corpora/perf-book" ]; then
+	check "perf-book" "$SHARED/corpora/perf-book"
+else
+	skip "narrow: perf-book" "$SHARED/corpora/perf-book not present"
+fi
+spec="$SHARED/corpora/commonmark-spec/spec.txt"
+if [ -f "$spec" ] && python3 tools/spec2book.py "$spec" "$TMP/specbook" >/dev/null; then
+	check "spec-book" "$TMP/specbook"
+else
+	skip "narrow: spec-book" "$spec not present"
+fi
+
+# the check itself: a page with an unbreakable wide element and a table
+# that scrolls inside its box must be found
+mkdir -p "$TMP/wide/OEBPS/META-INF" "$TMP/wide/META-INF"
+cat >"$TMP/wide/META-INF/container.xml" <<'XML'
+<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>
+XML
+cat >"$TMP/wide/OEBPS/content.opf" <<'XML'
+<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/><item id="b" href="b.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/><itemref idref="b"/></spine></package>
+XML
+cat >"$TMP/wide/OEBPS/a.xhtml" <<'XML'
+<html xmlns="http://www.w3.org/1999/xhtml"><body><p><code style="white-space:nowrap">a_very_long_identifier_that_never_breaks_anywhere_at_all_in_this_line</code></p></body></html>
+XML
+cat >"$TMP/wide/OEBPS/b.xhtml" <<'XML'
+<html xmlns="http://www.w3.org/1999/xhtml"><body><div style="overflow-x:auto"><table><tr><td style="white-space:nowrap">one two three four five six seven eight nine ten eleven twelve</td></tr></table></div></body></html>
+XML
+(cd "$TMP/wide" && python3 -c "
+import zipfile; z = zipfile.ZipFile('../wide.epub', 'w')
+for f in ('META-INF/container.xml', 'OEBPS/content.opf', 'OEBPS/a.xhtml', 'OEBPS/b.xhtml'): z.write(f)")
+out=$(python3 tools/narrow.py "$TMP/wide.epub" 400)
+if echo "$out" | grep -q "a.xhtml: .* px wide in .*code" && echo "$out" | grep -q "b.xhtml: div .*scrolls"; then
+	pass "narrow: finds a page too wide and a box that scrolls inside"
+else
+	fail "narrow: self-check" "not found: $out"
+fi
+exit 0
