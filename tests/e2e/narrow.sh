@@ -1,9 +1,10 @@
 #!/bin/bash
 # tests/e2e/narrow.sh - the EPUB on a phone (issue 20): every document of
-# the bundled book, perf-book and the CommonMark spec book in headless
-# Chromium at 400 and 600 px wide has nothing wider than the screen and no
-# box scrolling sideways inside itself (tools/narrow.py).  Skipped when
-# chromium is not installed.  Run from the repository root (see tests/run).
+# the bundled book, perf-book, the Rustonomicon and the CommonMark spec
+# book in headless Chromium at 400 and 600 px wide has nothing wider than
+# the screen and no box scrolling sideways inside itself (tools/narrow.py).
+# Skipped when chromium is not installed.  Run from the repository root
+# (see tests/run).
 . tests/lib.sh
 need_tools narrow python3
 if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null &&
@@ -32,6 +33,12 @@ if [ -d "$SHARED/corpora/perf-book" ]; then
 	check "perf-book" "$SHARED/corpora/perf-book"
 else
 	skip "narrow: perf-book" "$SHARED/corpora/perf-book not present"
+fi
+# the Rustonomicon: a five-column table of code (it once scrolled at 400 px)
+if [ -d "$SHARED/corpora/nomicon" ]; then
+	check "nomicon" "$SHARED/corpora/nomicon"
+else
+	skip "narrow: nomicon" "$SHARED/corpora/nomicon not present"
 fi
 spec="$SHARED/corpora/commonmark-spec/spec.txt"
 if [ -f "$spec" ] && python3 tools/spec2book.py "$spec" "$TMP/specbook" >/dev/null; then
