@@ -2,7 +2,10 @@
 # tests/e2e/narrow.sh - the EPUB on a phone (issue 20): every document of
 # the bundled book, perf-book, the Rustonomicon and the CommonMark spec
 # book in headless Chromium at 400 and 600 px wide has nothing wider than
-# the screen and no box scrolling sideways inside itself (tools/narrow.py).
+# the screen and no box scrolling sideways inside itself (tools/narrow.py);
+# and, computed in Chromium, the title page stays centred under a reader's
+# own p { text-align } (Foliate's), images have a white backing, footnote
+# back-links are underlined, code blocks are an opaque box.
 # Skipped when chromium is not installed.  Run from the repository root
 # (see tests/run).
 . tests/lib.sh
@@ -70,5 +73,47 @@ if echo "$out" | grep -q "a.xhtml: .* px wide in .*code" && echo "$out" | grep -
 	pass "narrow: finds a page too wide and a box that scrolls inside"
 else
 	fail "narrow: self-check" "not found: $out"
+fi
+
+# ---- the title page keeps its centring under a reader's own paragraph
+# style (Foliate sets text-align on every p), and the dark-theme aids hold
+# (computed in Chromium from the bundled book's stylesheet) -----------------
+rm -rf "$TMP/out" "$TMP/x"
+"$FOLIO" build book -o "$TMP/out" --epub --quiet 2>/dev/null
+mkdir -p "$TMP/x" && (cd "$TMP/x" && python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall('.')" "$TMP"/out/*.epub)
+cat >"$TMP/x/OEBPS/_probe.html" <<'HTML'
+<!DOCTYPE html><html><body><pre id="out"></pre>
+<iframe id="t" src="titlepage.xhtml"></iframe><iframe id="c" src="chapter006.xhtml"></iframe>
+<script>
+let loaded = 0;
+function probe() {
+  if (++loaded < 2) return;
+  const t = document.getElementById("t").contentDocument;
+  const st = t.createElementNS("http://www.w3.org/1999/xhtml", "style");
+  st.textContent = "p, li, blockquote, dd { text-align: justify; }";
+  t.documentElement.firstElementChild.appendChild(st);
+  const c = document.getElementById("c").contentDocument;
+  const cs = (d, sel) => { const e = d.querySelector(sel); return e ? getComputedStyle(e) : null; };
+  const r = [];
+  for (const p of t.querySelectorAll("section.titlepage > *")) r.push("title " + p.className + " " + getComputedStyle(p).textAlign);
+  const img = cs(c, "img"), back = cs(c, "a.fn-back"), pre = cs(c, "pre.code");
+  r.push("img " + (img ? img.backgroundColor : "none"));
+  r.push("fn-back " + (back ? back.textDecorationLine : "none"));
+  r.push("pre " + (pre ? pre.backgroundColor + " " + pre.color : "none"));
+  document.getElementById("out").textContent = "RESULT" + r.join("|") + "END";
+}
+document.getElementById("t").onload = probe;
+document.getElementById("c").onload = probe;
+</script></body></html>
+HTML
+browser=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome)}
+out=$("$browser" --headless --no-sandbox --disable-gpu --allow-file-access-from-files \
+	--virtual-time-budget=10000 --dump-dom "file://$TMP/x/OEBPS/_probe.html" 2>/dev/null |
+	sed -n 's/.*<pre id="out">RESULT\(.*\)END<\/pre>.*/\1/p')
+want="title title center|title subtitle center|title authors center|title edition center|img rgb(255, 255, 255)|fn-back underline|pre rgb(243, 243, 240) rgb(26, 26, 26)"
+if [ "$out" = "$want" ]; then
+	pass "narrow: title page centred under a reader's p { text-align }; images backed white; back-links underlined; code box opaque"
+else
+	fail "narrow: reader styles" "got '$out', want '$want'"
 fi
 exit 0
