@@ -295,6 +295,16 @@ void epub_cover_load(struct diag_list *diags, const struct book *book,
 	cover->height = COVER_H;
 }
 
+void epub_cover_check(struct diag_list *diags, const struct book *book,
+		      struct arena *a)
+{
+	struct epub_cover cover;
+
+	memset(&cover, 0, sizeof cover);
+	if (book->meta.cover && given_cover(diags, book, a, &cover))
+		free(cover.data);
+}
+
 void epub_cover_page(struct buf *b, const char *lang, const char *css_href,
 		     const char *full_title, const struct epub_cover *cover)
 {

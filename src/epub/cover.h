@@ -38,6 +38,11 @@ const char *epub_full_title(struct arena *a, const char *title,
 void epub_cover_load(struct diag_list *diags, const struct book *book,
 		     const char *title, struct arena *a, struct epub_cover *cover);
 
+/* What epub_cover_load() would warn about book->meta.cover, for `folio
+ * check`, which writes no EPUB. */
+void epub_cover_check(struct diag_list *diags, const struct book *book,
+		      struct arena *a);
+
 /* Appends the cover page (cover.xhtml): the image alone, fitted to the
  * screen, its alternative text "Cover: " and the full title. */
 void epub_cover_page(struct buf *b, const char *lang, const char *css_href,

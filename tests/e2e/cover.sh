@@ -155,6 +155,14 @@ for c in "missing.png|cannot read" "../outside.png|outside the book folder" \
 	fi
 done
 
+# folio check, which writes no EPUB, tells the same
+printf '[book]\ntitle = Own\nauthors = Me\ncover = nope.png\n' >"$b/folio.ini"
+if "$FOLIO" check "$b" 2>&1 | grep -q "^$b/folio.ini:4:1: warning: cover 'nope.png': cannot read"; then
+	pass "cover: folio check warns about an unusable cover"
+else
+	fail "cover: folio check" "no warning for cover = nope.png"
+fi
+
 # ---- a drawn cover fits any title ------------------------------------------
 b="$TMP/long"
 mkdir -p "$b"
