@@ -11,6 +11,7 @@
 #include "base/options.h"
 #include "base/run.h"
 #include "base/util.h"
+#include "epub/cover.h"
 #include "load/book.h"
 #include "model/model.h"
 #include "resolve/resolve.h"
@@ -272,6 +273,9 @@ static int run(struct cli *c)
 					   c->pdf, c->epub, &summary);
 			else if (rc == 0)
 				build_handouts(&r, book, &st, c->out_dir, &summary);
+		} else {
+			/* what the EPUB would say about its cover */
+			epub_cover_check(r.diags, book, &arena);
 		}
 	}
 

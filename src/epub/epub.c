@@ -10,9 +10,11 @@
  *   OEBPS/toc.ncx                table of contents for EPUB 2 readers
  *   OEBPS/nav.xhtml              table of contents and landmarks
  *   OEBPS/css/epub.css           styles/epub.css from the data folder
+ *   OEBPS/cover.xhtml            the cover image alone (cover.c)
  *   OEBPS/titlepage.xhtml
  *   OEBPS/chapter001.xhtml ...   one per chapter, in reading order
  *   OEBPS/resources.xhtml        the Resources appendix (books with links)
+ *   OEBPS/images/cover.svg       the book's cover, or one drawn (cover.c)
  *   OEBPS/images/image001.png ...
  *   OEBPS/fonts/NAME.ttf         with folio.ini's epub_fonts = yes,
  *   OEBPS/fonts/LICENSE-*.txt    and the fonts' licences
@@ -36,6 +38,7 @@
 #include "base/imagefmt.h"
 #include "load/folder.h"
 #include "base/util.h"
+#include "epub/cover.h"
 #include "epub/xhtml.h"
 #include "epub/zipw.h"
 #include "resolve/generate.h"
@@ -787,6 +790,7 @@ static void write_nav(struct buf *b, const struct book *book, const char *lang,
 	buf_puts(b, "</nav>\n"
 		    "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n"
 		    "<h2>Landmarks</h2>\n<ol>\n"
+		    " <li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n"
 		    " <li><a epub:type=\"titlepage\" href=\"titlepage.xhtml\">Title page</a></li>\n"
 		    " <li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">Contents</a></li>\n");
 	if (book->nchapters > 0) {
@@ -881,6 +885,7 @@ struct epub_files {
 	size_t nimg;          /* book->nimages */
 	struct epub_res font[NFACES];
 	struct epub_res lic[NLICENCES];
+	struct epub_cover cover;
 };
 
 /* Everything the package and its documents are made from, gathered
@@ -890,6 +895,7 @@ struct epub {
 	const struct build_opts *opts;
 	const char *lang;     /* a well-formed BCP 47 tag */
 	const char *title;    /* never empty */
+	const char *full_title; /* title: subtitle, for readers' shelves */
 	char uuid[46];        /* the book's urn:uuid */
 	char print_uuid[46];  /* the PDF edition's, the page numbers' source */
 	struct epub_files files;
@@ -949,8 +955,10 @@ static void opf_dublin_core(struct buf *b, const struct epub *e)
 	const struct metadata *m = &e->book->meta;
 
 	buf_printf(b, "    <dc:identifier id=\"book-id\">%s</dc:identifier>\n", e->uuid);
+	/* the first title, the one readers show on their shelves, is the
+	 * whole title; the subtitle is also given as such */
 	buf_puts(b, "    <dc:title id=\"title\">");
-	xhtml_label(b, e->title, "Untitled");
+	xhtml_label(b, e->full_title, "Untitled");
 	buf_puts(b, "</dc:title>\n"
 		    "    <meta refines=\"#title\" property=\"title-type\">main</meta>\n");
 	if (m->subtitle && *m->subtitle)
@@ -1038,6 +1046,10 @@ static void opf_manifest(struct buf *b, const struct epub *e)
 		    "    <item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n");
 	buf_printf(b, "    <item id=\"css\" href=\"%s\" media-type=\"%s\"/>\n",
 		   f->css.href, f->css.media_type);
+	buf_printf(b, "    <item id=\"cover-image\" href=\"%s\" media-type=\"%s\" "
+		      "properties=\"cover-image\"/>\n"
+		      "    <item id=\"cover\" href=\"cover.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
+		   f->cover.href, f->cover.media_type);
 	buf_puts(b, "    <item id=\"titlepage\" href=\"titlepage.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
 	for (int i = 0; i < book->nchapters; i++) {
 		char file[32];
@@ -1057,6 +1069,7 @@ static void opf_manifest(struct buf *b, const struct epub *e)
 static void opf_spine(struct buf *b, const struct epub *e)
 {
 	buf_puts(b, "  <spine toc=\"ncx\">\n"
+		    "    <itemref idref=\"cover\"/>\n"
 		    "    <itemref idref=\"titlepage\"/>\n"
 		    "    <itemref idref=\"nav\"/>\n");
 	for (int i = 0; i < e->book->nchapters; i++)
@@ -1095,6 +1108,8 @@ static void write_opf(struct buf *b, const struct epub *e)
 			   e->print_uuid);
 	}
 	opf_meta(b, "dcterms:modified", modified);
+	/* the cover for EPUB 2 readers, which know no cover-image */
+	buf_puts(b, "    <meta name=\"cover\" content=\"cover-image\"/>\n");
 	opf_accessibility(b, images, paged);
 	buf_puts(b, "  </metadata>\n");
 	opf_manifest(b, e);
@@ -1205,6 +1220,7 @@ static void free_files(struct epub_files *f)
 	free_res(f->font, NFACES);
 	free_res(f->lic, NLICENCES);
 	free(f->css.data);
+	free(f->cover.data);
 }
 
 /* What the chapter writer needs: each image's place in the EPUB, the
@@ -1250,6 +1266,8 @@ static void epub_prepare(struct diag_list *diags, struct epub *e, const struct b
 	book_uuid(arena_printf(a, "%s.pdf", ident), e->print_uuid);
 
 	load_files(diags, book, opts, a, &e->files);
+	epub_cover_load(diags, book, e->title, a, &e->files.cover);
+	e->full_title = epub_full_title(a, e->title, book->meta.subtitle);
 	if (book->ntoc > 0)
 		toc_build(book, a, &e->root);
 	else
@@ -1320,11 +1338,13 @@ static int add_documents(struct zipw *z, const struct epub *e)
 		       sizeof container_xml - 1, true);
 	write_opf(&b, e);
 	rc |= add_doc(z, "content.opf", &b);
-	write_ncx(&b, book, e->lang, e->uuid, e->title, &e->root, &e->env);
+	write_ncx(&b, book, e->lang, e->uuid, e->full_title, &e->root, &e->env);
 	rc |= add_doc(z, "toc.ncx", &b);
 	write_nav(&b, book, e->lang, &e->root, &e->env, e->ls.title);
 	rc |= add_doc(z, "nav.xhtml", &b);
 	rc |= add_files(z, &e->files.css, 1);
+	epub_cover_page(&b, e->lang, CSS_HREF, e->full_title, &e->files.cover);
+	rc |= add_doc(z, "cover.xhtml", &b);
 	write_titlepage(&b, book, e->lang, e->title, &e->env);
 	rc |= add_doc(z, "titlepage.xhtml", &b);
 	for (int i = 0; i < book->nchapters && rc == 0; i++) {
@@ -1350,6 +1370,11 @@ static int write_archive(struct diag_list *diags, struct zipw *z, const struct b
 
 	epub_prepare(diags, &e, book, opts, pages, a);
 	int rc = add_documents(z, &e);
+	if (rc == 0) {
+		const struct epub_cover *c = &e.files.cover;
+		rc = zipw_add(z, arena_printf(a, "OEBPS/%s", c->href), c->data, c->len,
+			      !compressed_already(c->media_type));
+	}
 	if (rc == 0)
 		rc = add_files(z, e.files.img, e.files.nimg);
 	if (rc == 0)

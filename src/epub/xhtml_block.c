@@ -6,6 +6,8 @@
  */
 #include "epub/xhtml_render.h"
 
+#include <string.h>
+
 #include "model/highlight.h"
 
 static void task_box(struct render *r, enum task_state t)
@@ -16,17 +18,66 @@ static void task_box(struct render *r, enum task_state t)
 		buf_puts(r->b, "<span class=\"task task-open\">\xE2\x98\x90</span> ");
 }
 
+/* A code block being written: each source line goes into its own
+ * <span class="ln">, newline included, so that the stylesheet can indent
+ * the continuation of a line that wraps (epub.css) while the text stays
+ * the code exactly.  An indented line's span also has class "iN", N its
+ * indentation in columns (tabs to multiples of 4, at most MAX_INDENT), so
+ * that its continuation is indented past the line's own indentation. */
+#define MAX_INDENT 16
+
+struct code_lines {
+	struct render *r;
+	const char *text; /* the code */
+	size_t len, pos;  /* its length; where the next span starts */
+	bool open;        /* a line's span is open */
+};
+
+static void code_line_open(struct code_lines *cl)
+{
+	int col = 0;
+
+	for (size_t i = cl->pos; i < cl->len && col < MAX_INDENT; i++) {
+		if (cl->text[i] == ' ')
+			col++;
+		else if (cl->text[i] == '\t')
+			col += 4 - col % 4;
+		else
+			break;
+	}
+	if (col > MAX_INDENT)
+		col = MAX_INDENT;
+	if (col > 0)
+		buf_printf(cl->r->b, "<span class=\"ln i%d\">", col);
+	else
+		buf_puts(cl->r->b, "<span class=\"ln\">");
+	cl->open = true;
+}
+
 static void code_span(void *ctx, enum hl_class cls, const char *text,
 		      size_t len)
 {
-	struct render *r = ctx;
-	if (cls == HL_PLAIN) {
-		render_text(r, text, len);
-		return;
+	struct code_lines *cl = ctx;
+	struct buf *b = cl->r->b;
+
+	while (len > 0) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) + 1 : len;
+		if (!cl->open)
+			code_line_open(cl);
+		if (cls != HL_PLAIN)
+			buf_printf(b, "<span class=\"%s\">", hl_class_name(cls));
+		render_text(cl->r, text, n);
+		if (cls != HL_PLAIN)
+			buf_puts(b, "</span>");
+		if (nl) {
+			buf_puts(b, "</span>");
+			cl->open = false;
+		}
+		text += n;
+		len -= n;
+		cl->pos += n;
 	}
-	buf_printf(r->b, "<span class=\"%s\">", hl_class_name(cls));
-	render_text(r, text, len);
-	buf_puts(r->b, "</span>");
 }
 
 static void code_block(struct render *r, const struct block *blk)
@@ -34,6 +85,7 @@ static void code_block(struct render *r, const struct block *blk)
 	struct buf *b = r->b;
 	size_t len = blk->text ? blk->len : 0;
 	const char *lang = blk->lang ? blk->lang : "";
+	struct code_lines cl = {r, blk->text, 0, 0, false};
 
 	/* the final newline would show as an empty last line */
 	if (len > 0 && blk->text[len - 1] == '\n')
@@ -54,8 +106,11 @@ static void code_block(struct render *r, const struct block *blk)
 		buf_putc(b, '"');
 	}
 	buf_putc(b, '>');
-	highlight(lang, blk->text ? blk->text : "", len, code_span, r);
+	cl.len = len;
+	highlight(lang, blk->text ? blk->text : "", len, code_span, &cl);
 	render_breaks_close(r);
+	if (cl.open)
+		buf_puts(b, "</span>");
 	buf_puts(b, "</code></pre>\n");
 }
 

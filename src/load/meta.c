@@ -163,7 +163,10 @@ static int on_value(void *user, const char *section, const char *name,
 	else if (strcmp(name, "identifier") == 0) m->identifier = v;
 	else if (strcmp(name, "version") == 0) m->version = v;
 	else if (strcmp(name, "date") == 0) set_date(c, v, lineno);
-	else if (strcmp(name, "description") == 0) m->description = v;
+	else if (strcmp(name, "cover") == 0) {
+		m->cover = *v ? v : NULL;
+		m->cover_line = lineno;
+	} else if (strcmp(name, "description") == 0) m->description = v;
 	else if (strcmp(name, "keywords") == 0) m->keywords = v;
 	else if (strcmp(name, "epub_fonts") == 0) {
 		if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0)
@@ -630,6 +633,11 @@ static void toml_folio(struct toml *t, const char *key, const struct tval *v, in
 	} else if (strcmp(k, "style") == 0) {
 		if ((s = folio_text(t, v, key, line)))
 			folio_style(t, s, line);
+	} else if (strcmp(k, "cover") == 0) {
+		if ((s = folio_text(t, v, key, line))) {
+			m->cover = *s ? s : NULL;
+			m->cover_line = line;
+		}
 	} else if (strcmp(k, "handout-modules") == 0) {
 		struct vec paths = {0};
 		if (v->type == TV_ARRAY) {

@@ -3,7 +3,8 @@
  *
  * folio.ini (INI, parsed by libinih):
  *   [book]     title, subtitle, authors (comma-separated), language,
- *              identifier, version, date (YYYY-MM-DD), description, keywords
+ *              identifier, version, date (YYYY-MM-DD), description, keywords,
+ *              epub_fonts, cover (an image for the EPUB's cover)
  *   [external] PATH = NOTE   - links to PATH (as written, relative to the
  *              book folder) are known to lie outside this book: they are
  *              shown as text with NOTE and do not warn.

@@ -307,6 +307,10 @@ struct metadata {
 	bool duplex;             /* duplex = true */
 	const char *style;       /* print style: absolute path of a file
 				    inside the book folder, or NULL */
+	const char *cover;       /* folio.ini [book] cover: an image (path as
+				    written, relative to the book folder) for
+				    the EPUB's cover, or NULL (one is drawn) */
+	int cover_line;          /* its line in the metadata file */
 };
 
 /* The book.  load/ and resolve/ fill it; from there on every stage reads

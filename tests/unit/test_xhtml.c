@@ -470,10 +470,10 @@ static void test_chapter(void)
 	      strstr(x, "<thead>\n<tr><th scope=\"col\" class=\"center\">H1</th><th scope=\"col\" class=\"right\">H2</th></tr>") != NULL);
 	CHECK("chapter: table body", strstr(x, "<tbody>\n<tr><td class=\"center\">d1</td></tr>") != NULL);
 	CHECK("chapter: no align attribute", strstr(x, " align=") == NULL);
-	CHECK("chapter: code block highlighted",
-	      strstr(x, "<pre class=\"code\"><code class=\"language-rust\"><span class=\"kw\">fn</span>") != NULL);
+	CHECK("chapter: code block highlighted, its line in a span",
+	      strstr(x, "<pre class=\"code\"><code class=\"language-rust\"><span class=\"ln\"><span class=\"kw\">fn</span>") != NULL);
 	CHECK("chapter: code string escaped", strstr(x, "&quot;&lt;&amp;&gt;&quot;") != NULL);
-	CHECK("chapter: code block has no trailing newline", strstr(x, "}</code></pre>") != NULL);
+	CHECK("chapter: code block has no trailing newline", strstr(x, "}</span></code></pre>") != NULL);
 	CHECK("chapter: raw HTML block shown as text",
 	      strstr(x, "<pre class=\"raw-html\">&lt;script&gt;alert(1)&lt;/script&gt;</pre>") != NULL);
 	CHECK("chapter: no script element", strstr(x, "<script") == NULL);
@@ -824,8 +824,8 @@ static void test_pagebreaks(void)
 	CHECK("pagebreak: past the last word: at the end of the block, inside it",
 	      strstr(x, "theta</a>" PB("8") "</p>") != NULL);
 	CHECK("pagebreak: inside a highlighted code block",
-	      strstr(x, "{\n    " PB("9") "<span class=\"kw\">let</span>") != NULL ||
-	      strstr(x, "{\n    <span class=\"kw\">" PB("9") "let</span>") != NULL);
+	      strstr(x, "{\n</span><span class=\"ln i4\">    " PB("9") "<span class=\"kw\">let</span>") != NULL ||
+	      strstr(x, "{\n</span><span class=\"ln i4\">    <span class=\"kw\">" PB("9") "let</span>") != NULL);
 	CHECK("pagebreak: inside a table cell, never between rows",
 	      strstr(x, "<td>one " PB("10") "two</td>") != NULL);
 	CHECK("pagebreak: a tight item's first word: inside the <li>",
