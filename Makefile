@@ -10,7 +10,7 @@ CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 DEFS    := -D_GNU_SOURCE -Isrc
 LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -lm -lpthread \
-          $(shell pkg-config --libs librsvg-2.0 cairo 2>/dev/null)
+          $(shell pkg-config --libs librsvg-2.0 cairo libxml-2.0 2>/dev/null)
 
 BUILD   := build
 SRC     := $(sort $(wildcard src/*/*.c))
@@ -23,7 +23,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what folio needs to build and run, and what the tests need.
 BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
-              libinih-dev libpng-dev libmd-dev librsvg2-dev
+              libinih-dev libpng-dev libmd-dev librsvg2-dev libxml2-dev
 TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3 cmark-gfm strace
 
 .PHONY: all deps test-deps folio book check clean install uninstall
@@ -47,6 +47,10 @@ $(BUILD)/obj/%.o: src/%.c $(HDR)
 # used (=), after `make deps` has installed the package.
 RSVG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags librsvg-2.0 2>/dev/null))
 $(BUILD)/obj/print/images.o: CFLAGS += $(RSVG_CFLAGS)
+# libxml2 (HTML inside Markdown, the SVG sanitizer) only for load/html.c and
+# load/svg.c.
+XML_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libxml-2.0 2>/dev/null))
+$(BUILD)/obj/load/html.o $(BUILD)/obj/load/svg.o: CFLAGS += $(XML_CFLAGS)
 
 $(BUILD)/folio: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)

@@ -55,6 +55,7 @@ $(ASAN_DIR)/obj/%.o: src/%.c $(HDR)
 	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(ASAN_DIR)/obj/print/images.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
+$(ASAN_DIR)/obj/load/html.o $(ASAN_DIR)/obj/load/svg.o: ASAN_CFLAGS += $(XML_CFLAGS)
 
 $(ASAN_DIR)/folio: $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LIBS)

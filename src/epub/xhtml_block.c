@@ -153,8 +153,14 @@ static bool block_enter(struct render *r, const struct block *blk,
 		bool tight = parent && parent->type == BLK_ITEM && grand &&
 			     grand->type == BLK_LIST && grand->tight &&
 			     depth <= MAX_NEST;
+		bool caption = blk->role == ROLE_CAPTION && parent &&
+			       parent->type == BLK_FIGURE;
 		render_breaks_open(r, blk);
-		if (!tight)
+		if (caption)
+			buf_puts(b, "<figcaption>");
+		else if (blk->role == ROLE_LISTING_FILE)
+			buf_puts(b, "<p class=\"listing-file\">");
+		else if (!tight)
 			buf_puts(b, "<p>");
 		if (r->pending_task != TASK_NONE) {
 			task_box(r, r->pending_task);
@@ -162,9 +168,19 @@ static bool block_enter(struct render *r, const struct block *blk,
 		}
 		render_inlines(r, blk->inlines);
 		render_breaks_close(r);
-		buf_puts(b, tight ? "\n" : "</p>\n");
+		buf_puts(b, caption ? "</figcaption>\n" :
+			    tight && blk->role != ROLE_LISTING_FILE ? "\n" : "</p>\n");
 		return false;
 	}
+	case BLK_FIGURE:
+		/* a figure or a listing, its captions inside */
+		if (tags)
+			buf_puts(b, blk->children && blk->children->type == BLK_PARAGRAPH &&
+					    blk->children->role == ROLE_NONE ?
+					    "<figure class=\"figure\">\n" :
+					    "<figure class=\"listing\">\n");
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
 	case BLK_HEADING:
 		level = blk->level < 1 ? 1 : blk->level > 6 ? 6 : blk->level;
 		render_breaks_open(r, blk);
@@ -182,22 +198,11 @@ static bool block_enter(struct render *r, const struct block *blk,
 	case BLK_CODE:
 		code_block(r, blk);
 		return false;
-	case BLK_HTML: {
-		size_t len = blk->text ? blk->len : 0;
+	case BLK_HTML:
+		/* load/html.c leaves none; nothing raw is ever shown */
 		render_breaks_open(r, blk);
-		if (len == 0 || rawhtml_is_comment(blk->text, len)) {
-			/* nothing shown: its markers go where it stands */
-			render_breaks_close(r);
-			return false;
-		}
-		while (len > 0 && blk->text[len - 1] == '\n')
-			len--;
-		buf_puts(b, "<pre class=\"raw-html\">");
-		render_text(r, blk->text, len);
 		render_breaks_close(r);
-		buf_puts(b, "</pre>\n");
 		return false;
-	}
 	case BLK_QUOTE:
 		if (tags)
 			buf_puts(b, "<blockquote>\n");
@@ -268,6 +273,10 @@ static void block_exit(struct render *r, const struct block *blk)
 	case BLK_LIST:
 		if (f & F_TAG)
 			buf_puts(b, blk->ordered ? "</ol>\n" : "</ul>\n");
+		break;
+	case BLK_FIGURE:
+		if (f & F_TAG)
+			buf_puts(b, "</figure>\n");
 		break;
 	case BLK_ITEM:
 		r->pending_task = TASK_NONE;

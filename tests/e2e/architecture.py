@@ -27,6 +27,7 @@ ADAPTERS = {
     "cairo.h": ["print/images.c"],
     "hyphen.h": ["print/linebreak.c"],
     "ini.h": ["load/meta.c", "print/style.c"],
+    "libxml/": ["load/html.c", "load/svg.c"],
 }
 MAX_FILE, MAX_FUNC = 1500, 120
 
