@@ -70,6 +70,7 @@ struct hx {
 	struct block **spill_tail;
 	struct vec warned;    /* tag names warned about in this chapter */
 	struct block *last_heading;
+	bool warned_depth;
 };
 
 /* ---- Small helpers ------------------------------------------------------ */
@@ -242,6 +243,16 @@ static void warn_once(struct hx *h, const char *name, const char *fmt)
 	diag_warn(h->run->diags, h->ch->display_path, line, col, "%s", msg);
 }
 
+/* Once per chapter: structure this deep is flattened (content kept). */
+static void depth_warning(struct hx *h)
+{
+	if (h->warned_depth)
+		return;
+	h->warned_depth = true;
+	diag_warn(h->run->diags, h->ch->display_path, h->line, h->col,
+		  "HTML nested deeper than folio keeps is flattened (its content is kept)");
+}
+
 /* ---- Text ----------------------------------------------------------------- */
 
 /* Appends text with HTML's white space rule (runs become one space). */
@@ -310,8 +321,7 @@ static void map_inlines(struct hx *h, const xmlNode *first, struct itail *t, int
 static const char *const dropped[] = {
 	"script", "style", "iframe", "object", "embed", "noscript", "template", "head",
 	"title", "meta", "link", "base", "frame", "frameset", "applet", "param", "source",
-	"track", "svg", "math", "canvas", "audio", "video", "input", "select", "textarea",
-	"button", "form", NULL};
+	"track", "svg", "math", "canvas", "audio", "video", "input", "select", NULL};
 
 /* Elements unwrapped without a word: their content is what matters. */
 static const char *const wrappers[] = {
@@ -512,7 +522,9 @@ static void map_element(struct hx *h, const xmlNode *n, struct itail *t, int dep
 
 	if (name_in(name, dropped))
 		return;
+	seek(h, n);
 	if (depth >= HTML_MAX_DEPTH) {
+		depth_warning(h);
 		flatten(h, n, t);
 		return;
 	}
@@ -526,7 +538,10 @@ static void map_element(struct hx *h, const xmlNode *n, struct itail *t, int dep
 		map_img(h, n, t);
 	} else if (is(n, "a")) {
 		map_anchor(h, n, t, depth);
-	} else if (format_of(name, &type, &span) && t->depth < h->max_inline) {
+	} else if (format_of(name, &type, &span) && t->depth >= h->max_inline) {
+		depth_warning(h);
+		map_inlines(h, n->children, t, depth + 1);
+	} else if (format_of(name, &type, &span)) {
 		if (span == SPAN_CODE && is(n, "code") && only_text(n)) {
 			xmlChar *s = xmlNodeGetContent(n);
 			struct inline_node *in = new_inl(h, INL_CODE);
@@ -675,8 +690,10 @@ static void to_para(struct hx *h, const xmlNode *n, struct btail *t, int depth)
 static struct block *open_container(struct hx *h, struct btail *t, enum block_type type,
 				    struct btail *in)
 {
-	if (t->depth + 2 > h->max_block)
+	if (t->depth + 2 > h->max_block) {
+		depth_warning(h);
 		return NULL;
+	}
 	flush_para(h, t);
 	struct block *b = new_blk(h, type);
 	put_blk(t, b);
@@ -699,12 +716,13 @@ static struct block *para_of(struct hx *h, const xmlNode *n, struct btail *t, en
 	para_reset(&pt);
 	pt.line = h->line;
 	pt.col = h->col;
+	h->caption = false;
 	map_inlines(h, n->children, &pt.pt, 1);
 	struct block *p = new_blk(h, BLK_PARAGRAPH);
 	p->inlines = trim_inlines(pt.para);
 	p->role = role;
 	if (role != ROLE_NONE)
-		h->caption = false;
+		h->caption = false; /* it is a caption already */
 	return p;
 }
 
@@ -1013,6 +1031,7 @@ static void map_node(struct hx *h, const xmlNode *c, struct btail *t, int depth)
 	if (name_in(name, dropped)) {
 		return;
 	} else if (depth >= HTML_MAX_DEPTH) {
+		depth_warning(h);
 		to_para(h, c, t, depth);
 	} else if (is(c, "folio-b")) {
 		flush_para(h, t);
@@ -1112,7 +1131,10 @@ static const xmlNode *parse_html(struct hx *h, xmlDoc **doc)
 	buf_puts(&h->html, "</body></html>");
 	*doc = htmlReadMemory(h->html.data, (int)h->html.len, NULL, "UTF-8",
 			      HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-				      HTML_PARSE_NODEFDTD | HTML_PARSE_COMPACT);
+				      HTML_PARSE_NODEFDTD | HTML_PARSE_COMPACT |
+				      /* without it, nesting past 256 elements
+				       * ends the parse and loses the rest */
+				      XML_PARSE_HUGE);
 	if (!*doc) {
 		diag_warn(h->run->diags, h->ch->display_path, h->line, h->col,
 			  "HTML could not be read (out of memory?); it is left out");
@@ -1148,6 +1170,9 @@ static struct inline_node *convert_inlines(struct hx *h, struct inline_node *fir
 		} else {
 			buf_printf(&h->html, "<folio-i n=\"%zu\"></folio-i>", h->ph.n);
 			vec_push(&h->ph, in);
+			/* lines as in the source, for seek() */
+			if (in->type == INL_SOFTBREAK || in->type == INL_LINEBREAK)
+				buf_putc(&h->html, '\n');
 		}
 	}
 	xmlDoc *doc;

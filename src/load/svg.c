@@ -49,11 +49,66 @@ static const char *const svg_elements[] = {
 /* Elements that run code or hold another vocabulary (counted as such). */
 static const char *const script_elements[] = {"script", "handler", "listener", NULL};
 
+static bool ns_is(const xmlNs *ns, const char *href)
+{
+	return ns && ns->href && strcmp((const char *)ns->href, href) == 0;
+}
+
 struct san {
 	struct buf out;
 	unsigned removed;
 	bool no_ns; /* the document uses no namespace: its elements are SVG */
+	char **ids; /* every id in the document, sorted */
+	size_t nids;
 };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void collect_ids(const xmlNode *el, struct vec *v)
+{
+	for (const xmlNode *c = el; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (const xmlAttr *a = c->properties; a; a = a->next)
+			if (strcmp((const char *)a->name, "id") == 0 &&
+			    (!a->ns || ns_is(a->ns, XML_NS)) && a->children &&
+			    a->children->type == XML_TEXT_NODE && a->children->content)
+				vec_push(v, xstrdup((const char *)a->children->content));
+		collect_ids(c->children, v);
+	}
+}
+
+/* Whether "#frag" (n bytes of frag) names an element of the document: a
+ * reference to none would be a broken link in the EPUB. */
+static bool id_defined(const struct san *s, const char *frag, size_t n)
+{
+	char *key = xmalloc(n + 1);
+	memcpy(key, frag, n);
+	key[n] = 0;
+	bool found = bsearch(&key, s->ids, s->nids, sizeof *s->ids, cmp_str) != NULL;
+	free(key);
+	return found;
+}
+
+/* Every url(#id) in a value names an element of the document. */
+static bool urls_defined(const struct san *s, const char *v)
+{
+	for (const char *u = strstr(v, "url("); u; u = strstr(u + 4, "url(")) {
+		const char *p = u + 4;
+		while (*p == ' ' || *p == '"' || *p == '\'')
+			p++;
+		if (*p != '#')
+			continue; /* css_safe() judges the others */
+		p++;
+		size_t n = strcspn(p, ")\"' ");
+		if (!id_defined(s, p, n))
+			return false;
+	}
+	return true;
+}
 
 static bool in_list(const char *s, const char *const *list)
 {
@@ -63,10 +118,11 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
-static bool ns_is(const xmlNs *ns, const char *href)
-{
-	return ns && ns->href && strcmp((const char *)ns->href, href) == 0;
-}
+
+static bool local_href(const char *v);
+
+/* A local href that leads somewhere: "#id" of an element here, or data:. */
+static bool href_ok(const struct san *s, const char *v);
 
 /* Lowercased, without the white space and control characters a browser
  * skips inside a URL scheme ("java\tscript:"). */
@@ -106,6 +162,15 @@ static bool local_href(const char *v)
 	       strncmp(head, "data:image/jpeg", 15) == 0 ||
 	       strncmp(head, "data:image/gif", 14) == 0 ||
 	       strncmp(head, "data:image/webp", 15) == 0;
+}
+
+static bool href_ok(const struct san *s, const char *v)
+{
+	while (isspace((unsigned char)*v))
+		v++;
+	if (*v == '#')
+		return id_defined(s, v + 1, strlen(v + 1));
+	return local_href(v);
 }
 
 /* CSS (a style attribute or element) that loads nothing from outside:
@@ -179,8 +244,10 @@ static bool attr_allowed(struct san *s, const xmlNode *el, const xmlAttr *a, con
 			return false;
 		}
 		if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0) {
-			if (local_href(value))
+			if (href_ok(s, value))
 				return true;
+			if (local_href(value))
+				return false; /* "#id" of no element: a broken link */
 			s->removed |= has_script_url(value) ? SVG_RM_SCRIPT : SVG_RM_EXTERNAL;
 			return false;
 		}
@@ -196,13 +263,17 @@ static bool attr_allowed(struct san *s, const xmlNode *el, const xmlAttr *a, con
 			s->removed |= SVG_RM_EXTERNAL;
 			return false;
 		}
+		if (strstr(value, "url(") && !urls_defined(s, value))
+			return false; /* a paint or clip of no element */
 		(void)el;
 		return true;
 	}
 	if (ns_is(a->ns, XLINK_NS)) {
 		if (strcmp(name, "href") == 0) {
-			if (local_href(value))
+			if (href_ok(s, value))
 				return true;
+			if (local_href(value))
+				return false;
 			s->removed |= has_script_url(value) ? SVG_RM_SCRIPT : SVG_RM_EXTERNAL;
 			return false;
 		}
@@ -358,7 +429,7 @@ int svg_sanitize(char **out, size_t *out_len, const char *data, size_t len,
 		return -1;
 	}
 	const xmlNode *root = xmlDocGetRootElement(doc);
-	struct san s = {BUF_INIT, 0, false};
+	struct san s = {BUF_INIT, 0, false, NULL, 0};
 	if (!root || strcmp((const char *)root->name, "svg") != 0 ||
 	    (root->ns && !ns_is(root->ns, SVG_NS))) {
 		xmlFreeDoc(doc);
@@ -366,6 +437,12 @@ int svg_sanitize(char **out, size_t *out_len, const char *data, size_t len,
 		return -1;
 	}
 	s.no_ns = !root->ns;
+	struct vec ids = {0};
+	collect_ids(root, &ids);
+	s.ids = (char **)ids.v;
+	s.nids = ids.n;
+	if (s.nids)
+		qsort(s.ids, s.nids, sizeof *s.ids, cmp_str);
 	if (doc->intSubset && doc->intSubset->children)
 		for (const xmlNode *d = doc->intSubset->children; d; d = d->next)
 			if (d->type == XML_ENTITY_DECL)
@@ -374,6 +451,9 @@ int svg_sanitize(char **out, size_t *out_len, const char *data, size_t len,
 	put_element(&s, root, true);
 	buf_putc(&s.out, '\n');
 	xmlFreeDoc(doc);
+	for (size_t i = 0; i < ids.n; i++)
+		free(ids.v[i]);
+	vec_free(&ids);
 	*out = s.out.data;
 	*out_len = s.out.len;
 	*removed = s.removed;

@@ -175,6 +175,17 @@ static void layout_heading(struct lay *L, const struct bctx *c,
 
 /* ---- Figures and listings from HTML ------------------------------------ */
 
+/* A paragraph of HTML anchors and nothing else (load/html.c). */
+static bool anchors_only(const struct block *b)
+{
+	if (!b->inlines)
+		return false;
+	for (const struct inline_node *in = b->inlines; in; in = in->next)
+		if (in->type != INL_ANCHOR)
+			return false;
+	return true;
+}
+
 static void layout_block(struct lay *L, const struct bctx *c, const struct block *b);
 
 /* A figure's caption (centred, under it) or a listing's file name (above
@@ -348,6 +359,8 @@ static void layout_block(struct lay *L, const struct bctx *c, const struct block
 	{
 		switch (b->type) {
 		case BLK_PARAGRAPH:
+			if (anchors_only(b))
+				break; /* an <a id> before a table or code: no line */
 			if (b->role == ROLE_CAPTION || b->role == ROLE_LISTING_FILE)
 				layout_caption(L, c, b);
 			else
