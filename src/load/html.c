@@ -323,6 +323,16 @@ static const char *const dropped[] = {
 	"title", "meta", "link", "base", "frame", "frameset", "applet", "param", "source",
 	"track", "svg", "math", "canvas", "audio", "video", "input", "select", NULL};
 
+/* Embedded content a book cannot show: said once per tag name (scripts,
+ * styles and the document's head go without a word). */
+static void warn_dropped(struct hx *h, const char *name)
+{
+	static const char *const silent[] = {"script", "style", "noscript", "template",
+					     "head", "title", "meta", "link", "base", NULL};
+	if (!name_in(name, silent))
+		warn_once(h, name, "HTML <%s> cannot be shown in a book; it is left out");
+}
+
 /* Elements unwrapped without a word: their content is what matters. */
 static const char *const wrappers[] = {
 	"html", "body", "div", "span", "p", "section", "article", "header", "footer", "main",
@@ -520,8 +530,11 @@ static void map_element(struct hx *h, const xmlNode *n, struct itail *t, int dep
 	enum inline_type type;
 	enum span_kind span;
 
-	if (name_in(name, dropped))
+	if (name_in(name, dropped)) {
+		seek(h, n);
+		warn_dropped(h, name);
 		return;
+	}
 	seek(h, n);
 	if (depth >= HTML_MAX_DEPTH) {
 		depth_warning(h);
@@ -1029,6 +1042,7 @@ static void map_node(struct hx *h, const xmlNode *c, struct btail *t, int depth)
 	int level = heading_level(c);
 	seek(h, c);
 	if (name_in(name, dropped)) {
+		warn_dropped(h, name);
 		return;
 	} else if (depth >= HTML_MAX_DEPTH) {
 		depth_warning(h);
