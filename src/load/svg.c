@@ -85,6 +85,8 @@ static void collect_ids(const xmlNode *el, struct vec *v)
  * reference to none would be a broken link in the EPUB. */
 static bool id_defined(const struct san *s, const char *frag, size_t n)
 {
+	if (!s->nids)
+		return false;
 	char *key = xmalloc(n + 1);
 	memcpy(key, frag, n);
 	key[n] = 0;
