@@ -10,7 +10,7 @@ CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 DEFS    := -D_GNU_SOURCE -Isrc
 LIBS    = -lcmark-gfm-extensions -lcmark-gfm -lhpdf -lminizip -lz -lhyphen -linih -lpng -lmd -ljson-c -lm -lpthread \
-          $(shell pkg-config --libs librsvg-2.0 cairo 2>/dev/null)
+          $(shell pkg-config --libs librsvg-2.0 cairo libxml-2.0 2>/dev/null)
 
 BUILD   := build
 SRC     := $(sort $(wildcard src/*/*.c))
@@ -24,7 +24,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 BUILD_PKGS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
               libhpdf-dev zlib1g-dev libminizip-dev libhyphen-dev hyphen-en-us \
               libinih-dev libpng-dev libmd-dev librsvg2-dev \
-              libjson-c-dev
+              libjson-c-dev libxml2-dev
 TEST_PKGS  := qpdf poppler-utils epubcheck default-jre-headless python3 cmark-gfm strace \
               librust-tokio-dev librust-tokio-util-dev librust-futures-dev \
               librust-pin-project-lite-dev librust-rayon-dev librust-flume-dev
@@ -50,6 +50,10 @@ $(BUILD)/obj/%.o: src/%.c $(HDR)
 # used (=), after `make deps` has installed the package.
 RSVG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags librsvg-2.0 2>/dev/null))
 $(BUILD)/obj/print/images.o: CFLAGS += $(RSVG_CFLAGS)
+# libxml2 (HTML inside Markdown, the SVG sanitizer) only for load/html.c and
+# load/svg.c.
+XML_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libxml-2.0 2>/dev/null))
+$(BUILD)/obj/load/html.o $(BUILD)/obj/load/svg.o: CFLAGS += $(XML_CFLAGS)
 
 $(BUILD)/folio: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)

@@ -25,6 +25,7 @@ ASAN_LOG    := $(CURDIR)/$(ASAN_DIR)/log
 ASAN_QUICK  ?= 0
 ASAN_ENV    := TIME_SCALE=10 $(if $(filter 1,$(ASAN_QUICK)),EPUBCHECK=/nonexistent/epubcheck.jar) \
                ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:check_initialization_order=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(ASAN_LOG)/asan \
+               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(ASAN_LOG)/ubsan
 
 .PHONY: asan asan-build asan-deps
@@ -55,6 +56,7 @@ $(ASAN_DIR)/obj/%.o: src/%.c $(HDR)
 	$(ASAN_CC) $(ASAN_WARN) $(DEFS) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(ASAN_DIR)/obj/print/images.o: ASAN_CFLAGS += $(RSVG_CFLAGS)
+$(ASAN_DIR)/obj/load/html.o $(ASAN_DIR)/obj/load/svg.o: ASAN_CFLAGS += $(XML_CFLAGS)
 
 $(ASAN_DIR)/folio: $(ASAN_OBJ)
 	$(ASAN_CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LIBS)

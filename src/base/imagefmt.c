@@ -103,50 +103,6 @@ bool image_jpeg_complete(const unsigned char *d, size_t len)
 	return false;
 }
 
-/* Case-insensitive search for needle (lowercase) in d[0..len). */
-static const unsigned char *find_ci(const unsigned char *d, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (size_t i = 0; n <= len && i <= len - n; i++) {
-		size_t k = 0;
-		while (k < n && tolower(d[i + k]) == needle[k])
-			k++;
-		if (k == n)
-			return d + i;
-	}
-	return NULL;
-}
-
-/*
- * Why an SVG file may not go into a book, or NULL.  An SVG is a document:
- * it can carry scripts and event handlers, which an EPUB must not, and
- * entity declarations, which can make an XML reader expand a few bytes
- * into gigabytes.  Anything like that refuses the image (its alt text is
- * shown); there is no attempt to clean it.
- */
-const char *image_svg_refusal(const unsigned char *d, size_t len)
-{
-	if (find_ci(d, len, "<script") || find_ci(d, len, "javascript:") ||
-	    find_ci(d, len, "<foreignobject") || find_ci(d, len, "<iframe") ||
-	    find_ci(d, len, "<handler"))
-		return "holds a script";
-	if (find_ci(d, len, "<!entity"))
-		return "declares entities";
-	/* An event-handler attribute: whitespace, "on", letters, '='. */
-	for (size_t i = 0; i + 3 < len; i++) {
-		if (!isspace(d[i]) || tolower(d[i + 1]) != 'o' || tolower(d[i + 2]) != 'n')
-			continue;
-		size_t k = i + 3;
-		while (k < len && isalpha(d[k]))
-			k++;
-		while (k < len && isspace(d[k]))
-			k++;
-		if (k > i + 3 && k < len && d[k] == '=')
-			return "holds a script";
-	}
-	return NULL;
-}
-
 /* The file name extensions that go with a media type. */
 bool image_ext_matches(const char *type, const char *ext)
 {

@@ -26,10 +26,6 @@ bool image_jpeg_complete(const unsigned char *data, size_t len);
  * frame's size (0 when there is none). */
 bool image_jpeg_frame(const unsigned char *data, size_t len, int *w, int *h);
 
-/* Why an SVG file may not go into a book ("holds a script", "declares
- * entities"), or NULL. */
-const char *image_svg_refusal(const unsigned char *data, size_t len);
-
 /* Whether a file name extension (lowercase, no dot) goes with a media type. */
 bool image_ext_matches(const char *media_type, const char *ext);
 

@@ -20,6 +20,7 @@
 #include "base/util.h"
 #include "epub/xhtml.h"
 #include "load/folder.h"
+#include "load/svg.h"
 
 #define COVER_W 1600
 #define COVER_H 2400
@@ -260,8 +261,19 @@ static bool given_cover(struct diag_list *diags, const struct book *book,
 		ext = "svg";
 	if (!ext)
 		why = "is not a PNG, JPEG, GIF or SVG image";
-	else if (ext[0] == 's' && image_svg_refusal(u, len))
-		why = "is an SVG file with scripts or foreign content";
+	if (!why && ext[0] == 's') {
+		/* Carried sanitized, as every SVG of the book (load/svg.h). */
+		char *clean;
+		size_t clen;
+		unsigned removed;
+		if (svg_sanitize(&clean, &clen, data, len, &removed, &why) == 0) {
+			free(data);
+			data = clean;
+			len = clen;
+		} else {
+			why = "is a damaged SVG file";
+		}
+	}
 	if (why) {
 		diag_warn(diags, file, m->cover_line, 1,
 			  "cover '%s' %s; a cover is drawn instead", m->cover, why);

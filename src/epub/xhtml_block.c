@@ -178,6 +178,17 @@ static void table_block(struct render *r, const struct block *t)
 	buf_puts(b, "</table></div>\n");
 }
 
+/* A paragraph of HTML anchors and nothing else (load/html.c). */
+static bool anchors_only(const struct block *blk)
+{
+	if (!blk->inlines)
+		return false;
+	for (const struct inline_node *in = blk->inlines; in; in = in->next)
+		if (in->type != INL_ANCHOR)
+			return false;
+	return true;
+}
+
 /* Is this footnote definition written in the chapter's footnote section
  * (and so skipped where it stands)? */
 static bool footnote_listed(const struct render *r, const struct block *blk)
@@ -189,6 +200,38 @@ static bool footnote_listed(const struct render *r, const struct block *blk)
 		if (r->ch->footnotes[i] == fn)
 			return true;
 	return false;
+}
+
+/* A paragraph: a figure's caption, a listing's file name, the text of a
+ * tight list item (no <p>), anchors alone (no <p>) or a plain one. */
+static void paragraph(struct render *r, const struct block *blk, const struct block *parent,
+		      const struct block *grand, size_t depth)
+{
+	struct buf *b = r->b;
+	bool tight = parent && parent->type == BLK_ITEM && grand &&
+		     grand->type == BLK_LIST && grand->tight && depth <= MAX_NEST;
+	bool caption = blk->role == ROLE_CAPTION && parent && parent->type == BLK_FIGURE;
+	if (anchors_only(blk)) {
+		/* an <a id> before a table or code: no empty paragraph */
+		render_inlines(r, blk->inlines);
+		buf_putc(b, '\n');
+		return;
+	}
+	render_breaks_open(r, blk);
+	if (caption)
+		buf_puts(b, "<figcaption>");
+	else if (blk->role == ROLE_LISTING_FILE)
+		buf_puts(b, "<p class=\"listing-file\">");
+	else if (!tight)
+		buf_puts(b, "<p>");
+	if (r->pending_task != TASK_NONE) {
+		task_box(r, r->pending_task);
+		r->pending_task = TASK_NONE;
+	}
+	render_inlines(r, blk->inlines);
+	render_breaks_close(r);
+	buf_puts(b, caption ? "</figcaption>\n" :
+		    tight && blk->role != ROLE_LISTING_FILE ? "\n" : "</p>\n");
 }
 
 /* Enter a block.  stack[0..depth) are its ancestors.  Returns true when
@@ -204,22 +247,18 @@ static bool block_enter(struct render *r, const struct block *blk,
 	int level;
 
 	switch (blk->type) {
-	case BLK_PARAGRAPH: {
-		bool tight = parent && parent->type == BLK_ITEM && grand &&
-			     grand->type == BLK_LIST && grand->tight &&
-			     depth <= MAX_NEST;
-		render_breaks_open(r, blk);
-		if (!tight)
-			buf_puts(b, "<p>");
-		if (r->pending_task != TASK_NONE) {
-			task_box(r, r->pending_task);
-			r->pending_task = TASK_NONE;
-		}
-		render_inlines(r, blk->inlines);
-		render_breaks_close(r);
-		buf_puts(b, tight ? "\n" : "</p>\n");
+	case BLK_PARAGRAPH:
+		paragraph(r, blk, parent, grand, depth);
 		return false;
-	}
+	case BLK_FIGURE:
+		/* a figure or a listing, its captions inside */
+		if (tags)
+			buf_puts(b, blk->children && blk->children->type == BLK_PARAGRAPH &&
+					    blk->children->role == ROLE_NONE ?
+					    "<figure class=\"figure\">\n" :
+					    "<figure class=\"listing\">\n");
+		push_flag(&r->bflags, tags ? F_TAG : 0);
+		return true;
 	case BLK_HEADING:
 		level = blk->level < 1 ? 1 : blk->level > 6 ? 6 : blk->level;
 		render_breaks_open(r, blk);
@@ -237,22 +276,11 @@ static bool block_enter(struct render *r, const struct block *blk,
 	case BLK_CODE:
 		code_block(r, blk);
 		return false;
-	case BLK_HTML: {
-		size_t len = blk->text ? blk->len : 0;
+	case BLK_HTML:
+		/* load/html.c leaves none; nothing raw is ever shown */
 		render_breaks_open(r, blk);
-		if (len == 0 || rawhtml_is_comment(blk->text, len)) {
-			/* nothing shown: its markers go where it stands */
-			render_breaks_close(r);
-			return false;
-		}
-		while (len > 0 && blk->text[len - 1] == '\n')
-			len--;
-		buf_puts(b, "<pre class=\"raw-html\">");
-		render_text(r, blk->text, len);
 		render_breaks_close(r);
-		buf_puts(b, "</pre>\n");
 		return false;
-	}
 	case BLK_QUOTE:
 		if (tags)
 			buf_puts(b, "<blockquote>\n");
@@ -325,6 +353,10 @@ static void block_exit(struct render *r, const struct block *blk)
 	case BLK_LIST:
 		if (f & F_TAG)
 			buf_puts(b, blk->ordered ? "</ol>\n" : "</ul>\n");
+		break;
+	case BLK_FIGURE:
+		if (f & F_TAG)
+			buf_puts(b, "</figure>\n");
 		break;
 	case BLK_ITEM:
 		r->pending_task = TASK_NONE;

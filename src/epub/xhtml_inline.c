@@ -21,7 +21,11 @@ static bool internal_href(struct render *r, const struct link *l)
 
 	if (!t || t->index < 0 || t->index >= r->env->book->nchapters)
 		return false;
-	if (l->heading && l->heading->slug) {
+	if (l->target && l->target->text) {
+		anchor = l->target->text; /* an HTML <a id> */
+	} else if (l->target && l->anchor) {
+		anchor = l->anchor; /* its id is a heading's slug or an earlier anchor's */
+	} else if (l->heading && l->heading->slug) {
 		anchor = l->heading->slug;
 	} else if (l->anchor) {
 		/* only to an id the target really has */
@@ -160,6 +164,22 @@ static int link_enter(struct render *r, const struct inline_node *n)
 	return F_A;
 }
 
+/* The XHTML element of an HTML formatting span. */
+static const char *span_tag(enum span_kind k)
+{
+	switch (k) {
+	case SPAN_KBD: return "kbd";
+	case SPAN_SUP: return "sup";
+	case SPAN_SUB: return "sub";
+	case SPAN_CODE: return "code";
+	case SPAN_VAR: return "var";
+	case SPAN_UNDERLINE: return "u";
+	case SPAN_MARK: return "mark";
+	case SPAN_SMALL: return "small";
+	}
+	return "span";
+}
+
 static void image_put(struct render *r, const struct inline_node *n,
 		      const char *href)
 {
@@ -176,6 +196,10 @@ static void image_put(struct render *r, const struct inline_node *n,
 	if (img->width > 0 && img->height > 0)
 		buf_printf(r->b, " width=\"%d\" height=\"%d\"", img->width,
 			   img->height);
+	/* the size an HTML <img> asked for */
+	if (n->width > 0)
+		buf_printf(r->b, " style=\"width: %d%s; height: auto\"", n->width,
+			   n->width_pct ? "%" : "px");
 	buf_puts(r->b, "/>");
 	buf_free(&alt);
 }
@@ -214,33 +238,6 @@ static void footnote_ref(struct render *r, const struct inline_node *n)
 		   fn->number, fn->number, k, fn->number);
 }
 
-/* Writes a simple, balanced HTML tag as the element it is; false when
- * the tag must be shown as text instead. */
-static bool raw_tag(struct render *r, const struct inline_node *n,
-		    size_t depth)
-{
-	bool close;
-	int t = rawhtml_simple_tag(n->text, n->len, &close);
-
-	if (t < 0)
-		return false;
-	if (!close) {
-		if (r->nhtml_open == 32 || !rawhtml_tag_closed(n, t))
-			return false;
-		r->html_open[r->nhtml_open].tag = t;
-		r->html_open[r->nhtml_open].depth = depth;
-		r->nhtml_open++;
-		buf_printf(r->b, "<%s>", rawhtml_tag_name(t));
-		return true;
-	}
-	if (r->nhtml_open == 0 || r->html_open[r->nhtml_open - 1].tag != t ||
-	    r->html_open[r->nhtml_open - 1].depth != depth)
-		return false;
-	r->nhtml_open--;
-	buf_printf(r->b, "</%s>", rawhtml_tag_name(t));
-	return true;
-}
-
 /* Enter an inline: write what comes before its children.  Returns true
  * when its children follow (its exit flags are then pushed). */
 static bool inline_enter(struct render *r, const struct inline_node *n,
@@ -268,24 +265,20 @@ static bool inline_enter(struct render *r, const struct inline_node *n,
 		buf_puts(b, "</code>");
 		return false;
 	case INL_HTML:
-		/* its words count as written, whatever is shown: a marker
-		 * due inside goes before it */
-		if (rawhtml_is_comment(n->text, n->len)) {
-			render_skip_words(r, n->text, n->len);
-			return false;
-		}
-		if (rawhtml_is_br(n->text, n->len)) {
-			render_skip_words(r, n->text, n->len);
-			buf_puts(b, "<br/>");
-			return false;
-		}
-		render_skip_words(r, n->text, n->len);
-		if (raw_tag(r, n, depth))
-			return false;
-		buf_puts(b, "<code class=\"raw-html\">");
-		xhtml_escape(b, n->text, n->len);
-		buf_puts(b, "</code>");
+		/* load/html.c leaves none; nothing raw is ever shown */
 		return false;
+	case INL_ANCHOR:
+		if (n->text && *n->text) {
+			buf_puts(b, "<a id=\"");
+			xhtml_id(b, n->text);
+			buf_puts(b, "\"></a>");
+		}
+		return false;
+	case INL_SPAN:
+		if (tags)
+			buf_printf(b, "<%s>", span_tag(n->span));
+		push_flag(&r->iflags, tags ? F_TAG : 0);
+		return true;
 	case INL_EMPH:
 		if (tags)
 			buf_puts(b, "<em>");
@@ -343,6 +336,10 @@ static void inline_exit(struct render *r, const struct inline_node *n)
 	case INL_STRIKE:
 		if (f & F_TAG)
 			buf_puts(b, "</del>");
+		break;
+	case INL_SPAN:
+		if (f & F_TAG)
+			buf_printf(b, "</%s>", span_tag(n->span));
 		break;
 	case INL_LINK:
 		if (f & F_A) {

@@ -9,7 +9,6 @@
  *   xhtml_inline.c     inlines (render_inlines)
  *   xhtml_pagebreak.c  the print edition's page-break markers, placed
  *                      between the words of leaf blocks as text goes out
- *   xhtml_rawhtml.c    what raw HTML is (comment, <br>, a simple tag)
  *   xhtml_text.c       escaping, labels, ids, URLs
  *   xhtml_resources.c  the Resources appendix
  */
@@ -38,9 +37,6 @@ struct render {
 	int link_depth;      /* open <a> elements */
 	enum task_state pending_task; /* checkbox owed to the next paragraph */
 	struct buf iflags;   /* per open inline: what its exit must close */
-	/* simple HTML tags converted and still open: tag, inline depth */
-	struct { int tag; size_t depth; } html_open[32];
-	int nhtml_open;
 	struct buf bflags;   /* per open block: same */
 
 	/* Page breaks of the print edition: this chapter's, in page order,
@@ -84,20 +80,6 @@ static inline bool ascii_alnum(int c)
 {
 	return ascii_alpha(c) || (c >= '0' && c <= '9');
 }
-
-/* ---- xhtml_rawhtml.c ---- */
-
-/* Only HTML comments (and white space). */
-bool rawhtml_is_comment(const char *s, size_t n);
-/* <br>, <br/>, <br /> in any case. */
-bool rawhtml_is_br(const char *s, size_t n);
-/* "<name>" or "</name>" (*close) of a simple formatting tag (xhtml.h):
- * its number, or -1. */
-int rawhtml_simple_tag(const char *s, size_t n, bool *close);
-/* The name of simple tag number tag ("em"). */
-const char *rawhtml_tag_name(int tag);
-/* Is the simple open tag n closed among its later siblings? */
-bool rawhtml_tag_closed(const struct inline_node *n, int tag);
 
 /* ---- xhtml_pagebreak.c ---- */
 

@@ -7,6 +7,7 @@
  */
 #include "load/parse.h"
 #include "base/base.h"
+#include "load/html.h"
 #include "model/words.h"
 
 #include <ctype.h>
@@ -398,6 +399,12 @@ static void leave_node(struct walk *w, cmark_node *n)
 		w->n--;
 }
 
+static void list_heading(void *ctx, struct block *b)
+{
+	if (b->type == BLK_HEADING)
+		vec_push(ctx, b);
+}
+
 static void finish_footnotes(struct walk *w)
 {
 	struct arena *a = w->run->arena;
@@ -462,6 +469,12 @@ void md_parse(struct run *run, struct chapter *ch)
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+
+	/* Raw HTML into the model; it may add or move headings, so they are
+	 * listed after it. */
+	html_convert(run, ch, PARSE_MAX_BLOCK_DEPTH, PARSE_MAX_INLINE_DEPTH);
+	w.headings.n = 0;
+	model_each_block(ch->blocks, list_heading, &w.headings);
 
 	ch->nheadings = (int)w.headings.n;
 	ch->headings = arena_calloc(run->arena, w.headings.n + 1, sizeof *ch->headings);

@@ -30,13 +30,30 @@ enum inline_type {
 	INL_SOFTBREAK, /* a line ending inside a paragraph */
 	INL_LINEBREAK, /* hard break */
 	INL_CODE,      /* inline code: text, len */
-	INL_HTML,      /* raw inline HTML: text, len (writers show it as text) */
+	INL_HTML,      /* raw inline HTML: text, len; load/html.c maps it into
+			  the types here, so none is left after md_parse */
 	INL_EMPH,      /* children */
 	INL_STRONG,    /* children */
 	INL_STRIKE,    /* children */
 	INL_LINK,      /* children = link text; link */
 	INL_IMAGE,     /* children = alt text; link (kind LINK_IMAGE/LINK_BROKEN) */
-	INL_FOOTNOTE_REF /* footnote: the definition it refers to */
+	INL_FOOTNOTE_REF, /* footnote: the definition it refers to */
+	INL_SPAN,      /* HTML formatting: children; span (enum span_kind) */
+	INL_ANCHOR     /* an HTML <a id|name> target: text = the id, or NULL
+			  when the id repeats a heading's slug or an earlier
+			  anchor (resolve.c), so it is not written again */
+};
+
+/* How an INL_SPAN from HTML is formatted (load/html.c). */
+enum span_kind {
+	SPAN_KBD,       /* <kbd>: monospace key cap */
+	SPAN_SUP,       /* <sup> */
+	SPAN_SUB,       /* <sub> */
+	SPAN_CODE,      /* <code> holding markup, <samp>, <tt>: monospace */
+	SPAN_VAR,       /* <var>: italic */
+	SPAN_UNDERLINE, /* <u>, <ins> */
+	SPAN_MARK,      /* <mark>: highlighted */
+	SPAN_SMALL      /* <small> */
 };
 
 enum link_kind {
@@ -70,6 +87,9 @@ struct link {
 	int ext_index;
 	/* LINK_IMAGE: */
 	struct image *image;
+	/* LINK_INTERNAL to an HTML <a id> anchor: the anchor (heading is then
+	 * the section holding it, or NULL before the first heading) */
+	const struct inline_node *target;
 };
 
 struct footnote;
@@ -83,6 +103,11 @@ struct inline_node {
 	size_t len;
 	struct link *link; /* LINK, IMAGE */
 	struct footnote *footnote; /* FOOTNOTE_REF */
+	enum span_kind span;       /* SPAN */
+	/* IMAGE from an HTML <img>: its width as the author sized it, in
+	 * CSS pixels or (width_pct) percent of the text column; 0 = natural */
+	int width;
+	bool width_pct;
 };
 
 /* ---- Blocks ----------------------------------------------------------- */
@@ -104,7 +129,11 @@ enum block_type {
 			   the author's title): GitHub alerts, admonish fences */
 	BLK_DEFLIST,    /* children = BLK_DEF_TERM and BLK_DEF_DATA, in order */
 	BLK_DEF_TERM,   /* inlines: a term of a definition list */
-	BLK_DEF_DATA    /* children: its definition */
+	BLK_DEF_DATA,   /* children: its definition */
+	BLK_FIGURE      /* from HTML (load/html.c): children = the figure (a
+			   paragraph holding an image, or a code block for a
+			   listing) and its captions: paragraphs with role
+			   ROLE_CAPTION (after) or ROLE_LISTING_FILE (before) */
 };
 
 /* The kind of a callout box (> [!NOTE] ... and ```admonish fences). */
@@ -126,7 +155,9 @@ enum block_role {
 				 section for a chapter's section; depth */
 	ROLE_RESOURCES_INTRO, /* Resources: the paragraph under the title, */
 	ROLE_RESOURCES_GROUP, /* a group's heading, */
-	ROLE_RESOURCE         /* one entry (a paragraph: its title): resource */
+	ROLE_RESOURCE,        /* one entry (a paragraph: its title): resource */
+	ROLE_CAPTION,         /* a BLK_FIGURE's caption (a paragraph) */
+	ROLE_LISTING_FILE     /* a listing's file name (a paragraph) */
 };
 enum task_state { TASK_NONE, TASK_OPEN, TASK_DONE };
 
@@ -214,6 +245,17 @@ struct chapter {
 	struct chapter *parent;  /* enclosing chapter in SUMMARY.md's nesting;
 				    NULL at top level or under a draft */
 	int toc_index;           /* this chapter's entry in book->toc */
+
+	/* HTML <a id|name> anchors (INL_ANCHOR, load/html.c) in document
+	 * order, each with the heading whose section holds it (or NULL) */
+	struct html_anchor *anchors;
+	int nanchors;
+};
+
+struct html_anchor {
+	struct inline_node *node; /* INL_ANCHOR */
+	const char *id;
+	struct block *heading;
 };
 
 /* The book's table of contents, in order (book->toc).  For mdBook books it

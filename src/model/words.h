@@ -8,8 +8,8 @@
  * included, belongs to a word.  The words of a leaf block are those of
  * the text it shows, in document order:
  *  - paragraph, heading, table cell: model_text(.., MODEL_TEXT_WORDS) of
- *    its inlines (text, inline code and raw HTML, link and emphasis
- *    contents included; soft and hard breaks are spaces; footnote marks,
+ *    its inlines (text and inline code, link, emphasis and HTML
+ *    formatting contents included; soft and hard breaks are spaces; footnote marks,
  *    images and whatever a writer adds - page references, reference
  *    numbers - are not words);
  *  - code and HTML blocks: block->text.
@@ -77,7 +77,7 @@ enum model_text_flags {
 	MODEL_TEXT_HTML = 1,   /* raw inline HTML as its source text */
 	MODEL_TEXT_IMAGES = 2, /* an image's alt text */
 	/* The text whose words the page-break rule counts (above). */
-	MODEL_TEXT_WORDS = MODEL_TEXT_HTML,
+	MODEL_TEXT_WORDS = 0, /* raw HTML is never shown (load/html.c) */
 	/* Plain text of a title (headings, link text, contents entries). */
 	MODEL_TEXT_PLAIN = MODEL_TEXT_IMAGES,
 	/* An image's alt text in the EPUB. */

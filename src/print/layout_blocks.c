@@ -36,8 +36,20 @@ static const struct image *inline_image(const struct inline_node *in)
 	return NULL;
 }
 
+/* A paragraph inside a figure that has a caption of its own: its
+ * image's alt text is no caption then. */
+static bool captioned(const struct block *b)
+{
+	if (!b || !b->parent || b->parent->type != BLK_FIGURE)
+		return false;
+	for (const struct block *c = b->parent->children; c; c = c->next)
+		if (c->role == ROLE_CAPTION)
+			return true;
+	return false;
+}
+
 static void layout_figure(struct lay *L, const struct bctx *c,
-			  const struct inline_node *in)
+			  const struct inline_node *in, bool alt_caption)
 {
 	const struct image *img = inline_image(in);
 	const struct print_style *st = L->st;
@@ -50,9 +62,16 @@ static void layout_figure(struct lay *L, const struct bctx *c,
 	cs.family = FAM_SERIF;
 	cs.italic = true;
 	cs.line = in->line;
-	bool have_caption = !inlines_blank(in->children, NULL);
+	bool have_caption = alt_caption && !inlines_blank(in->children, NULL);
 	if (info && info->width > 0 && info->height > 0) {
 		float w = (float)info->width * 0.75f, h = (float)info->height * 0.75f;
+		/* the size an HTML <img> asked for, keeping the aspect */
+		float want = in->width_pct ? c->w * (float)in->width / 100
+					   : (float)in->width * 0.75f;
+		if (in->width > 0 && want > 0) {
+			h *= want / w;
+			w = want;
+		}
 		float maxh = L->H * (float)st->figure_max_height;
 		if (w > c->w) {
 			h *= c->w / w;
@@ -76,7 +95,7 @@ static void layout_figure(struct lay *L, const struct bctx *c,
 			lay_add_penalty(L, INF);
 			lay_want_space(L, 4);
 		}
-	} else if (!have_caption) {
+	} else if (!have_caption && alt_caption) {
 		/* Nothing to show and no alt text: say what is missing. */
 		struct toks *t = &L->para;
 		lay_toks_reset(t);
@@ -123,7 +142,7 @@ static void layout_paragraph(struct lay *L, const struct bctx *c,
 		if (!in)
 			break;
 		L->pw_off++; /* a figure's caption is its alt text: no words */
-		layout_figure(L, c, in);
+		layout_figure(L, c, in, !captioned(b));
 		L->pw_off--;
 		seg = in->next;
 	}
@@ -151,6 +170,60 @@ static void layout_heading(struct lay *L, const struct bctx *c,
 	lay_add_penalty(L, INF); /* keep with what follows */
 	L->pending_space = 0;
 	lay_want_space(L, (float)h->space_after);
+	L->after_para = false;
+}
+
+/* ---- Figures and listings from HTML ------------------------------------ */
+
+/* A paragraph of HTML anchors and nothing else (load/html.c). */
+static bool anchors_only(const struct block *b)
+{
+	if (!b->inlines)
+		return false;
+	for (const struct inline_node *in = b->inlines; in; in = in->next)
+		if (in->type != INL_ANCHOR)
+			return false;
+	return true;
+}
+
+static void layout_block(struct lay *L, const struct bctx *c, const struct block *b);
+
+/* A figure's caption (centred, under it) or a listing's file name (above
+ * the code, flush left), in the caption's style. */
+static void layout_caption(struct lay *L, const struct bctx *c, const struct block *b)
+{
+	const struct print_style *st = L->st;
+	struct istyle cs = lay_base_style(c);
+	cs.size = (float)st->caption.size;
+	cs.color = st->caption.color;
+	cs.family = FAM_SERIF;
+	cs.italic = b->role == ROLE_CAPTION;
+	cs.line = b->line;
+	bool file = b->role == ROLE_LISTING_FILE;
+	if (!file)
+		lay_want_space(L, 4);
+	lay_pw_begin(L, b);
+	layout_text(L, c, b->inlines, NULL, cs, (float)st->caption.leading, false,
+		    file ? ALIGN_LEFT : ALIGN_CENTER, BOX_LINE, 0, true);
+	lay_pw_begin(L, NULL);
+	if (file) {
+		lay_add_penalty(L, INF); /* the file name stays with its code */
+		lay_want_space(L, 2);
+	} else {
+		lay_want_space(L, (float)st->figure_space);
+	}
+	L->after_para = false;
+}
+
+/* A figure or listing: its parts kept on one page where they fit (the
+ * caption is never parted from what it captions). */
+static void layout_figure_block(struct lay *L, const struct bctx *c, const struct block *f)
+{
+	for (const struct block *b = f->children; b; b = b->next) {
+		layout_block(L, c, b);
+		if (b->next)
+			lay_add_penalty(L, INF);
+	}
 	L->after_para = false;
 }
 
@@ -277,10 +350,24 @@ void layout_rule(struct lay *L, const struct bctx *c)
 void layout_blocks(struct lay *L, const struct bctx *c,
 		   const struct block *b)
 {
-	for (; b; b = b->next) {
+	for (; b; b = b->next)
+		layout_block(L, c, b);
+}
+
+static void layout_block(struct lay *L, const struct bctx *c, const struct block *b)
+{
+	{
 		switch (b->type) {
 		case BLK_PARAGRAPH:
-			layout_paragraph(L, c, b);
+			if (anchors_only(b))
+				break; /* an <a id> before a table or code: no line */
+			if (b->role == ROLE_CAPTION || b->role == ROLE_LISTING_FILE)
+				layout_caption(L, c, b);
+			else
+				layout_paragraph(L, c, b);
+			break;
+		case BLK_FIGURE:
+			layout_figure_block(L, c, b);
 			break;
 		case BLK_HEADING:
 			layout_heading(L, c, b);
@@ -289,8 +376,7 @@ void layout_blocks(struct lay *L, const struct bctx *c,
 			layout_code(L, c, b->text, b->len, b->lang, b->line, b);
 			break;
 		case BLK_HTML:
-			layout_code(L, c, b->text, b->len, "", b->line - 1, b);
-			break;
+			break; /* load/html.c leaves none */
 		case BLK_QUOTE:
 			layout_quote(L, c, b);
 			break;

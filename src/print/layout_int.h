@@ -81,9 +81,10 @@ struct istyle {
 	int unote;             /* footnoted URL: its entry's index + 1 */
 	int line;              /* source line, for warnings */
 	bool src;              /* source text: its words count (pagination.h) */
+	bool under, mark;      /* HTML <u>/<ins>, <mark> */
 };
 
-enum { FR_CODEBG = 1, FR_STRIKE = 2 };
+enum { FR_CODEBG = 1, FR_STRIKE = 2, FR_UNDER = 4, FR_MARK = 8 };
 
 /* The drawable part of a box: one font, one style, contiguous UTF-8. */
 struct frag {

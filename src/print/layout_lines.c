@@ -225,6 +225,24 @@ static void line_decor(struct lay *L, const struct frag *f,
 			fi->color = L->st->code_inline_background;
 		}
 	}
+	if (f->flags & FR_MARK) {
+		struct lo_item *fi = lay_ipush(&L->line_fill);
+		fi->kind = LO_FILL;
+		fi->x = (float)x;
+		fi->w = (float)it->width;
+		fi->y = (float)fonts_descent(L->fonts, f->font) * f->size / 1000;
+		fi->h = fi->y + (float)fonts_ascent(L->fonts, f->font) * f->size / 1000;
+		fi->color = 0xFFF2A8; /* a highlighter's yellow */
+	}
+	if (f->flags & FR_UNDER) {
+		struct lo_item *li = lay_ipush(&L->line_over);
+		li->kind = LO_LINE;
+		li->x = (float)x;
+		li->y = f->size * 0.12f - f->rise;
+		li->w = (float)it->width;
+		li->size = f->size * 0.05f;
+		li->color = f->color;
+	}
 	if (f->flags & FR_STRIKE) {
 		struct lo_item *li = lay_ipush(&L->line_over);
 		li->kind = LO_LINE;
@@ -673,7 +691,8 @@ static bool same_istyle(const struct istyle *a, const struct istyle *b)
 	       a->rise == b->rise && a->color == b->color &&
 	       a->link == b->link && a->note == b->note && a->dest == b->dest &&
 	       a->land == b->land && a->unote == b->unote &&
-	       a->line == b->line && a->src == b->src;
+	       a->line == b->line && a->src == b->src && a->under == b->under &&
+	       a->mark == b->mark;
 }
 
 /* The slot of block b in L->memo: its entry, or the free slot for it. */

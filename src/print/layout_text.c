@@ -125,7 +125,8 @@ static bool is_alnum(uint32_t cp)
 
 static int frag_flags(const struct istyle *s)
 {
-	return (s->codebg ? FR_CODEBG : 0) | (s->strike ? FR_STRIKE : 0);
+	return (s->codebg ? FR_CODEBG : 0) | (s->strike ? FR_STRIKE : 0) |
+	       (s->under ? FR_UNDER : 0) | (s->mark ? FR_MARK : 0);
 }
 
 static uint32_t ink_of(const struct lay *L, const struct istyle *s)
@@ -574,6 +575,44 @@ static void tok_plain_children(struct lay *L, struct toks *t,
 	lay_tok_inlines(L, t, in, NULL, s);
 }
 
+/* HTML formatting (enum span_kind) over the children of in. */
+static void tok_span(struct lay *L, struct toks *t, const struct inline_node *in,
+		     struct istyle c)
+{
+	float size = c.size;
+	switch (in->span) {
+	case SPAN_KBD:
+	case SPAN_CODE:
+		c.family = FAM_MONO;
+		c.size = size * (float)L->st->code_inline_scale;
+		c.codebg = in->span == SPAN_KBD;
+		if (!c.link)
+			c.color = L->st->code.color;
+		break;
+	case SPAN_SUP:
+		c.size = size * 0.7f;
+		c.rise += size * 0.35f;
+		break;
+	case SPAN_SUB:
+		c.size = size * 0.7f;
+		c.rise -= size * 0.15f;
+		break;
+	case SPAN_VAR:
+		c.italic = !c.italic;
+		break;
+	case SPAN_UNDERLINE:
+		c.under = true;
+		break;
+	case SPAN_MARK:
+		c.mark = true;
+		break;
+	case SPAN_SMALL:
+		c.size = size * 0.85f;
+		break;
+	}
+	tok_plain_children(L, t, in->children, c);
+}
+
 void lay_tok_inlines(struct lay *L, struct toks *t,
 		     const struct inline_node *in,
 		     const struct inline_node *stop, struct istyle s)
@@ -597,14 +636,19 @@ void lay_tok_inlines(struct lay *L, struct toks *t,
 			lay_tok_forced_break(L, t);
 			break;
 		case INL_CODE:
-		case INL_HTML:
 			c.src = true;
 			c.family = FAM_MONO;
 			c.size = s.size * (float)L->st->code_inline_scale;
-			c.codebg = in->type == INL_CODE;
+			c.codebg = true;
 			if (!c.link)
 				c.color = L->st->code.color;
 			lay_tok_text(L, t, lay_push_style(L, &c), in->text, in->len);
+			break;
+		case INL_HTML:
+		case INL_ANCHOR:
+			break; /* load/html.c leaves no raw HTML; anchors show nothing */
+		case INL_SPAN:
+			tok_span(L, t, in, c);
 			break;
 		case INL_EMPH:
 			c.italic = !s.italic;

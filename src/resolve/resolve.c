@@ -5,6 +5,7 @@
 #include "base/base.h"
 #include "base/imagefmt.h"
 #include "load/folder.h"
+#include "load/svg.h"
 #include "model/words.h"
 #include "base/util.h"
 
@@ -144,6 +145,7 @@ struct resolver {
 	struct vec images;
 	struct strmap image_index; /* path -> index in images */
 	struct strmap *anchors;    /* by chapter index: slug -> heading number */
+	struct strmap *html_anchors; /* by chapter index: id -> anchor index */
 	struct vec extrefs;
 	/* distinct normalised URLs: open-addressing hash of indexes */
 	const char **urls;
@@ -246,8 +248,15 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 		}
 		int w, h;
 		const char *type = image_sniff((const unsigned char *)data, len, &w, &h);
-		const char *refusal = type && strcmp(type, "image/svg+xml") == 0
-					      ? image_svg_refusal((const unsigned char *)data, len) : NULL;
+		const char *refusal = NULL;
+		unsigned removed = 0;
+		if (type && strcmp(type, "image/svg+xml") == 0) {
+			/* both editions draw the sanitized SVG (load/svg.h) */
+			char *clean;
+			size_t clen;
+			if (svg_sanitize(&clean, &clen, data, len, &removed, &refusal) == 0)
+				free(clean);
+		}
 		bool complete = !type || strcmp(type, "image/jpeg") != 0 ||
 				image_jpeg_complete((const unsigned char *)data, len);
 		free(data);
@@ -258,6 +267,13 @@ static void resolve_image(struct resolver *r, struct inline_node *in)
 		if (refusal) {
 			broken(r, in, "SVG image '%s' %s; not embedded", url, refusal);
 			return;
+		}
+		if (removed) {
+			char what[96];
+			svg_removed_text(what, sizeof what, removed);
+			diag_warn(r->run->diags, r->ch->display_path, in->line, in->col,
+				  "SVG image '%s': its %s are removed, the rest is embedded", url,
+				  what);
 		}
 		if (!complete) {
 			broken(r, in, "image '%s' is truncated or damaged; not embedded", url);
@@ -313,6 +329,43 @@ static struct block *find_anchor(struct resolver *r, const struct chapter *ch,
 	if (k1 && k2)
 		return ch->headings[*k1 < *k2 ? *k1 : *k2];
 	return k1 ? ch->headings[*k1] : k2 ? ch->headings[*k2] : NULL;
+}
+
+/* An HTML <a id|name> anchor of ch (html.c), the first of that id. */
+static const struct html_anchor *find_html_anchor(struct resolver *r, const struct chapter *ch,
+						  const char *fragment)
+{
+	struct strmap *m = &r->html_anchors[ch->index];
+	if (!m->cap) {
+		for (int i = 0; i < ch->nanchors; i++)
+			if (!strmap_slot(m, ch->anchors[i].id, false))
+				*strmap_slot(m, ch->anchors[i].id, true) = i;
+		if (!m->cap)
+			return NULL;
+	}
+	int *k = strmap_slot(m, fragment, false);
+	if (!k) {
+		char *dec = percent_decode(r->run->arena, fragment);
+		k = dec ? strmap_slot(m, dec, false) : NULL;
+	}
+	return k ? &ch->anchors[*k] : NULL;
+}
+
+/* An anchor whose id a heading's slug or an earlier anchor already is
+ * is not written again (its text is cleared): ids stay unique. */
+static void unique_anchors(struct chapter *ch)
+{
+	struct strmap seen = {0};
+	for (int i = 0; i < ch->nheadings; i++)
+		*strmap_slot(&seen, ch->headings[i]->slug, true) = i;
+	for (int i = 0; i < ch->nanchors; i++) {
+		struct html_anchor *a = &ch->anchors[i];
+		if (strmap_slot(&seen, a->id, false))
+			a->node->text = NULL;
+		else
+			*strmap_slot(&seen, a->id, true) = i;
+	}
+	strmap_free(&seen);
 }
 
 static void resolve_link(struct resolver *r, struct block *owner, struct inline_node *in)
@@ -413,9 +466,18 @@ static void resolve_link(struct resolver *r, struct block *owner, struct inline_
 	l->chapter = target;
 	if (frag && *frag) {
 		struct block *h = find_anchor(r, target, frag);
-		if (!h) {
-			broken(r, in, "link target '%s': no heading '#%s' in '%s'", url, frag,
-			       target->display_path);
+		const struct html_anchor *ha = h ? NULL : find_html_anchor(r, target, frag);
+		if (!h && !ha) {
+			broken(r, in, "link target '%s': no heading '#%s' in '%s' (nor an <a id>)", url,
+			       frag, target->display_path);
+			return;
+		}
+		if (ha) {
+			/* an <a id> in the text: the EPUB leads to it, the PDF
+			 * to the section holding it */
+			l->target = ha->node;
+			l->heading = ha->heading;
+			l->anchor = ha->id;
 			return;
 		}
 		l->heading = h;
@@ -434,13 +496,16 @@ static void resolve_inline(void *ctx, struct block *owner, struct inline_node *i
 
 void resolve(struct run *run, struct book *b)
 {
-	for (int i = 0; i < b->nchapters; i++)
+	for (int i = 0; i < b->nchapters; i++) {
 		make_slugs(run->arena, b->chapters[i]);
+		unique_anchors(b->chapters[i]);
+	}
 
 	struct resolver r = {0};
 	r.run = run;
 	r.book = b;
 	r.anchors = xcalloc((size_t)b->nchapters + 1, sizeof *r.anchors);
+	r.html_anchors = xcalloc((size_t)b->nchapters + 1, sizeof *r.html_anchors);
 	for (int i = 0; i < b->nchapters; i++) {
 		r.ch = b->chapters[i];
 		model_each_inline(r.ch->blocks, resolve_inline, &r);
@@ -455,9 +520,12 @@ void resolve(struct run *run, struct book *b)
 	for (size_t i = 0; i < r.extrefs.n; i++)
 		b->extrefs[i] = *(struct extref *)r.extrefs.v[i];
 	b->next_distinct = r.nurls;
-	for (int i = 0; i < b->nchapters; i++)
+	for (int i = 0; i < b->nchapters; i++) {
 		strmap_free(&r.anchors[i]);
+		strmap_free(&r.html_anchors[i]);
+	}
 	free(r.anchors);
+	free(r.html_anchors);
 	strmap_free(&r.image_index);
 	vec_free(&r.images);
 	vec_free(&r.extrefs);

@@ -28,6 +28,7 @@ ADAPTERS = {
     "hyphen.h": ["print/linebreak.c"],
     "ini.h": ["load/meta.c", "print/style.c"],
     "json-c/": ["load/renderctx.c"],
+    "libxml/": ["load/html.c", "load/svg.c"],
 }
 MAX_FILE, MAX_FUNC = 1500, 120
 

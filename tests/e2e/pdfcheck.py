@@ -55,6 +55,19 @@ def subsequence(word, text):
     return all(c in it for c in word)
 
 
+HIDDEN = re.compile(r"<!--.*?-->|<(script|style|iframe|object|embed|noscript|template|title|"
+                    r"select|video|audio|canvas|svg|math)\b.*?</\1\s*>", re.S | re.I)
+
+
+def html_text(text):
+    """The words HTML shows (load/html.c): no tag, comment or script."""
+    import html
+    text = HIDDEN.sub(" ", text or "")
+    text = re.sub(r"<!--.*", " ", text, flags=re.S)
+    text = re.sub(r"<[^>]*>", " ", text)
+    return html.unescape(text)
+
+
 def source_units(path):
     """Ordered units: ('w', word), ('bag', [words]) for a table row, and
     footnote words collected apart."""
@@ -74,7 +87,9 @@ def source_units(path):
 
     def text_of(node, out):
         tag = node.tag
-        if tag in ("text", "code", "code_block", "html_block", "html_inline"):
+        if tag in ("html_block", "html_inline"):
+            out.extend(words(html_text(node.text)))
+        elif tag in ("text", "code", "code_block"):
             out.extend(words(node.text))
         for child in node:
             text_of(child, out)
@@ -91,6 +106,8 @@ def source_units(path):
             return
         if tag in ("text", "code", "code_block", "html_block", "html_inline"):
             text = node.text or ""
+            if tag.startswith("html"):
+                text = html_text(text)
             lang = re.split(r"[ ,]", node.get("info", "") or "")[0]
             if tag == "code_block" and lang == "rust":
                 # rustdoc's hidden lines are not printed
