@@ -1152,13 +1152,14 @@ static void write_titlepage(struct buf *b, const struct book *book,
 /* ---- Gathering what the EPUB is made from ------------------------------- */
 
 /* The book's language when it is a BCP 47 tag, else "en" (warned). */
-static const char *epub_lang(struct diag_list *diags, const struct book *book)
+static const char *epub_lang(struct diag_list *diags, const struct book *book,
+			     struct arena *a)
 {
 	const char *lang = book->meta.language;
 
 	if (lang_ok(lang))
 		return lang;
-	diag_warn(diags, book->meta.source_file, 0, 0,
+	diag_warn(diags, book_meta_display(a, book), 0, 0,
 		  "language '%s' is not a BCP 47 tag; the EPUB says \"en\"",
 		  lang ? lang : "");
 	return "en";
@@ -1239,7 +1240,7 @@ static void epub_prepare(struct diag_list *diags, struct epub *e, const struct b
 	memset(e, 0, sizeof *e);
 	e->book = book;
 	e->opts = opts;
-	e->lang = epub_lang(diags, book);
+	e->lang = epub_lang(diags, book, a);
 	e->title = epub_title(book);
 	const char *ident = book->meta.identifier ? book->meta.identifier : e->title;
 	book_uuid(ident, e->uuid);

@@ -53,3 +53,13 @@ void model_each_inline(struct block *first, inline_fn fn, void *ctx)
 {
 	walk_blocks(first, NULL, fn, ctx);
 }
+
+const char *book_meta_display(struct arena *a, const struct book *b)
+{
+	const char *dir = b->display_dir ? b->display_dir : "";
+	if (b->meta.source_file)
+		return arena_printf(a, "%s%s", dir, b->meta.source_file);
+	if (b->root && b->root->display_path)
+		return b->root->display_path;
+	return *dir ? dir : ".";
+}

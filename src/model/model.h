@@ -366,4 +366,10 @@ void model_each_block(struct block *first, block_fn fn, void *ctx);
  * text inside it); owner is the paragraph/heading/cell holding it. */
 void model_each_inline(struct block *first, inline_fn fn, void *ctx);
 
+/* The metadata file as diagnostics name it, with the book folder
+ * ("book/folio.ini"); without one the root page's path, else the book
+ * folder.  Allocated in a (struct arena *). */
+struct arena;
+const char *book_meta_display(struct arena *a, const struct book *b);
+
 #endif

@@ -128,7 +128,8 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 			if (ch)
 				page[ch->index] = true;
 			else
-				diag_warn(run->diags, m->source_file, m->handout_modules_line, 1,
+				diag_warn(run->diags, book_meta_display(run->arena, book),
+					  m->handout_modules_line, 1,
 					  "[handouts] modules: '%s' is no chapter of the book; ignored",
 					  m->handout_modules[i]);
 		}
