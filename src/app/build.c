@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,46 @@ static const char *fatal_why(struct arena *a, const struct diag_list *d)
 	return "out of memory";
 }
 
+/*
+ * A book's own print.ini, beside its chapters (beside book.toml for an
+ * mdBook), read over the shared style: only the keys it sets change, so
+ * an instructor need not copy fonts/ and styles/.  Its [fonts] name files
+ * of the shared fonts/ folder.  A regular file only, never a symlink
+ * (which could lead out of the book folder).
+ */
+static int book_style(struct run *run, const struct book *book, struct print_style *st,
+		      struct diag_list *d, const char **why)
+{
+	const char *own = arena_printf(run->arena, "%sprint.ini", book->display_dir);
+	struct stat sb;
+	if (lstat(own, &sb) != 0)
+		return 0;
+	if (!S_ISREG(sb.st_mode)) {
+		diag_warn(d, own, 0, 0, "not a regular file; the book's own style is not read");
+		return 0;
+	}
+	if (style_load(st, own, run->opts->paper, d) != 0 && d->nfatal) {
+		*why = fatal_why(run->arena, d);
+		style_defaults(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* Two-sided printing needs a binding gutter: when the style leaves the
+ * inner and outer margins equal (it chose none), duplex moves 5 mm of
+ * the outer margin to the inner one - the text block keeps its width, so
+ * the lines break as one-sided. */
+static void duplex_gutter(struct print_style *st, const struct build_opts *opts)
+{
+	const double mm = 72.0 / 25.4;
+	if (!opts->duplex || fabs(st->margin_inner - st->margin_outer) > 0.5 ||
+	    st->margin_outer < 15 * mm)
+		return;
+	st->margin_inner += 5 * mm;
+	st->margin_outer -= 5 * mm;
+}
+
 int build_prepare(struct run *run, struct book *book, struct print_style *st,
 		  bool report, const char **why)
 {
@@ -218,6 +259,10 @@ int build_prepare(struct run *run, struct book *book, struct print_style *st,
 		style_defaults(st);
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = book_style(run, book, st, d, why);
+	if (rc == 0)
+		duplex_gutter(st, opts);
 	diag_list_free(&quiet);
 	book->link_refs = st->link_refs;
 	struct generate_titles titles = {st->contents_title, st->resources_title,
@@ -342,6 +387,7 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 			if (!d->nfatal)
 				diag_fatal(d, pdf_path, "PDF not written");
 		} else {
+			ed->pages.edition = edn.name;
 			struct epub_job job = {.book = book, .pages = &ed->pages,
 					       .path = epub_path};
 			if (epub)
@@ -363,6 +409,8 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 		 * same whether or not the PDF is written */
 		if (!ed)
 			ed = pages_only(run, book, st, style_why);
+		if (ed)
+			ed->pages.edition = edn.name;
 		if (check_output_file(epub_path, d) == 0 &&
 		    epub_write(run, book, ed ? &ed->pages : NULL, epub_path) == 0) {
 			summarize(summary, epub_path, 0);

@@ -890,6 +890,7 @@ struct epub {
 	const char *title;    /* never empty */
 	char uuid[46];        /* the book's urn:uuid */
 	char print_uuid[46];  /* the PDF edition's, the page numbers' source */
+	const char *print_edition; /* "PDF edition, A4, one-sided" */
 	struct epub_files files;
 	struct toc root;      /* the contents */
 	struct links_style ls;
@@ -1089,8 +1090,10 @@ static void write_opf(struct buf *b, const struct epub *e)
 		 * is the EPUB 3.2 way and still valid.) */
 		buf_printf(b, "    <dc:source id=\"print-source\">%s</dc:source>\n"
 			      "    <meta refines=\"#print-source\" property=\"source-of\">"
-			      "pagination</meta>\n",
-			   e->print_uuid);
+			      "pagination</meta>\n"
+			      "    <meta refines=\"#print-source\" property=\"dcterms:description\">"
+			      "%s</meta>\n",
+			   e->print_uuid, e->print_edition);
 	}
 	opf_meta(b, "dcterms:modified", modified);
 	opf_accessibility(b, images, paged);
@@ -1232,6 +1235,17 @@ static void make_env(struct epub *e, const struct pagination *pages,
 	env->breaks = page_breaks(book, pages, e->appendix, a, &env->nbreaks);
 }
 
+/* "PDF edition, A4, one-sided" for edition "a4"; "US Letter, duplex"
+ * for "letter-duplex". */
+static const char *print_edition_name(struct arena *a, const char *edition)
+{
+	bool duplex = strstr(edition, "-duplex") != NULL;
+	const char *paper = strncmp(edition, "a4", 2) == 0 ? "A4"
+			  : strncmp(edition, "letter", 6) == 0 ? "US Letter" : "custom paper";
+	return arena_printf(a, "PDF edition, %s, %s", paper,
+			    duplex ? "two-sided (duplex)" : "one-sided");
+}
+
 /* Fills e; the caller frees e->files with free_files(). */
 static void epub_prepare(struct diag_list *diags, struct epub *e, const struct book *book,
 			 const struct build_opts *opts,
@@ -1245,8 +1259,14 @@ static void epub_prepare(struct diag_list *diags, struct epub *e, const struct b
 	const char *ident = book->meta.identifier ? book->meta.identifier : e->title;
 	book_uuid(ident, e->uuid);
 	/* the PDF edition's identifier: the same derivation from the
-	 * identifier followed by ".pdf" */
-	book_uuid(arena_printf(a, "%s.pdf", ident), e->print_uuid);
+	 * identifier followed by ".pdf" (A4, one-sided), or by the
+	 * edition and ".pdf" ("-letter-duplex.pdf"): each edition's page
+	 * numbers are its own */
+	const char *edn = pages && pages->edition ? pages->edition : "a4";
+	bool plain = strcmp(edn, "a4") == 0;
+	book_uuid(plain ? arena_printf(a, "%s.pdf", ident)
+			: arena_printf(a, "%s-%s.pdf", ident, edn), e->print_uuid);
+	e->print_edition = print_edition_name(a, edn);
 
 	load_files(diags, book, opts, a, &e->files);
 	if (book->ntoc > 0)
