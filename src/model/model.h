@@ -287,6 +287,7 @@ struct metadata {
 					 paths as written, or NULL (derived) */
 	int nhandout_modules;
 	int handout_modules_line;     /* its line in the metadata file */
+	int language_line;            /* the language's line there, or 0 */
 };
 
 /* The book.  load/ and resolve/ fill it; from there on every stage reads

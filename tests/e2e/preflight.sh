@@ -30,7 +30,7 @@ diff "$T/c.err" "$T/b.err" >"$T/d" && ok "check reports what build reports" ||
 # A bad print style: an error for check too (exit 1 without --strict).
 mkdir -p "$T/data"
 ln -s "$top/fonts" "$T/data/fonts"
-mkdir -p "$T/data/styles" && cp "$top/styles/"* "$T/data/styles/" 2>/dev/null
+mkdir -p "$T/data/styles" && cp "$top/styles/"*.* "$T/data/styles/"
 printf '[page]\nmargin-inside = 20mm\n' >>"$T/data/styles/print.ini"
 FOLIO_DATA_DIR="$T/data" "$F" check "$T/glyph" >/dev/null 2>"$T/e"; rc=$?
 [ $rc = 1 ] && grep -qE "print.ini:[0-9]+:1: error: .*margin-inside" "$T/e" &&
