@@ -60,7 +60,9 @@ int lay_pick_font(struct lay *L, int role, uint32_t cp, int line)
 		return f;
 	if (cp < 0x110000 && !(L->warned[cp >> 3] & (1u << (cp & 7)))) {
 		L->warned[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-		diag_warn(L->diags, L->ch ? L->ch->display_path : NULL,
+		/* on a generated page (the title page): the metadata's file */
+		diag_warn(L->diags, L->ch && L->ch->display_path ? L->ch->display_path
+				    : book_meta_display(L->a, L->book),
 			  line, 0,
 			  "character U+%04X is in none of the PDF fonts%s; "
 			  "drawn as a replacement mark", (unsigned)cp,

@@ -786,10 +786,12 @@ static const char *const hyph_dirs[] = {
  * there: the same states, so the same hyphenation.  Anything amiss with
  * a cache file (another key, a short or corrupt file) means loading the
  * dictionary itself; a cache that cannot be written is no error.
- * Dictionaries small enough to load quickly are not cached.
+ * Dictionaries small enough to load quickly (English: 100 KB, 0.2 s) are
+ * not cached, and no cache file is looked for.
  */
 #define HYPH_CACHE_MAGIC "folio-hyphen-cache 1\n"
 #define HYPH_CACHE_MIN_STATES 20000
+#define HYPH_CACHE_MIN_BYTES (256 * 1024) /* smaller: no cache file is even looked for */
 
 static bool hc_put(FILE *f, const void *p, size_t n)
 {
@@ -1035,7 +1037,7 @@ static HyphenDict *hyph_dict_load(const char *path)
 {
 	char real[PATH_MAX], file[PATH_MAX + 64], key[PATH_MAX + 64];
 	struct stat st;
-	if (!realpath(path, real) || stat(real, &st) != 0 ||
+	if (!realpath(path, real) || stat(real, &st) != 0 || st.st_size < HYPH_CACHE_MIN_BYTES ||
 	    !hc_names(real, &st, file, sizeof file, key, sizeof key))
 		return hnj_hyphen_load(path);
 	HyphenDict *d = hc_read(file, key);
