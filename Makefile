@@ -55,6 +55,17 @@ $(BUILD)/obj/print/images.o: CFLAGS += $(RSVG_CFLAGS)
 XML_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libxml-2.0 2>/dev/null))
 $(BUILD)/obj/load/html.o $(BUILD)/obj/load/svg.o: CFLAGS += $(XML_CFLAGS)
 
+# The commit folio is built from, for --version and build.json ("unknown"
+# outside a git checkout); build/commit.txt changes only when it does, so
+# only app/commit.o is rebuilt then.
+FOLIO_COMMIT := $(shell git describe --always --dirty --tags 2>/dev/null | tr -cd 'A-Za-z0-9._+-')
+$(BUILD)/commit.txt: FORCE
+	@mkdir -p $(@D); echo '$(FOLIO_COMMIT)' | cmp -s - $@ || echo '$(FOLIO_COMMIT)' >$@
+$(BUILD)/obj/app/commit.o: $(BUILD)/commit.txt
+$(BUILD)/obj/app/commit.o: CFLAGS += -DFOLIO_COMMIT='"$(FOLIO_COMMIT)"'
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/folio: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 

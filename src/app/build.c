@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,46 @@ static const char *fatal_why(struct arena *a, const struct diag_list *d)
 	return "out of memory";
 }
 
+/*
+ * A book's own print.ini, beside its chapters (beside book.toml for an
+ * mdBook), read over the shared style: only the keys it sets change, so
+ * an instructor need not copy fonts/ and styles/.  Its [fonts] name files
+ * of the shared fonts/ folder.  A regular file only, never a symlink
+ * (which could lead out of the book folder).
+ */
+static int book_style(struct run *run, const struct book *book, struct print_style *st,
+		      struct diag_list *d, const char **why)
+{
+	const char *own = arena_printf(run->arena, "%sprint.ini", book->display_dir);
+	struct stat sb;
+	if (lstat(own, &sb) != 0)
+		return 0;
+	if (!S_ISREG(sb.st_mode)) {
+		diag_warn(d, own, 0, 0, "not a regular file; the book's own style is not read");
+		return 0;
+	}
+	if (style_load(st, own, run->opts->paper, d) != 0 && d->nfatal) {
+		*why = fatal_why(run->arena, d);
+		style_defaults(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* Two-sided printing needs a binding gutter: when the style leaves the
+ * inner and outer margins equal (it chose none), duplex moves 5 mm of
+ * the outer margin to the inner one - the text block keeps its width, so
+ * the lines break as one-sided. */
+static void duplex_gutter(struct print_style *st, const struct build_opts *opts)
+{
+	const double mm = 72.0 / 25.4;
+	if (!opts->duplex || fabs(st->margin_inner - st->margin_outer) > 0.5 ||
+	    st->margin_outer < 15 * mm)
+		return;
+	st->margin_inner += 5 * mm;
+	st->margin_outer -= 5 * mm;
+}
+
 int build_prepare(struct run *run, struct book *book, struct print_style *st,
 		  bool report, const char **why)
 {
@@ -218,6 +259,10 @@ int build_prepare(struct run *run, struct book *book, struct print_style *st,
 		style_defaults(st);
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = book_style(run, book, st, d, why);
+	if (rc == 0)
+		duplex_gutter(st, opts);
 	diag_list_free(&quiet);
 	book->link_refs = st->link_refs;
 	struct generate_titles titles = {st->contents_title, st->resources_title,
@@ -248,6 +293,77 @@ static struct edition *pages_only(struct run *run, const struct book *book,
 	return ed;
 }
 
+/*
+ * The print edition an artifact follows: its paper and sides.  Files of
+ * the default edition (A4, one-sided) keep the plain names; any other
+ * edition is named in them ("book-letter.pdf", "book-a4-duplex.epub"), so
+ * that A4 and Letter builds into one folder do not replace each other.
+ */
+static struct manifest_edition edition_of(struct arena *a, const struct print_style *st,
+					  const struct build_opts *o)
+{
+	const char *paper = st && st->paper[0] ? st->paper : o->paper ? o->paper : "a4";
+	paper = arena_strdup(a, paper);
+	return (struct manifest_edition){
+		arena_printf(a, "%s%s", paper, o->duplex ? "-duplex" : ""), paper, o->duplex};
+}
+
+static const char *edition_suffix(struct arena *a, const struct manifest_edition *ed)
+{
+	return strcmp(ed->name, "a4") == 0 ? "" : arena_printf(a, "-%s", ed->name);
+}
+
+static bool written_now(const struct artifact *arts, int nart, const char *name)
+{
+	for (int i = 0; i < nart; i++) {
+		const char *s = strrchr(arts[i].path, '/');
+		if (strcmp(s ? s + 1 : arts[i].path, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * SHA256SUMS and build.json for what this build wrote into dir, after
+ * settling what an earlier build left there, as its build.json lists it
+ * (and nothing else): an artifact of this edition that this build did
+ * not write again (an EPUB after `--pdf`, a module that is gone) is
+ * removed, so that an upload of the whole folder ships only what the manifest vouches
+ * for; one of another edition stays, and is listed again with its own
+ * edition and a fresh checksum.
+ */
+static void build_finish(struct run *run, const struct book *book, const char *dir,
+			 const struct artifact *arts, int nart,
+			 const struct manifest_edition *ed, struct buf *summary)
+{
+	struct arena *a = run->arena;
+	struct artifact *prev;
+	int np;
+	manifest_previous(a, dir, &prev, &np);
+	struct artifact *all = arena_calloc(a, (size_t)(nart + np) + 1, sizeof *all);
+	memcpy(all, arts, (size_t)nart * sizeof *all);
+	int n = nart;
+	for (int i = 0; i < np; i++) {
+		if (written_now(arts, nart, prev[i].path))
+			continue;
+		const char *path = arena_printf(a, "%s/%s", dir, prev[i].path);
+		struct stat st;
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (prev[i].edition && strcmp(prev[i].edition, ed->name) != 0) {
+			all[n] = prev[i];
+			all[n++].path = path;
+		} else if (unlink(path) == 0) {
+			buf_printf(summary, "%sremoved %s (from an earlier build)",
+				   summary->len ? "; " : "", path);
+		} else {
+			diag_warn(run->diags, path, 0, 0, "cannot remove this artifact of an "
+				  "earlier build: %s", strerror(errno));
+		}
+	}
+	manifest_write(run, book, dir, all, n, FOLIO_VERSION, ed);
+}
+
 void build_book(struct run *run, const struct book *book, const struct print_style *st,
 		const char *style_why, const char *out_dir, bool pdf, bool epub,
 		struct buf *summary)
@@ -257,8 +373,10 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 	if (build_make_dir(out_dir, d) != 0)
 		return;
 	const char *stem = output_stem(a, book->meta.identifier);
-	const char *pdf_path = arena_printf(a, "%s/%s.pdf", out_dir, stem);
-	const char *epub_path = arena_printf(a, "%s/%s.epub", out_dir, stem);
+	struct manifest_edition edn = edition_of(a, st, run->opts);
+	const char *sfx = edition_suffix(a, &edn);
+	const char *pdf_path = arena_printf(a, "%s/%s%s.pdf", out_dir, stem, sfx);
+	const char *epub_path = arena_printf(a, "%s/%s%s.epub", out_dir, stem, sfx);
 	struct artifact arts[2];
 	int nart = 0;
 	struct edition *ed = NULL;
@@ -269,6 +387,7 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 			if (!d->nfatal)
 				diag_fatal(d, pdf_path, "PDF not written");
 		} else {
+			ed->pages.edition = edn.name;
 			struct epub_job job = {.book = book, .pages = &ed->pages,
 					       .path = epub_path};
 			if (epub)
@@ -276,12 +395,12 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 			int pages = 0;
 			if (pdf_write(run, book, ed, pdf_path, &pages) == 0) {
 				summarize(summary, pdf_path, pages);
-				arts[nart++] = (struct artifact){pdf_path, "pdf", pages};
+				arts[nart++] = (struct artifact){pdf_path, "pdf", pages, edn.name};
 			}
 			epub_done = epub_join(&job, run);
 			if (job.started && job.rc == 0) {
 				summarize(summary, epub_path, 0);
-				arts[nart++] = (struct artifact){epub_path, "epub", 0};
+				arts[nart++] = (struct artifact){epub_path, "epub", 0, edn.name};
 			}
 		}
 	}
@@ -290,16 +409,26 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 		 * same whether or not the PDF is written */
 		if (!ed)
 			ed = pages_only(run, book, st, style_why);
+		if (ed)
+			ed->pages.edition = edn.name;
 		if (check_output_file(epub_path, d) == 0 &&
 		    epub_write(run, book, ed ? &ed->pages : NULL, epub_path) == 0) {
 			summarize(summary, epub_path, 0);
-			arts[nart++] = (struct artifact){epub_path, "epub", 0};
+			arts[nart++] = (struct artifact){epub_path, "epub", 0, edn.name};
 		}
 	}
 	edition_free(ed);
 	if (nart && !d->nfatal)
-		manifest_write(run, book, out_dir, arts, nart, FOLIO_VERSION);
+		build_finish(run, book, out_dir, arts, nart, &edn, summary);
 	run_stage(run, "manifest");
+}
+
+void build_check(struct run *run, const struct book *book, const struct print_style *st)
+{
+	struct edition *ed = NULL;
+	if (typeset_book(&ed, run, book, st, TYPESET_PAGES) == 0)
+		edition_free(ed);
+	run_stage(run, "layout");
 }
 
 void build_handouts(struct run *run, const struct book *book, const struct print_style *st,
@@ -311,9 +440,11 @@ void build_handouts(struct run *run, const struct book *book, const struct print
 	int n;
 	handouts_modules(run, book, &mods, &n);
 	if (n == 0) {
-		diag_warn(d, book->root ? book->root->display_path : NULL, 0, 0,
-			  "no modules for handouts: the root page links no chapter "
-			  "(list them in folio.ini: [handouts] modules = ...)");
+		/* An error, not a warning: the command's whole output is
+		 * missing, and no empty folder is left to look like one. */
+		diag_error(d, book->root ? book->root->display_path : NULL, 0, 0,
+			   "no handouts written: the book has no modules (the root page "
+			   "links no chapter; list them in folio.ini: [handouts] modules = ...)");
 		return;
 	}
 	if (n > HANDOUTS_MAX) {
@@ -327,8 +458,14 @@ void build_handouts(struct run *run, const struct book *book, const struct print
 		return;
 	struct artifact *arts = arena_calloc(run->arena, (size_t)n, sizeof *arts);
 	int nart = 0;
+	struct manifest_edition edn = edition_of(run->arena, st, run->opts);
+	const char *sfx = edition_suffix(run->arena, &edn);
 	for (int i = 0; i < n; i++) {
-		const char *path = arena_printf(run->arena, "%s/%s", dir, mods[i].file);
+		size_t len = strlen(mods[i].file);
+		if (len > 4 && strcmp(mods[i].file + len - 4, ".pdf") == 0)
+			len -= 4;
+		const char *path = arena_printf(run->arena, "%s/%.*s%s.pdf", dir, (int)len,
+						mods[i].file, sfx);
 		struct edition *ed = NULL;
 		int pages = 0;
 		if (typeset_module(&ed, run, book, st, mods, n, &mods[i]) != 0) {
@@ -340,11 +477,11 @@ void build_handouts(struct run *run, const struct book *book, const struct print
 		edition_free(ed);
 		if (rc != 0)
 			return;
-		arts[nart++] = (struct artifact){path, "handout", pages};
+		arts[nart++] = (struct artifact){path, "handout", pages, edn.name};
 	}
 	buf_printf(summary, "%d handout%s in %s", nart, nart == 1 ? "" : "s", dir);
 	/* The handouts' own manifest, beside them, so it never replaces the
 	 * book's in OUT_DIR. */
 	if (!d->nfatal)
-		manifest_write(run, book, dir, arts, nart, FOLIO_VERSION);
+		build_finish(run, book, dir, arts, nart, &edn, summary);
 }

@@ -43,6 +43,12 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 		const char *style_why, const char *out_dir, bool pdf, bool epub,
 		struct buf *summary);
 
+/* folio check: lays the print edition out, writing nothing, so that
+ * what only the layout finds (characters no font has, missing
+ * hyphenation patterns, figures it cannot use) is reported as a build
+ * would report it. */
+void build_check(struct run *run, const struct book *book, const struct print_style *st);
+
 /* folio handouts: one PDF per module into out_dir/handouts, with their
  * own SHA256SUMS and build.json beside them. */
 void build_handouts(struct run *run, const struct book *book, const struct print_style *st,

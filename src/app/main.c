@@ -7,6 +7,7 @@
  */
 #include "app/backend.h"
 #include "app/build.h"
+#include "app/commit.h"
 #include "base/version.h"
 #include "base/options.h"
 #include "base/run.h"
@@ -34,8 +35,8 @@
 static const char usage[] =
 	"usage: folio build [BOOK_DIR] [-o OUT_DIR] [--pdf] [--epub] [--strict]\n"
 	"                   [--paper a4|letter] [--duplex] [--quiet] [--verbose]\n"
-	"       folio check [BOOK_DIR] [--strict]\n"
-	"       folio handouts [BOOK_DIR] [-o OUT_DIR] [--paper a4|letter] [--duplex]\n"
+	"       folio check [BOOK_DIR] [--strict] [--paper a4|letter] [--duplex]\n"
+	"       folio handouts [BOOK_DIR] [-o OUT_DIR] [--paper a4|letter] [--duplex] [--strict]\n"
 	"       folio mdbook-backend [--strict] [--quiet] [--verbose]   (run by mdbook build)\n"
 	"       folio --help | --version\n";
 
@@ -44,7 +45,8 @@ static const char help[] =
 	"\n"
 	"Commands:\n"
 	"  build [BOOK_DIR]   build BOOK_DIR (default: book) into OUT_DIR (default: out)\n"
-	"  check [BOOK_DIR]   load, parse and resolve the book, report problems, write nothing\n"
+	"  check [BOOK_DIR]   the pre-flight of a build: load, resolve and lay out the book,\n"
+	"                     read the print style, report problems, write nothing\n"
 	"  handouts [BOOK_DIR] one PDF per module into OUT_DIR/handouts/ (modules: the\n"
 	"                     chapters the root page links, or folio.ini [handouts] modules)\n"
 	"  mdbook-backend     as an mdBook backend: the RenderContext JSON on stdin,\n"
@@ -52,10 +54,12 @@ static const char help[] =
 	"                     book.toml: command = \"folio mdbook-backend\")\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output DIR   output folder (created if missing)\n"
+	"  -o, --output DIR   output folder (created if missing); also --output=DIR\n"
 	"  --pdf, --epub      build only these formats (default: both)\n"
-	"  --strict           warnings count as errors (exit status 1)\n"
-	"  --paper a4|letter  paper size (default: from the print style)\n"
+	"  --strict           warnings count as errors (exit status 1; files are still\n"
+	"                     written, and the summary says so)\n"
+	"  --paper a4|letter  paper size (default: from the print style); files of\n"
+	"                     editions other than A4 one-sided are named for theirs\n"
 	"  --duplex           mirrored margins, chapters open on a right-hand page\n"
 	"  -q, --quiet        print only diagnostics\n"
 	"  -v, --verbose      also print notes\n"
@@ -66,7 +70,8 @@ static const char help[] =
 	"2 usage or environment errors.\n"
 	"\n"
 	"Environment: SOURCE_DATE_EPOCH sets the date recorded in the outputs;\n"
-	"FOLIO_DATA_DIR overrides where fonts/ and styles/ are found.\n";
+	"FOLIO_DATA_DIR overrides where fonts/ and styles/ are found;\n"
+	"FOLIO_TIMING=1 prints the time each stage takes (0: off).\n";
 
 struct cli {
 	const char *command;
@@ -75,6 +80,51 @@ struct cli {
 	bool pdf, epub, strict;
 	struct build_opts opts;
 };
+
+/* "--name=value": the value after '=' when a names the long option name,
+ * else NULL. */
+static const char *inline_value(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(a, name, n) == 0 && a[n] == '=' ? a + n + 1 : NULL;
+}
+
+/* The value of an option that takes one, written "--opt VALUE",
+ * "--opt=VALUE" or "-o VALUE"; NULL after a message when it is missing. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *v = inline_value(argv[*i], name);
+	if (v)
+		return v;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "folio: %s needs a value\n", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Options that make no sense for the command are refused, not ignored:
+ * a CI job that says `check -o out` or `handouts --epub` expects
+ * something folio would not do. */
+static int check_applicable(const struct cli *c, bool have_out)
+{
+	if (strcmp(c->command, "check") == 0 && have_out) {
+		fprintf(stderr, "folio: check writes nothing; -o/--output does not apply "
+			"(use folio build -o DIR)\n");
+		return 2;
+	}
+	if (strcmp(c->command, "check") == 0 && (c->pdf || c->epub)) {
+		fprintf(stderr, "folio: check lays out the print edition and checks both "
+			"formats; --pdf/--epub do not apply\n");
+		return 2;
+	}
+	if (strcmp(c->command, "handouts") == 0 && (c->pdf || c->epub)) {
+		fprintf(stderr, "folio: handouts are PDFs only; --pdf/--epub do not apply "
+			"(use folio build --epub for the EPUB)\n");
+		return 2;
+	}
+	return -1;
+}
 
 static int parse_args(struct cli *c, int argc, char **argv)
 {
@@ -102,7 +152,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-		printf("folio %s\n", FOLIO_VERSION);
+		printf("folio %s (commit %s)\n", FOLIO_VERSION, folio_commit());
 		return 0;
 	}
 	c->command = argv[i++];
@@ -112,7 +162,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 options:;
-	bool have_dir = false, backend = strcmp(c->command, "mdbook-backend") == 0;
+	bool have_dir = false, have_out = false, backend = strcmp(c->command, "mdbook-backend") == 0;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		if (backend && strcmp(a, "--strict") != 0 && strcmp(a, "-q") != 0 &&
@@ -122,12 +172,12 @@ options:;
 				"from mdBook; unexpected '%s'\n%s", a, usage);
 			return 2;
 		}
-		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-			if (++i >= argc) {
-				fprintf(stderr, "folio: %s needs a folder\n", a);
+		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+		    inline_value(a, "--output")) {
+			c->out_dir = option_value(argc, argv, &i, "--output");
+			if (!c->out_dir)
 				return 2;
-			}
-			c->out_dir = argv[i];
+			have_out = true;
 		} else if (strcmp(a, "--pdf") == 0) {
 			c->pdf = true;
 		} else if (strcmp(a, "--epub") == 0) {
@@ -136,12 +186,13 @@ options:;
 			c->strict = true;
 		} else if (strcmp(a, "--duplex") == 0) {
 			c->opts.duplex = true;
-		} else if (strcmp(a, "--paper") == 0) {
-			if (++i >= argc || (strcmp(argv[i], "a4") != 0 && strcmp(argv[i], "letter") != 0)) {
+		} else if (strcmp(a, "--paper") == 0 || inline_value(a, "--paper")) {
+			const char *v = option_value(argc, argv, &i, "--paper");
+			if (!v || (strcmp(v, "a4") != 0 && strcmp(v, "letter") != 0)) {
 				fputs("folio: --paper takes a4 or letter\n", stderr);
 				return 2;
 			}
-			c->opts.paper = argv[i];
+			c->opts.paper = v;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			c->opts.verbose = 0;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -160,6 +211,9 @@ options:;
 			return 2;
 		}
 	}
+	int rc = check_applicable(c, have_out);
+	if (rc >= 0)
+		return rc;
 	if (!c->pdf && !c->epub)
 		c->pdf = c->epub = true;
 	return -1; /* go on */
@@ -198,7 +252,7 @@ static const char *find_data_dir(struct arena *a)
 	return ".";
 }
 
-static long long source_date(const struct book *b)
+static long long source_date(const struct book *b, struct diag_list *d)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
 	if (s && *s) {
@@ -207,7 +261,10 @@ static long long source_date(const struct book *b)
 		long long v = strtoll(s, &end, 10);
 		if (!errno && !*end && v >= 0 && v < 253402300800LL)
 			return v;
-		fprintf(stderr, "folio: warning: SOURCE_DATE_EPOCH '%s' is not a date; ignored\n", s);
+		/* A warning like any other: counted, and an error under
+		 * --strict, since the outputs' dates are not what CI asked. */
+		diag_warn(d, NULL, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a date (seconds "
+			  "since 1970); ignored", s);
 	}
 	if (b->meta.date) {
 		struct tm tm = {0};
@@ -254,7 +311,7 @@ static int run(struct cli *c)
 		resolve(&r, book);
 		resources_collect(&r, book);
 		run_stage(&r, "resolve");
-		c->opts.source_date = source_date(book);
+		c->opts.source_date = source_date(book, &diags);
 		c->opts.data_dir = find_data_dir(&arena);
 		c->opts.layout_dump = getenv("FOLIO_LAYOUT_DUMP");
 		c->opts.handout_dump = getenv("FOLIO_HANDOUT_DUMP");
@@ -262,20 +319,26 @@ static int run(struct cli *c)
 		r.opts = &c->opts;
 		bool building = backend || strcmp(c->command, "build") == 0;
 		bool handouts = strcmp(c->command, "handouts") == 0;
+		bool checking = strcmp(c->command, "check") == 0;
 		struct print_style st;
 		const char *why = NULL;
-		if (building || handouts) {
+		{
 			/* An EPUB alone uses only the style's titles and
-			 * link marks; its problems are the PDF's to tell. */
-			int rc = build_prepare(&r, book, &st, handouts || c->pdf, &why);
-			if (building)
+			 * link marks; its problems are the PDF's to tell.
+			 * check is the pre-flight of a full build: the
+			 * style's problems and the layout's are its own. */
+			int rc = build_prepare(&r, book, &st, handouts || checking || c->pdf, &why);
+			if (checking) {
+				if (rc == 0)
+					build_check(&r, book, &st);
+				/* what the EPUB would say about its cover */
+				epub_cover_check(r.diags, book, &arena);
+			} else if (building) {
 				build_book(&r, book, rc == 0 ? &st : NULL, why, c->out_dir,
 					   c->pdf, c->epub, &summary);
-			else if (rc == 0)
+			} else if (rc == 0) {
 				build_handouts(&r, book, &st, c->out_dir, &summary);
-		} else {
-			/* what the EPUB would say about its cover */
-			epub_cover_check(r.diags, book, &arena);
+			}
 		}
 	}
 
@@ -301,13 +364,19 @@ static int run(struct cli *c)
 
 	if (book && c->opts.verbose > 0 && status != 2) {
 		double dt = now_seconds() - t0;
-		const char *what = summary.len ? summary.data : "checked";
+		const char *what = strcmp(c->command, "check") == 0 ? "checked"
+				 : summary.len ? summary.data : NULL;
 		printf("folio: %s%s: %d chapter%s, %d warning%s, %d error%s in %.2f s\n",
-		       strcmp(c->command, "check") != 0 ? "wrote " : "", what, book->nchapters,
+		       what && strcmp(what, "checked") != 0 ? "wrote " : "",
+		       what ? what : "nothing written", book->nchapters,
 		       book->nchapters == 1 ? "" : "s", diags.nwarn, diags.nwarn == 1 ? "" : "s",
 		       diags.nerr, diags.nerr == 1 ? "" : "s", dt);
+		/* --strict judges the build after it: what was written
+		 * stays (a CI job fails on the status), and says so. */
 		if (status == 1 && c->strict && !diags.nerr)
-			printf("folio: --strict: warnings count as errors\n");
+			printf("folio: --strict: warnings count as errors%s\n",
+			       summary.len ? "; the files above were written all the same: "
+			       "do not publish them" : "");
 	}
 	buf_free(&summary);
 	diag_list_free(&diags);

@@ -1,5 +1,6 @@
 /* manifest.c - SHA256SUMS and build.json beside the artifacts. */
 #include "app/manifest.h"
+#include "app/commit.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -45,7 +46,8 @@ static void json_str(struct buf *b, const char *s)
 }
 
 int manifest_write(struct run *run, const struct book *book, const char *out_dir,
-		   const struct artifact *arts, int nart, const char *version)
+		   const struct artifact *arts, int nart, const char *version,
+		   const struct manifest_edition *ed)
 {
 	const struct build_opts *opts = run->opts;
 	struct buf sums = BUF_INIT, js = BUF_INIT;
@@ -55,12 +57,24 @@ int manifest_write(struct run *run, const struct book *book, const char *out_dir
 
 	buf_puts(&js, "{\n  \"folio_version\": ");
 	json_str(&js, version);
+	buf_puts(&js, ",\n  \"folio_commit\": ");
+	json_str(&js, folio_commit());
+	buf_puts(&js, ",\n  \"edition\": ");
+	json_str(&js, ed->name);
+	buf_puts(&js, ",\n  \"paper\": ");
+	json_str(&js, ed->paper);
+	buf_printf(&js, ",\n  \"duplex\": %s", ed->duplex ? "true" : "false");
 	buf_printf(&js, ",\n  \"source_date\": \"%s\",\n  \"source_date_epoch\": %lld,\n", date,
 		   opts->source_date);
 	buf_puts(&js, "  \"book\": {\n    \"title\": ");
 	json_str(&js, book->meta.title);
 	buf_puts(&js, ",\n    \"identifier\": ");
 	json_str(&js, book->meta.identifier);
+	buf_puts(&js, ",\n    \"version\": ");
+	if (book->meta.version)
+		json_str(&js, book->meta.version);
+	else
+		buf_puts(&js, "null");
 	buf_puts(&js, ",\n    \"language\": ");
 	json_str(&js, book->meta.language);
 	buf_printf(&js, ",\n    \"chapters\": %d,\n    \"external_links\": %d,\n"
@@ -86,6 +100,8 @@ int manifest_write(struct run *run, const struct book *book, const char *out_dir
 		buf_printf(&js, ", \"bytes\": %lld", (long long)st.st_size);
 		if (arts[i].pages)
 			buf_printf(&js, ", \"pages\": %d", arts[i].pages);
+		buf_puts(&js, ", \"edition\": ");
+		json_str(&js, arts[i].edition ? arts[i].edition : ed->name);
 		buf_printf(&js, ", \"sha256\": \"%s\"}", hex);
 	}
 	buf_puts(&js, nart ? "\n  ],\n" : "],\n");
@@ -125,4 +141,64 @@ out:
 	buf_free(&sums);
 	buf_free(&js);
 	return rc;
+}
+
+/* The JSON string value of "key": on line, when it is a plain one (no
+ * escapes); NULL otherwise. */
+static const char *json_field(struct arena *a, const char *line, const char *key)
+{
+	char pat[32];
+	snprintf(pat, sizeof pat, "\"%s\": \"", key);
+	const char *p = strstr(line, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	const char *e = p;
+	while (*e && *e != '"' && *e != '\\' && (unsigned char)*e >= 0x20)
+		e++;
+	if (*e != '"')
+		return NULL;
+	return arena_strndup(a, p, (size_t)(e - p));
+}
+
+void manifest_previous(struct arena *a, const char *out_dir, struct artifact **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	char *path = arena_printf(a, "%s/build.json", out_dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	struct vec v = {0};
+	char line[4096];
+	bool in_arts = false;
+	/* build.json as manifest_write() writes it: "artifacts": [ then one
+	 * line per artifact, "    {...}", up to the line closing the list. */
+	while (fgets(line, sizeof line, f)) {
+		if (!in_arts) {
+			in_arts = strstr(line, "\"artifacts\": [\n") != NULL;
+			continue;
+		}
+		if (strncmp(line, "    {", 5) != 0)
+			break;
+		const char *file = json_field(a, line, "file");
+		/* a plain name in this folder, never a path */
+		if (!file || !*file || file[0] == '.' || strchr(file, '/'))
+			continue;
+		struct artifact *art = arena_calloc(a, 1, sizeof *art);
+		art->path = file;
+		art->format = json_field(a, line, "format");
+		art->edition = json_field(a, line, "edition");
+		const char *pg = strstr(line, "\"pages\": ");
+		art->pages = pg ? atoi(pg + 9) : 0;
+		vec_push(&v, art);
+	}
+	fclose(f);
+	if (v.n) {
+		*out = arena_calloc(a, v.n, sizeof **out);
+		for (size_t i = 0; i < v.n; i++)
+			(*out)[i] = *(struct artifact *)v.v[i];
+		*n = (int)v.n;
+	}
+	vec_free(&v);
 }

@@ -81,8 +81,11 @@ void diag_print(const struct diag_list *d, FILE *out)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
 		put_safe(out, g->file ? g->file : "folio");
-		if (g->file && g->line > 0)
-			fprintf(out, ":%d:%d", g->line, g->col > 0 ? g->col : 1);
+		/* Always the full file:line:col form problem matchers
+		 * (gcc's, GitHub's) expect: line 1 column 1 for what
+		 * concerns a whole file. */
+		if (g->file)
+			fprintf(out, ":%d:%d", g->line > 0 ? g->line : 1, g->col > 0 ? g->col : 1);
 		fprintf(out, ": %s: ", level_name(g->level));
 		put_safe(out, g->msg);
 		fputc('\n', out);

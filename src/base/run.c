@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static double now(void)
@@ -14,7 +16,10 @@ static double now(void)
 
 struct stage_clock *run_clock_start(struct stage_clock *c)
 {
-	if (!getenv("FOLIO_TIMING"))
+	/* FOLIO_TIMING=1 (any value but empty, 0, no, off) turns it on. */
+	const char *v = getenv("FOLIO_TIMING");
+	if (!v || !*v || strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 ||
+	    strcasecmp(v, "off") == 0 || strcasecmp(v, "false") == 0)
 		return NULL;
 	c->last = now();
 	return c;

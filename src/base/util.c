@@ -623,3 +623,47 @@ bool date_valid(const char *s)
 	}
 	return true;
 }
+
+/* Case-insensitive Levenshtein distance of a and b, both at most 63
+ * bytes (longer: a large number). */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 1000;
+	int row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j];
+			int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			int best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *suggest_word(const char *word, const char *const *cands)
+{
+	size_t n = strlen(word);
+	int limit = n >= 5 ? 2 : 1;
+	const char *best = NULL;
+	int bd = limit + 1;
+	for (; *cands; cands++) {
+		int d = edit_distance(word, *cands);
+		if (d < bd && 2 * d < (int)n) {
+			bd = d;
+			best = *cands;
+		}
+	}
+	return best;
+}

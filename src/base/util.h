@@ -97,4 +97,10 @@ bool date_valid(const char *s);
 /* Renders a time_t (UTC) as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void time_iso8601(long long t, char out[21]);
 
+/* For "did you mean": the candidate closest to word (case-insensitive
+ * edit distance, at most 1 for short words, 2 for words of 5+ bytes, and
+ * less than half the word), or NULL when none is that close.  cands ends
+ * with NULL. */
+const char *suggest_word(const char *word, const char *const *cands);
+
 #endif

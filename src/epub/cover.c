@@ -236,7 +236,8 @@ static bool given_cover(struct diag_list *diags, const struct book *book,
 			struct arena *a, struct epub_cover *cover)
 {
 	const struct metadata *m = &book->meta;
-	const char *file = arena_printf(a, "%s%s", book->display_dir ? book->display_dir : "",
+	const char *file = m->cover_file ? m->cover_file
+			 : arena_printf(a, "%s%s", book->display_dir ? book->display_dir : "",
 					m->source_file ? m->source_file : "folio.ini");
 	char *data = NULL;
 	size_t len = 0;

@@ -911,6 +911,7 @@ struct epub {
 	const char *full_title; /* title: subtitle, for readers' shelves */
 	char uuid[46];        /* the book's urn:uuid */
 	char print_uuid[46];  /* the PDF edition's, the page numbers' source */
+	const char *print_edition; /* "PDF edition, A4, one-sided" */
 	struct epub_files files;
 	struct toc root;      /* the contents */
 	struct links_style ls;
@@ -1117,8 +1118,10 @@ static void write_opf(struct buf *b, const struct epub *e)
 		 * is the EPUB 3.2 way and still valid.) */
 		buf_printf(b, "    <dc:source id=\"print-source\">%s</dc:source>\n"
 			      "    <meta refines=\"#print-source\" property=\"source-of\">"
-			      "pagination</meta>\n",
-			   e->print_uuid);
+			      "pagination</meta>\n"
+			      "    <meta refines=\"#print-source\" property=\"dcterms:description\">"
+			      "%s</meta>\n",
+			   e->print_uuid, e->print_edition);
 	}
 	opf_meta(b, "dcterms:modified", modified);
 	/* the cover for EPUB 2 readers, which know no cover-image */
@@ -1182,13 +1185,14 @@ static void write_titlepage(struct buf *b, const struct book *book,
 /* ---- Gathering what the EPUB is made from ------------------------------- */
 
 /* The book's language when it is a BCP 47 tag, else "en" (warned). */
-static const char *epub_lang(struct diag_list *diags, const struct book *book)
+static const char *epub_lang(struct diag_list *diags, const struct book *book,
+			     struct arena *a)
 {
 	const char *lang = book->meta.language;
 
 	if (lang_ok(lang))
 		return lang;
-	diag_warn(diags, book->meta.source_file, 0, 0,
+	diag_warn(diags, book_meta_display(a, book), 0, 0,
 		  "language '%s' is not a BCP 47 tag; the EPUB says \"en\"",
 		  lang ? lang : "");
 	return "en";
@@ -1262,6 +1266,17 @@ static void make_env(struct epub *e, const struct pagination *pages,
 	env->breaks = page_breaks(book, pages, e->appendix, a, &env->nbreaks);
 }
 
+/* "PDF edition, A4, one-sided" for edition "a4"; "US Letter, duplex"
+ * for "letter-duplex". */
+static const char *print_edition_name(struct arena *a, const char *edition)
+{
+	bool duplex = strstr(edition, "-duplex") != NULL;
+	const char *paper = strncmp(edition, "a4", 2) == 0 ? "A4"
+			  : strncmp(edition, "letter", 6) == 0 ? "US Letter" : "custom paper";
+	return arena_printf(a, "PDF edition, %s, %s", paper,
+			    duplex ? "two-sided (duplex)" : "one-sided");
+}
+
 /* Fills e; the caller frees e->files with free_files(). */
 static void epub_prepare(struct diag_list *diags, struct epub *e, const struct book *book,
 			 const struct build_opts *opts,
@@ -1270,13 +1285,19 @@ static void epub_prepare(struct diag_list *diags, struct epub *e, const struct b
 	memset(e, 0, sizeof *e);
 	e->book = book;
 	e->opts = opts;
-	e->lang = epub_lang(diags, book);
+	e->lang = epub_lang(diags, book, a);
 	e->title = epub_title(book);
 	const char *ident = book->meta.identifier ? book->meta.identifier : e->title;
 	book_uuid(ident, e->uuid);
 	/* the PDF edition's identifier: the same derivation from the
-	 * identifier followed by ".pdf" */
-	book_uuid(arena_printf(a, "%s.pdf", ident), e->print_uuid);
+	 * identifier followed by ".pdf" (A4, one-sided), or by the
+	 * edition and ".pdf" ("-letter-duplex.pdf"): each edition's page
+	 * numbers are its own */
+	const char *edn = pages && pages->edition ? pages->edition : "a4";
+	bool plain = strcmp(edn, "a4") == 0;
+	book_uuid(plain ? arena_printf(a, "%s.pdf", ident)
+			: arena_printf(a, "%s-%s.pdf", ident, edn), e->print_uuid);
+	e->print_edition = print_edition_name(a, edn);
 
 	load_files(diags, book, opts, a, &e->files);
 	epub_cover_load(diags, book, e->title, a, &e->files.cover);

@@ -4,10 +4,12 @@
 #include "load/book.h"
 #include "load/folder.h"
 #include "load/mdbook.h"
+#include "load/frontmatter.h"
 #include "load/meta.h"
 #include "load/parse.h"
 #include "load/preproc.h"
 #include "load/summary.h"
+#include "load/unreached.h"
 #include "base/base.h"
 #include "base/util.h"
 
@@ -82,8 +84,12 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 	ch->path = path;
 	ch->display_path = shown;
 	struct clean_report rep;
-	ch->source = text_clean(a, data, len, &ch->source_len, &rep);
+	char *text = text_clean(a, data, len, &ch->source_len, &rep);
+	ch->source = text;
 	free(data);
+	/* the first chapter loaded is the root page */
+	const char *fm_title = frontmatter_read(L->run, b, ch, text, ch->source_len,
+						!b->root && L->order.n == 0);
 	if (rep.bad_utf8)
 		diag_warn(d, shown, rep.utf8_line, rep.utf8_col,
 			  "invalid UTF-8 (%d sequence%s replaced by U+FFFD)", rep.bad_utf8,
@@ -108,6 +114,8 @@ static struct chapter *load_chapter(struct loader *L, const char *path, const ch
 		ch->title = name;
 	else if (ch->nheadings)
 		ch->title = ch->headings[0]->plain;
+	else if (fm_title)
+		ch->title = fm_title;
 	if (!ch->title || !*ch->title) {
 		/* A page without a heading is named after its file. */
 		const char *base = base_name(path);
@@ -451,6 +459,7 @@ static void book_finish(struct loader *L, struct book *b, const char *src_dir, b
 		mdbook_openings(L->run, b);
 	if (b->mdbook)
 		own_site_links(a, b, src_dir);
+	unreached_warn(L->run, b);
 	meta_defaults(L->run, b);
 }
 

@@ -123,6 +123,18 @@ static void set_date(struct meta_ctx *c, const char *v, int line)
 		c->book->meta.date = v;
 }
 
+/* "unknown key 'titel' in [book]; did you mean 'title'?" */
+static void unknown_key(struct meta_ctx *c, int lineno, const char *name)
+{
+	static const char *const keys[] = {"title", "subtitle", "authors", "author", "language",
+		"identifier", "version", "date", "description", "keywords", "epub_fonts", "cover", NULL};
+	const char *near = suggest_word(name, keys);
+	if (!near && (strcasecmp(name, "lang") == 0 || strcasecmp(name, "locale") == 0))
+		near = "language";
+	diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [book]%s%s%s", name,
+		  near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
 static int on_value(void *user, const char *section, const char *name,
 		    const char *value)
 {
@@ -141,7 +153,8 @@ static int on_value(void *user, const char *section, const char *name,
 	}
 	if (strcmp(section, "handouts") == 0) {
 		if (strcmp(name, "modules") != 0) {
-			diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]", name);
+			diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [handouts]%s",
+				  name, strcasecmp(name, "module") == 0 ? "; did you mean 'modules'?" : "");
 			return 1;
 		}
 		struct vec paths = {0};
@@ -151,15 +164,21 @@ static int on_value(void *user, const char *section, const char *name,
 		return 1;
 	}
 	if (strcmp(section, "book") != 0) {
+		static const char *const sections[] = {"book", "external", "handouts", NULL};
+		const char *near = suggest_word(section, sections);
 		diag_warn(c->diags, c->file, lineno, 1,
-			  "unknown section [%s] (expected [book], [external] or [handouts])", section);
+			  "unknown section [%s] (expected [book], [external] or [handouts])%s%s%s",
+			  section, near ? "; did you mean [" : "", near ? near : "", near ? "]?" : "");
 		return 1;
 	}
 	char *v = unquote(a, value);
 	if (strcmp(name, "title") == 0) m->title = v;
 	else if (strcmp(name, "subtitle") == 0) m->subtitle = v;
 	else if (strcmp(name, "authors") == 0 || strcmp(name, "author") == 0) add_authors(c, value);
-	else if (strcmp(name, "language") == 0) m->language = v;
+	else if (strcmp(name, "language") == 0) {
+		m->language = v;
+		m->language_line = lineno;
+	}
 	else if (strcmp(name, "identifier") == 0) m->identifier = v;
 	else if (strcmp(name, "version") == 0) m->version = v;
 	else if (strcmp(name, "date") == 0) set_date(c, v, lineno);
@@ -177,7 +196,7 @@ static int on_value(void *user, const char *section, const char *name,
 			diag_warn(c->diags, c->file, lineno, 1,
 				  "epub_fonts = '%s': expected yes or no; fonts are not embedded", v);
 	} else
-		diag_warn(c->diags, c->file, lineno, 1, "unknown key '%s' in [book]", name);
+		unknown_key(c, lineno, name);
 	return 1;
 }
 
@@ -669,6 +688,7 @@ static void toml_pair(struct toml *t, const char *key, const struct tval *v, int
 		m->description = toml_str(t, v, key, line);
 	} else if (strcmp(key, "book.language") == 0) {
 		m->language = toml_str(t, v, key, line);
+		m->language_line = line;
 	} else if (strcmp(key, "book.src") == 0) {
 		const char *src = toml_str(t, v, key, line);
 		if (src) {
@@ -827,6 +847,75 @@ void meta_load(struct run *r, struct book *b, const char **src_dir)
 	vec_free(&c.hidelines);
 }
 
+/* A language written as a name ("english", "Deutsch") rather than a
+ * BCP 47 tag: the tag it means, or NULL. */
+static const char *language_tag_of(const char *name)
+{
+	static const char *const names[][2] = {
+		{"english", "en"}, {"german", "de"}, {"deutsch", "de"}, {"french", "fr"},
+		{"francais", "fr"}, {"spanish", "es"}, {"espanol", "es"}, {"italian", "it"},
+		{"portuguese", "pt"}, {"dutch", "nl"}, {"russian", "ru"}, {"chinese", "zh"},
+		{"japanese", "ja"}, {"korean", "ko"}, {"polish", "pl"}, {"swedish", "sv"},
+		{"danish", "da"}, {"norwegian", "nb"}, {"finnish", "fi"}, {"czech", "cs"},
+		{"turkish", "tr"}, {"greek", "el"}, {"ukrainian", "uk"}, {"hungarian", "hu"}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(name, names[i][0]) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+/* The language must be a BCP 47 tag: a primary subtag of 2 or 3 letters
+ * ("en", "fil"), then subtags of 1 to 8 letters or digits ("en-US",
+ * "zh-Hant-TW").  Anything else is warned and replaced by the tag it
+ * names, else "en": hyphenation and the EPUB need a real tag. */
+static void check_language(struct run *r, struct book *b, const char *file)
+{
+	const char *lang = b->meta.language;
+	size_t n = 0;
+	bool ok = true;
+	while (isalpha((unsigned char)lang[n]))
+		n++;
+	ok = n >= 2 && n <= 3;
+	for (const char *p = lang + n; ok && *p;) {
+		if (*p++ != '-') {
+			ok = false;
+			break;
+		}
+		size_t k = 0;
+		while (isalnum((unsigned char)p[k]))
+			k++;
+		ok = k >= 1 && k <= 8;
+		p += k;
+	}
+	if (ok)
+		return;
+	const char *tag = language_tag_of(lang);
+	diag_warn(r->diags, file, b->meta.language_line, 1,
+		  "language '%s' is not a BCP 47 tag (expected the form en, en-US, de, "
+		  "pt-BR)%s%s%s; using '%s'", lang, tag ? "; did you mean '" : "",
+		  tag ? tag : "", tag ? "'?" : "", tag ? tag : "en");
+	b->meta.language = tag ? tag : "en";
+}
+
+/* A title from the book folder's name ("my-notes/" -> "my-notes"), or
+ * "Untitled" when it has none ("."). */
+static const char *folder_title(struct arena *a, const char *dir)
+{
+	const char *d = dir ? dir : "";
+	size_t n = strlen(d);
+	while (n > 1 && d[n - 1] == '/')
+		n--;
+	size_t s = n;
+	while (s > 0 && d[s - 1] != '/')
+		s--;
+	const char *base = arena_strndup(a, d + s, n - s);
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(base, "/") == 0)
+		return "Untitled";
+	if (strcmp(base, "src") == 0 && s > 0)
+		return folder_title(a, arena_strndup(a, d, s));
+	return base;
+}
+
 void meta_defaults(struct run *r, struct book *b)
 {
 	struct metadata *m = &b->meta;
@@ -836,19 +925,31 @@ void meta_defaults(struct run *r, struct book *b)
 	/* mdBook needs neither a title nor authors: for its books the
 	 * defaults are notes, not warnings. */
 	enum diag_level lvl = b->mdbook ? DIAG_NOTE : DIAG_WARNING;
-	if (!m->source_file)
-		diag_add(r->diags, lvl, file, 0, 0, b->mdbook
-			 ? "no book.toml; using defaults (title from the first heading)"
-			 : "no folio.ini metadata file; using defaults (title from the first heading)");
-	if (!m->title || !*m->title) {
-		m->title = b->root && b->root->nheadings ? b->root->headings[0]->plain : "Untitled";
-		if (m->source_file)
-			diag_add(r->diags, lvl, file, 0, 0, "no title; using '%s'", m->title);
+	bool untitled = !m->title || !*m->title;
+	const char *from = "the first heading";
+	if (untitled) {
+		if (b->root && b->root->nheadings) {
+			m->title = b->root->headings[0]->plain;
+		} else {
+			m->title = folder_title(a, b->dir);
+			from = "the book folder's name: the root page has no heading";
+		}
 	}
-	if (!m->language || !*m->language)
-		m->language = "en";
 	if (!m->identifier || !*m->identifier)
 		m->identifier = slug_make(a, m->title);
+	/* The warning says what the defaults are, as the output files will
+	 * show them. */
+	if (!m->source_file)
+		diag_add(r->diags, lvl, file, 0, 0, "no %s; using defaults: title '%s' (from %s), "
+			 "identifier '%s' (output files %s.pdf, %s.epub)",
+			 b->mdbook ? "book.toml" : "folio.ini metadata file", m->title, from,
+			 m->identifier, m->identifier, m->identifier);
+	else if (untitled)
+		diag_add(r->diags, lvl, file, 0, 0, "no title; using '%s' (from %s)", m->title, from);
+	if (!m->language || !*m->language)
+		m->language = "en";
+	else
+		check_language(r, b, file);
 	if (!m->nauthors) {
 		m->authors = arena_alloc(a, sizeof *m->authors);
 		m->authors[0] = "Anonymous";

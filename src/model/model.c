@@ -67,3 +67,13 @@ bool model_toc_shown(const struct book *b, int i)
 			return true;
 	return false;
 }
+
+const char *book_meta_display(struct arena *a, const struct book *b)
+{
+	const char *dir = b->display_dir ? b->display_dir : "";
+	if (b->meta.source_file)
+		return arena_printf(a, "%s%s", dir, b->meta.source_file);
+	if (b->root && b->root->display_path)
+		return b->root->display_path;
+	return *dir ? dir : ".";
+}

@@ -353,6 +353,9 @@ struct metadata {
 				    written, relative to the book folder) for
 				    the EPUB's cover, or NULL (one is drawn) */
 	int cover_line;          /* its line in the metadata file */
+	const char *cover_file;  /* where cover was given when not the metadata
+				    file (front matter: the root page), or NULL */
+	int language_line;            /* the language's line there, or 0 */
 };
 
 /* The book.  load/ and resolve/ fill it; from there on every stage reads
@@ -436,5 +439,10 @@ void model_each_inline(struct block *first, inline_fn fn, void *ctx);
  * draft ("[Title]()") with no written chapter under it, which is left
  * out (the loader notes it); a draft with chapters under it holds them. */
 bool model_toc_shown(const struct book *b, int i);
+/* The metadata file as diagnostics name it, with the book folder
+ * ("book/folio.ini"); without one the root page's path, else the book
+ * folder.  Allocated in a (struct arena *). */
+struct arena;
+const char *book_meta_display(struct arena *a, const struct book *b);
 
 #endif

@@ -36,6 +36,8 @@ struct page_mark {
 struct pagination {
 	struct page_mark *marks; /* one per PDF page, in order (heap) */
 	int nmarks;
+	const char *edition;     /* the print edition paginated: "a4",
+				    "letter-duplex", ...; NULL = "a4" (not owned) */
 };
 
 /* Frees p's marks (p itself is the caller's). */

@@ -141,10 +141,10 @@ static int make_images(struct run *run, HPDF_Doc pdf, const struct book *book,
 							   (HPDF_UINT)pi->data.len);
 		if (pi->kind != PIMG_NONE && !out[i]) {
 			HPDF_ResetError(pdf);
-			diag_warn(run->diags, NULL, 0, 0,
-				  "%s%s: the PDF library refused the image; it is left out",
-				  book->display_dir ? book->display_dir : "",
-				  book->images[i]->path);
+			diag_warn(run->diags, arena_printf(run->arena, "%s%s",
+							   book->display_dir ? book->display_dir : "",
+							   book->images[i]->path), 0, 0,
+				  "the PDF library refused the image; it is left out");
 		}
 		if (pi->kind == PIMG_RGB && pi->packed.len && out[i] && !out[i]->write_fn &&
 		    out[i]->stream)

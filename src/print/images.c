@@ -431,10 +431,10 @@ int print_images_load(struct print_images **out, struct run *run,
 			why = "only PNG, JPEG and SVG images can go into the PDF";
 		}
 		if (why)
-			diag_warn(run->diags, NULL, 0, 0,
-				  "%s%s: %s; the PDF shows its alt text instead",
-				  book->display_dir ? book->display_dir : "",
-				  img->path, why);
+			diag_warn(run->diags, arena_printf(run->arena, "%s%s",
+							   book->display_dir ? book->display_dir : "",
+							   img->path), 0, 0,
+				  "%s; the PDF shows its alt text instead", why);
 	}
 	free(used);
 	/* The figures are drawn beside the layout, which needs only sizes. */

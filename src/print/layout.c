@@ -260,7 +260,7 @@ struct layout *layout_part(struct run *run, const struct book *book,
 	const char *lang = book->meta.language ? book->meta.language : "en";
 	L.hyph = hyph_load(lang);
 	if (!L.hyph)
-		diag_warn(run->diags, book->meta.source_file, 0, 0,
+		diag_warn(run->diags, book_meta_display(L.a, book), 0, 0,
 			  "no hyphenation patterns for language '%s': the PDF "
 			  "is set without hyphenation", lang);
 	if (fonts_lookup(fonts, FONT_FALLBACK, 0xFFFD) >= 0) {

@@ -9,6 +9,7 @@
  */
 #include "print/layout_int.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,9 @@ int lay_pick_font(struct lay *L, int role, uint32_t cp, int line)
 		return f;
 	if (cp < 0x110000 && !(L->warned[cp >> 3] & (1u << (cp & 7)))) {
 		L->warned[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-		diag_warn(L->diags, L->ch ? L->ch->display_path : NULL,
+		/* on a generated page (the title page): the metadata's file */
+		diag_warn(L->diags, L->ch && L->ch->display_path ? L->ch->display_path
+				    : book_meta_display(L->a, L->book),
 			  line, 0,
 			  "character U+%04X is in none of the PDF fonts%s; "
 			  "drawn as a replacement mark", (unsigned)cp,
@@ -457,10 +460,52 @@ static struct lo_anchor *cite_anchor(const struct lay *L,
 	}
 }
 
+/* The plain text of inlines, spaces for no-break spaces. */
+static void plain_text(struct buf *b, const struct inline_node *in)
+{
+	for (; in; in = in->next) {
+		if (in->text && (in->type == INL_TEXT || in->type == INL_CODE)) {
+			for (size_t i = 0; i < in->len; i++) {
+				if (i + 1 < in->len && (unsigned char)in->text[i] == 0xC2 &&
+				    (unsigned char)in->text[i + 1] == 0xA0) {
+					buf_putc(b, ' ');
+					i++;
+				} else {
+					buf_putc(b, in->text[i]);
+				}
+			}
+		}
+		plain_text(b, in->children);
+	}
+}
+
+/* Whether the link's own words already say where it leads: "Module 2"
+ * (not "Module 20"), or the module's title. */
+static bool names_module(const struct inline_node *in, const struct module *m)
+{
+	struct buf b = BUF_INIT;
+	plain_text(&b, in->children);
+	bool yes = false;
+	if (b.data) {
+		char num[32];
+		int k = snprintf(num, sizeof num, "module %d", m->number);
+		for (const char *p = b.data; (p = strcasestr(p, num)) != NULL; p += k)
+			if (!isdigit((unsigned char)p[k]))
+				yes = true;
+		yes |= m->title && *m->title && strcasestr(b.data, m->title) != NULL;
+	}
+	buf_free(&b);
+	return yes;
+}
+
 /* After a link to a chapter a handout leaves out: "(see Module 2,
- * *Custom Runtimes*)", or "(see *Title* in the book)". */
+ * *Custom Runtimes*)".  A handout stands alone: nothing when the chapter
+ * is in no module (the book's own first page: the link stays as words),
+ * and no "Module 2, " again when the link's words name it ("In Module 2
+ * you build...": nothing, or "(see *Project: ...*)" for a chapter inside
+ * the module). */
 static void tok_see(struct lay *L, struct toks *t, const struct istyle *s,
-		    const struct chapter *ch)
+		    const struct chapter *ch, const struct inline_node *in)
 {
 	struct istyle n = *s;
 	n.link = NULL;
@@ -471,9 +516,15 @@ static void tok_see(struct lay *L, struct toks *t, const struct istyle *s,
 	const struct module *m = L->part ? handouts_module_of(L->part->modules,
 							      L->part->nmodules, ch->index)
 					 : NULL;
-	const char *title = m && m->page == ch ? m->title : ch->title ? ch->title : ch->path;
-	const char *before = m ? arena_printf(L->a, "(see Module\xc2\xa0%d, ", m->number) : "(see ";
-	const char *after = m ? ")" : " in the book)";
+	if (!m)
+		return;
+	bool named = names_module(in, m);
+	if (named && m->page == ch)
+		return;
+	const char *title = m->page == ch ? m->title : ch->title ? ch->title : ch->path;
+	const char *before = named ? "(see "
+				   : arena_printf(L->a, "(see Module\xc2\xa0%d, ", m->number);
+	const char *after = ")";
 	flush_word(L, t);
 	add_space(L, t, &n);
 	lay_tok_text(L, t, lay_push_style(L, &n), before, strlen(before));
@@ -675,7 +726,7 @@ void lay_tok_inlines(struct lay *L, struct toks *t,
 				tok_reference(L, t, &s, entry);
 			int page = away ? -1 : page_ref(L, in);
 			if (away) {
-				tok_see(L, t, &s, away);
+				tok_see(L, t, &s, away, in);
 			} else if (page >= 0) {
 				struct istyle n = s;
 				flush_word(L, t);

@@ -15,6 +15,8 @@
 #include "print/linebreak.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <hyphen.h>
 #include <math.h>
 #include <stdint.h>
@@ -775,11 +777,283 @@ static const char *const hyph_dirs[] = {
 	"/usr/share/myspell/dicts", /* older Debian releases */
 };
 
+/*
+ * A cache of compiled patterns.  libhyphen compiles a dictionary's
+ * patterns into a state machine on every load, which for a large one
+ * (German: 1 MB, 280,000 states) takes seconds.  The machine is written
+ * once to $XDG_CACHE_HOME/folio/ (else ~/.cache/folio/), keyed by the
+ * dictionary's path, size and modification time, and read back from
+ * there: the same states, so the same hyphenation.  Anything amiss with
+ * a cache file (another key, a short or corrupt file) means loading the
+ * dictionary itself; a cache that cannot be written is no error.
+ * Dictionaries small enough to load quickly (English: 100 KB, 0.2 s) are
+ * not cached, and no cache file is looked for.
+ */
+#define HYPH_CACHE_MAGIC "folio-hyphen-cache 1\n"
+#define HYPH_CACHE_MIN_STATES 20000
+#define HYPH_CACHE_MIN_BYTES (256 * 1024) /* smaller: no cache file is even looked for */
+
+static bool hc_put(FILE *f, const void *p, size_t n)
+{
+	return fwrite(p, 1, n, f) == n;
+}
+
+static bool hc_put_str(FILE *f, const char *s)
+{
+	int32_t n = s ? (int32_t)strlen(s) : -1;
+	return hc_put(f, &n, sizeof n) && (n <= 0 || hc_put(f, s, (size_t)n));
+}
+
+/* The bytes of a NOHYPHEN list as libhyphen keeps it: nohyphenl + 1
+ * strings, one after the other, each with its NUL. */
+static size_t hc_nohyphen_len(const HyphenDict *d)
+{
+	size_t n = 0;
+	if (!d->nohyphen)
+		return 0;
+	for (int i = 0; i <= d->nohyphenl; i++)
+		n += strlen(d->nohyphen + n) + 1;
+	return n;
+}
+
+/* Writes one level of d (and the next, recursively). */
+static bool hc_put_dict(FILE *f, const HyphenDict *d)
+{
+	char flags[4] = {d->lhmin, d->rhmin, d->clhmin, d->crhmin};
+	int32_t nh = d->nohyphen ? (int32_t)hc_nohyphen_len(d) : -1;
+	int32_t head[5] = {d->num_states, d->utf8, d->nextlevel != NULL, d->nohyphenl, nh};
+	if (!hc_put(f, flags, 4) || !hc_put(f, head, sizeof head) ||
+	    !hc_put(f, d->cset, sizeof d->cset) || (nh > 0 && !hc_put(f, d->nohyphen, (size_t)nh)))
+		return false;
+	for (int i = 0; i < d->num_states; i++) {
+		const HyphenState *st = &d->states[i];
+		signed char rc[2] = {st->replindex, st->replcut};
+		int32_t v[2] = {st->fallback_state, st->num_trans};
+		if (!hc_put_str(f, st->match) || !hc_put_str(f, st->repl) || !hc_put(f, rc, 2) ||
+		    !hc_put(f, v, sizeof v))
+			return false;
+		for (int t = 0; t < st->num_trans; t++) {
+			int32_t tr[2] = {(unsigned char)st->trans[t].ch, st->trans[t].new_state};
+			if (!hc_put(f, tr, sizeof tr))
+				return false;
+		}
+	}
+	return !d->nextlevel || hc_put_dict(f, d->nextlevel);
+}
+
+/* A cursor over a cache file's bytes. */
+struct hc_in {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static void hc_get(struct hc_in *in, void *out, size_t n)
+{
+	if (in->bad || (size_t)(in->end - in->p) < n) {
+		in->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, in->p, n);
+	in->p += n;
+}
+
+static char *hc_get_str(struct hc_in *in)
+{
+	int32_t n;
+	hc_get(in, &n, sizeof n);
+	if (in->bad || n < 0)
+		return NULL;
+	if ((size_t)(in->end - in->p) < (size_t)n) {
+		in->bad = true;
+		return NULL;
+	}
+	char *s = malloc((size_t)n + 1);
+	if (!s) {
+		in->bad = true;
+		return NULL;
+	}
+	memcpy(s, in->p, (size_t)n);
+	s[n] = '\0';
+	in->p += n;
+	return s;
+}
+
+/* One level (and the next); NULL if the bytes are not a dictionary.  The
+ * memory is malloc's, as libhyphen's own, so hnj_hyphen_free() frees it. */
+static HyphenDict *hc_get_dict(struct hc_in *in, int depth)
+{
+	HyphenDict *d = calloc(1, sizeof *d);
+	char flags[4];
+	int32_t head[5];
+	hc_get(in, flags, 4);
+	hc_get(in, head, sizeof head);
+	if (!d || in->bad || head[0] < 0 || head[0] > (int32_t)(in->end - in->p) / 8 ||
+	    depth > 2 || head[3] < 0 || head[4] < -1 || head[4] > (int32_t)(in->end - in->p)) {
+		free(d);
+		in->bad = true;
+		return NULL;
+	}
+	hc_get(in, d->cset, sizeof d->cset);
+	d->cset[sizeof d->cset - 1] = '\0';
+	if (head[4] >= 0) {
+		/* the strings, then a NUL more: a list that lies about its
+		 * count still ends inside the buffer */
+		d->nohyphen = calloc((size_t)head[4] + (size_t)head[3] + 2, 1);
+		if (!d->nohyphen)
+			in->bad = true;
+		else
+			hc_get(in, d->nohyphen, (size_t)head[4]);
+		d->nohyphenl = head[3];
+	}
+	d->lhmin = flags[0];
+	d->rhmin = flags[1];
+	d->clhmin = flags[2];
+	d->crhmin = flags[3];
+	d->utf8 = head[1];
+	d->states = calloc((size_t)head[0] + 1, sizeof *d->states);
+	if (!d->states)
+		in->bad = true;
+	for (int32_t i = 0; !in->bad && i < head[0]; i++) {
+		HyphenState *st = &d->states[i];
+		d->num_states = i + 1;
+		st->match = hc_get_str(in);
+		st->repl = hc_get_str(in);
+		signed char rc[2];
+		int32_t v[2];
+		hc_get(in, rc, 2);
+		hc_get(in, v, sizeof v);
+		st->replindex = rc[0];
+		st->replcut = rc[1];
+		st->fallback_state = v[0];
+		if (in->bad || v[0] < -1 || v[0] >= head[0] || v[1] < 0 ||
+		    v[1] > (int32_t)(in->end - in->p) / 8) {
+			in->bad = true;
+			break;
+		}
+		st->trans = v[1] ? malloc((size_t)v[1] * sizeof *st->trans) : NULL;
+		if (v[1] && !st->trans) {
+			in->bad = true;
+			break;
+		}
+		st->num_trans = v[1];
+		for (int32_t t = 0; t < v[1]; t++) {
+			int32_t tr[2];
+			hc_get(in, tr, sizeof tr);
+			if (tr[1] < 0 || tr[1] >= head[0])
+				in->bad = true;
+			st->trans[t].ch = (char)tr[0];
+			st->trans[t].new_state = tr[1];
+		}
+	}
+	if (!in->bad && head[2])
+		d->nextlevel = hc_get_dict(in, depth + 1);
+	if (in->bad) {
+		hnj_hyphen_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* The cache file for the dictionary at path (realpath'd), and its key
+ * line; false when there is no cache folder. */
+static bool hc_names(const char *path, const struct stat *st, char *file, size_t fn,
+		     char *key, size_t kn)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char dir[PATH_MAX];
+	if (xdg && *xdg == '/')
+		snprintf(dir, sizeof dir, "%s/folio", xdg);
+	else if (home && *home == '/')
+		snprintf(dir, sizeof dir, "%s/.cache/folio", home);
+	else
+		return false;
+	snprintf(key, kn, "%s %lld %lld.%09ld\n", path, (long long)st->st_size,
+		 (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the key */
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(file, fn, "%s/hyph-%016llx.bin", dir, (unsigned long long)h);
+	return true;
+}
+
+static HyphenDict *hc_read(const char *file, const char *key)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (file_read(file, &data, &len) != 0)
+		return NULL;
+	size_t ml = strlen(HYPH_CACHE_MAGIC), kl = strlen(key);
+	HyphenDict *d = NULL;
+	if (len > ml + kl && memcmp(data, HYPH_CACHE_MAGIC, ml) == 0 &&
+	    memcmp(data + ml, key, kl) == 0) {
+		struct hc_in in = {(unsigned char *)data + ml + kl, (unsigned char *)data + len, false};
+		d = hc_get_dict(&in, 0);
+		if (d && in.p != in.end) {
+			hnj_hyphen_free(d);
+			d = NULL;
+		}
+	}
+	free(data);
+	return d;
+}
+
+/* Writes the cache beside a temporary name and renames it into place, so
+ * that a concurrent folio never reads half a file. */
+static void hc_write(const char *file, const char *key, const HyphenDict *d)
+{
+	char dir[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	char *parent = strrchr(dir, '/');
+	if (parent) {
+		*parent = '\0';
+		mkdir(dir, 0700);
+		*parent = '/';
+	}
+	mkdir(dir, 0700);
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", file);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return;
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	bool ok = hc_put(f, HYPH_CACHE_MAGIC, strlen(HYPH_CACHE_MAGIC)) &&
+		  hc_put(f, key, strlen(key)) && hc_put_dict(f, d);
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, file) != 0)
+		unlink(tmp);
+}
+
+/* hnj_hyphen_load(path), through the cache. */
+static HyphenDict *hyph_dict_load(const char *path)
+{
+	char real[PATH_MAX], file[PATH_MAX + 64], key[PATH_MAX + 64];
+	struct stat st;
+	if (!realpath(path, real) || stat(real, &st) != 0 || st.st_size < HYPH_CACHE_MIN_BYTES ||
+	    !hc_names(real, &st, file, sizeof file, key, sizeof key))
+		return hnj_hyphen_load(path);
+	HyphenDict *d = hc_read(file, key);
+	if (d)
+		return d;
+	d = hnj_hyphen_load(path);
+	if (d && d->num_states >= HYPH_CACHE_MIN_STATES)
+		hc_write(file, key, d);
+	return d;
+}
+
 static struct hyphenator *hyph_open(const char *path)
 {
 	if (access(path, R_OK) != 0)
 		return NULL;
-	HyphenDict *dict = hnj_hyphen_load(path);
+	HyphenDict *dict = hyph_dict_load(path);
 	if (!dict)
 		return NULL;
 	struct hyphenator *h = calloc(1, sizeof *h);

@@ -6,6 +6,8 @@
  * naming file:line and the key, so a typo never goes unnoticed.
  */
 #include "print/style.h"
+#include "base/base.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -548,6 +550,32 @@ static void set_refs(struct parse_ctx *ctx, const struct key_def *k,
 		*(enum link_refs *)((char *)ctx->st + k->off) = (enum link_refs)i;
 }
 
+/* The known key nearest section.name ("page.margin-inner" for
+ * page.margin-innr, "body.size" for bdy.size), heap, or NULL. */
+static const char *near_key(const char *section, const char *name)
+{
+	size_t n = sizeof keys / sizeof keys[0];
+	const char **cands = xcalloc(n + 1, sizeof *cands);
+	char **full = xcalloc(n, sizeof *full);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(keys[i].section) + strlen(keys[i].name) + 2;
+		full[i] = xmalloc(len);
+		snprintf(full[i], len, "%s.%s", keys[i].section, keys[i].name);
+		cands[i] = full[i];
+	}
+	size_t wl = strlen(section) + strlen(name) + 2;
+	char *want = xmalloc(wl);
+	snprintf(want, wl, "%s.%s", section, name);
+	const char *near = suggest_word(want, cands);
+	char *out = near ? xstrdup(near) : NULL;
+	free(want);
+	for (size_t i = 0; i < n; i++)
+		free(full[i]);
+	free(full);
+	free(cands);
+	return out;
+}
+
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
@@ -555,8 +583,11 @@ static int handler(void *user, const char *section, const char *name,
 	struct print_style *st = ctx->st;
 	const struct key_def *k = find_key(section, name);
 	if (!k) {
+		const char *near = near_key(section, name);
 		diag_error(ctx->diags, ctx->path, ctx->line, 0,
-			   "unknown style key '%s.%s'", section, name);
+			   "unknown style key '%s.%s'%s%s%s", section, name,
+			   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		free((char *)near);
 		ctx->errors++;
 		return 1;
 	}

@@ -109,6 +109,33 @@ static const char *file_name(struct arena *a, int number, const char *title)
 	return s;
 }
 
+/*
+ * An mdBook book's modules come from SUMMARY.md, whatever its first page
+ * links: one per part title ("# User Guide") when it has parts, each
+ * titled by its part; else one per top-level chapter with its
+ * sub-chapters.  The chapters before the first module (the prefix
+ * chapters: a title page, the introduction) open the first one, so that
+ * every chapter is in a handout.  ptitle[i] is a module's title when it
+ * is not its page's.
+ */
+static void summary_pages(const struct book *book, bool *page, const char **ptitle)
+{
+	int nch = book->nchapters;
+	bool parts = false;
+	for (int i = 0; i < nch; i++)
+		parts |= book->chapters[i]->part != NULL;
+	for (int i = 0; i < nch; i++) {
+		const struct chapter *ch = book->chapters[i];
+		if (parts) {
+			page[i] = ch->part != NULL;
+			ptitle[i] = ch->part;
+		} else {
+			/* the root page is a prefix chapter: it joins the first */
+			page[i] = ch != book->root && !ch->parent && ch->depth == 0;
+		}
+	}
+}
+
 void handouts_modules(struct run *run, const struct book *book, struct module **out,
 		      int *n)
 {
@@ -118,6 +145,8 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 	if (nch <= 0)
 		return;
 	bool *page = xcalloc((size_t)nch, sizeof *page);
+	const char **ptitle = xcalloc((size_t)nch, sizeof *ptitle);
+	bool join_prefix = false;
 	const struct metadata *m = &book->meta;
 	if (m->nhandout_modules > 0) {
 		for (int i = 0; i < m->nhandout_modules; i++) {
@@ -128,10 +157,14 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 			if (ch)
 				page[ch->index] = true;
 			else
-				diag_warn(run->diags, m->source_file, m->handout_modules_line, 1,
+				diag_warn(run->diags, book_meta_display(run->arena, book),
+					  m->handout_modules_line, 1,
 					  "[handouts] modules: '%s' is no chapter of the book; ignored",
 					  m->handout_modules[i]);
 		}
+	} else if (book->mdbook) {
+		summary_pages(book, page, ptitle);
+		join_prefix = true;
 	} else if (book->root) {
 		struct candidates c = {book, page};
 		model_each_inline(book->root->blocks, note_link, &c);
@@ -146,18 +179,13 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 				if (i != j && contains(book->chapters[cand[j]], book->chapters[cand[i]]))
 					page[cand[i]] = false;
 		free(cand);
-		/* An mdBook book whose first page links no chapter: its
-		 * top-level chapters, as SUMMARY.md nests them. */
-		if (nc == 0 && book->mdbook)
-			for (int i = 0; i < nch; i++)
-				page[i] = book->chapters[i] != book->root &&
-					  !book->chapters[i]->parent && book->chapters[i]->depth == 0;
 	}
 	int count = 0;
 	for (int i = 0; i < nch; i++)
 		count += page[i];
 	if (count == 0) {
 		free(page);
+		free(ptitle);
 		return;
 	}
 	struct module *mods = arena_calloc(run->arena, (size_t)count, sizeof *mods);
@@ -170,22 +198,28 @@ void handouts_modules(struct run *run, const struct book *book, struct module **
 		md->number = k;
 		md->page = ch;
 		md->first = i;
-		md->title = strip_number(ch->title ? ch->title : ch->path);
+		md->title = strip_number(ptitle[i] ? ptitle[i] : ch->title ? ch->title : ch->path);
 		md->file = file_name(run->arena, k, md->title);
 	}
 	for (int i = 0; i < count; i++)
 		mods[i].end = i + 1 < count ? mods[i + 1].first : nch;
+	if (join_prefix && mods[0].first > 0) {
+		mods[0].first = 0;
+		mods[0].page = book->chapters[0];
+	}
 	/* A folder's index page holds its folder: chapters after the last
 	 * module the root page links that lie outside it (an appendix the
 	 * modules link to, such as solutions) are in no module, like the
-	 * root page.  Modules listed in folio.ini run to the end. */
+	 * root page.  Modules listed in folio.ini or made from SUMMARY.md run
+	 * to the end. */
 	struct module *last = &mods[count - 1];
-	if (m->nhandout_modules == 0 && index_page(last->page->path) &&
+	if (m->nhandout_modules == 0 && !join_prefix && index_page(last->page->path) &&
 	    strchr(last->page->path, '/'))
 		while (last->end - 1 > last->first &&
 		       !contains(last->page, book->chapters[last->end - 1]))
 			last->end--;
 	free(page);
+	free(ptitle);
 	*out = mods;
 	*n = count;
 }

@@ -7,12 +7,13 @@
  * chapters the root page links directly, in reading order: a linked
  * chapter inside another linked one (an mdBook sub-chapter, or a file in
  * the folder of a linked index.md / README.md) is part of that one's
- * module.  An mdBook book whose first page links no chapter has its
- * top-level chapters (SUMMARY.md) as modules.  Chapters before the first
- * module (the root page) are in none, and so are chapters at the end of
- * the reading order outside the last module's folder when its page is a
- * folder's index page the root page links (an appendix the modules link
- * to).
+ * module; chapters before the first module (the root page) are in none,
+ * and so are chapters at the end of the reading order outside the last
+ * module's folder when its page is a folder's index page the root page
+ * links (an appendix the modules link to).  An mdBook book's modules come
+ * from SUMMARY.md: one per part title, else one per top-level chapter
+ * with its sub-chapters; its prefix chapters open the first module.
+ * folio.ini's paths are relative to the book folder (where folio.ini is).
  */
 #ifndef FOLIO_HANDOUTS_H
 #define FOLIO_HANDOUTS_H

@@ -50,7 +50,11 @@ compare_contents() { # NAME BOOK SRC
 # ---- the fixture book: every construct, no warning -----------------------
 fx=tests/fixtures/mdbook
 "$F" check "$fx" >"$T/out" 2>"$T/err"; rc=$?
-[ $rc = 0 ] && [ ! -s "$T/err" ] && grep -q "9 chapters, 0 warnings, 0 errors" "$T/out" &&
+# check lays the book out: without hyphen-fr installed it says that
+# French has no hyphenation patterns (the machine's, not the book's).
+nh=$(grep -c "no hyphenation patterns for language 'fr'" "$T/err")
+grep -v "no hyphenation patterns for language 'fr'" "$T/err" >"$T/err2"
+[ $rc = 0 ] && [ ! -s "$T/err2" ] && grep -qE "9 chapters, $nh warnings?, 0 errors" "$T/out" &&
 	ok "fixture checks with zero warnings" || no "fixture check" "status $rc: $(cat "$T/out" "$T/err")"
 "$F" check "$fx" --verbose 2>&1 | grep -q "note: preprocessor 'katex' is not run by folio" &&
 	ok "an mdBook preprocessor folio does not run is a note (--verbose)" ||
