@@ -971,9 +971,18 @@ static void map_details(struct hx *h, const xmlNode *n, struct btail *t, int dep
 	strong->children = summary;
 	struct block *first = *start;
 	if (first && first->type == BLK_PARAGRAPH && first->role == ROLE_NONE) {
+		/* A run-in heading ends in a stop before the text runs on,
+		 * unless the summary ends in its own punctuation. */
+		const struct inline_node *last = summary;
+		while (last->next)
+			last = last->next;
+		bool stopped = last->type == INL_TEXT && last->len &&
+			       (strchr(".:?!", last->text[last->len - 1]) ||
+				(last->len >= 3 && memcmp(last->text + last->len - 3,
+							  "\xe2\x80\xa6", 3) == 0));
 		struct inline_node *sp = new_inl(h, INL_TEXT);
-		sp->text = " ";
-		sp->len = 1;
+		sp->text = stopped ? " " : ". ";
+		sp->len = strlen(sp->text);
 		strong->next = sp;
 		sp->next = first->inlines;
 		first->inlines = strong;

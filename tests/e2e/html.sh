@@ -68,7 +68,7 @@ done
 for s in "Listing 4-1: A variable and the scope in which it is valid" \
 	"Filename: src/main.rs" "Filename: src/lib.rs" \
 	"Figure 4-1: Representation in memory of a String" "The layout of Vec<T>" \
-	"Click to see the answer The answer is 42" "its words are kept" \
+	"Click to see the answer. The answer is 42" "its words are kept" \
 	"Blinking text stays and again" "Press Ctrl+C to copy" "H2O" "mc2" \
 	"This line follows a hard break" "push" "amortised O(1)" \
 	"A span with an event handler and a script link and an encoded one"; do
@@ -108,7 +108,7 @@ check "epub: <a id> anchor, once (not again where a heading has the id)" \
 check "epub: links to <a id> anchors, in and across chapters" \
 	"$(has "$x" 'href="chapter001.xhtml#the-stack-and-the-heap"' && has "$x" 'href="chapter001.xhtml#inline-target"' &&
 	   has "$x" 'href="chapter002.xhtml#html-table-anchor"' && has "$x" '<a id="html-table-anchor"></a>'; echo $?)" "no"
-check "epub: details printed open, summary run in" "$(has "$x" '<p><strong>Click to see the answer</strong> The answer is <strong>42</strong>'; echo $?)" "no"
+check "epub: details printed open, summary run in" "$(has "$x" '<p><strong>Click to see the answer</strong>. The answer is <strong>42</strong>'; echo $?)" "no"
 check "epub: HTML table as a table" "$(tr -d '\n' <"$x" | grep -qF '<thead><tr><th scope="col">Operation</th><th scope="col">Cost</th></tr></thead><tbody><tr><td>push</td><td><em>amortised</em> O(1)</td></tr>'; echo $?)" "no"
 for t in '<kbd>Ctrl</kbd>' '<sub>2</sub>' '<sup>2</sup>' '<em>i</em>' '<strong>b</strong>' \
 	'<code>code</code>' '<code>samp</code>' '<var>var</var>' '<u>u</u>' '<del>s</del>' \
