@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +26,76 @@
 #include "print/typeset.h"
 #include "resolve/generate.h"
 #include "resolve/handouts.h"
+
+/* Whether name is a temporary file folio writes beside an artifact:
+ * "X.tmp-XXXXXX" (base/util.h) for a PDF, SHA256SUMS or build.json, or
+ * "X.epub.XXXXXX" (the EPUB writer), with mkstemp's six characters. */
+static bool temp_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 7)
+		return false;
+	for (size_t i = n - 6; i < n; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return false;
+	size_t stem = n - 6;
+	if (stem >= 5 && memcmp(name + stem - 5, ".tmp-", 5) == 0) {
+		stem -= 5;
+		static const char *const kinds[] = {".pdf", "SHA256SUMS", "build.json"};
+		for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+			size_t kl = strlen(kinds[k]);
+			if (stem >= kl && memcmp(name + stem - kl, kinds[k], kl) == 0)
+				return true;
+		}
+		return false;
+	}
+	return stem >= 6 && memcmp(name + stem - 6, ".epub.", 6) == 0;
+}
+
+/* Temporary files an earlier build left in dir (killed, or out of
+ * memory, before it renamed them): regular files only, never a link. */
+static void remove_stale_temps(const char *dir, struct diag_list *d)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		struct stat st;
+		if (!temp_name(e->d_name) ||
+		    fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(dp), e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(dp);
+	if (n)
+		diag_add(d, DIAG_NOTE, dir, 0, 0, "removed %d temporary file%s an earlier "
+			 "build left", n, n == 1 ? "" : "s");
+}
+
+static int build_lock_dir(const char *dir, struct diag_list *d)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_fatal(d, dir, "cannot open the output folder: %s", strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			diag_fatal(d, dir, "another folio build is writing into this folder; "
+				   "run one build per output folder at a time");
+		else
+			diag_fatal(d, dir, "cannot lock the output folder: %s", strerror(e));
+		return -1;
+	}
+	remove_stale_temps(dir, d);
+	return fd;
+}
 
 int build_make_dir(const char *dir, struct diag_list *d)
 {
@@ -372,6 +446,9 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 	struct diag_list *d = run->diags;
 	if (build_make_dir(out_dir, d) != 0)
 		return;
+	int lock = build_lock_dir(out_dir, d);
+	if (lock < 0)
+		return;
 	const char *stem = output_stem(a, book->meta.identifier);
 	struct manifest_edition edn = edition_of(a, st, run->opts);
 	const char *sfx = edition_suffix(a, &edn);
@@ -420,6 +497,7 @@ void build_book(struct run *run, const struct book *book, const struct print_sty
 	edition_free(ed);
 	if (nart && !d->nfatal)
 		build_finish(run, book, out_dir, arts, nart, &edn, summary);
+	close(lock);
 	run_stage(run, "manifest");
 }
 
@@ -430,6 +508,10 @@ void build_check(struct run *run, const struct book *book, const struct print_st
 		edition_free(ed);
 	run_stage(run, "layout");
 }
+
+static void build_handout_pdfs(struct run *run, const struct book *book,
+			       const struct print_style *st, const char *dir,
+			       const struct module *mods, int n, struct buf *summary);
 
 void build_handouts(struct run *run, const struct book *book, const struct print_style *st,
 		    const char *out_dir, struct buf *summary)
@@ -456,6 +538,20 @@ void build_handouts(struct run *run, const struct book *book, const struct print
 	}
 	if (build_make_dir(dir, d) != 0)
 		return;
+	int lock = build_lock_dir(dir, d);
+	if (lock < 0)
+		return;
+	build_handout_pdfs(run, book, st, dir, mods, n, summary);
+	close(lock);
+}
+
+/* The handouts of modules mods[0..n) into dir (locked), their manifest
+ * beside them. */
+static void build_handout_pdfs(struct run *run, const struct book *book,
+			       const struct print_style *st, const char *dir,
+			       const struct module *mods, int n, struct buf *summary)
+{
+	struct diag_list *d = run->diags;
 	struct artifact *arts = arena_calloc(run->arena, (size_t)n, sizeof *arts);
 	int nart = 0;
 	struct manifest_edition edn = edition_of(run->arena, st, run->opts);

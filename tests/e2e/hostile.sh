@@ -526,6 +526,40 @@ else
 fi
 rm -rf "$T/many" "$T/many-out"
 
+# Temporary files a killed build left (SIGKILL, out of memory) are removed
+# by the next build into the folder - regular files with folio's temporary
+# names only; a file of the user's with a look-alike name and a symbolic
+# link stay (issue 25 L4).  A folder another build is writing into is
+# refused: status 2, nothing written (issue 25 L5; the lock is flock(1)'s
+# here, on the folder itself, as folio takes it).
+st=$T/stale
+mkdir -p "$st"
+: >"$st/tiny.pdf.tmp-AbC123"; : >"$st/tiny.epub.Xy9Z12"; : >"$st/SHA256SUMS.tmp-q1W2e3"
+: >"$st/notes.tmp-abc123"; ln -s /etc/hostname "$st/x.pdf.tmp-QQQQQQ"
+"$F" build "$tiny" -o "$st" -q >/dev/null 2>"$T/err"; rc=$?
+left=$(ls -A "$st" | sort | tr '\n' ' ')
+if [ $rc = 0 ] && [ "$left" = "SHA256SUMS build.json notes.tmp-abc123 tiny.epub tiny.pdf x.pdf.tmp-QQQQQQ " ]; then
+	ok "stale temporary files of a killed build removed, look-alikes and links kept"
+else
+	no "stale temporary files" "status $rc, folder: $left"
+fi
+if command -v flock >/dev/null; then
+	rm -rf "$T/locked" && mkdir -p "$T/locked"
+	flock "$T/locked" sleep 5 &
+	lockpid=$!
+	sleep 0.5
+	"$F" build "$tiny" -o "$T/locked" -q >/dev/null 2>"$T/err"; rc=$?
+	kill $lockpid 2>/dev/null; wait $lockpid 2>/dev/null
+	if [ $rc = 2 ] && grep -q "another folio build is writing into this folder" "$T/err" &&
+		[ -z "$(ls -A "$T/locked")" ]; then
+		ok "a folder another build is writing into: status 2, nothing written"
+	else
+		no "concurrent build into one folder" "status $rc: $(head -2 "$T/err"); $(ls -A "$T/locked")"
+	fi
+else
+	skip "concurrent build into one folder" "flock(1) not installed"
+fi
+
 # An output folder that cannot be written.  Root may write anywhere, so
 # the build runs without the capabilities that let it (setpriv).
 asuser() { "$@"; }
