@@ -26,6 +26,11 @@ bool image_jpeg_complete(const unsigned char *data, size_t len);
  * frame's size (0 when there is none). */
 bool image_jpeg_frame(const unsigned char *data, size_t len, int *w, int *h);
 
+/* The largest raster folio decodes: a side and the pixels in all (a
+ * book's image files, and a raster a data: URI carries inside an SVG). */
+#define IMAGE_MAX_SIDE 20000
+#define IMAGE_MAX_PIXELS (80LL * 1000 * 1000)
+
 /* Whether a file name extension (lowercase, no dot) goes with a media type. */
 bool image_ext_matches(const char *media_type, const char *ext);
 

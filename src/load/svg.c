@@ -14,6 +14,7 @@
 #include "load/svg.h"
 #include "base/arena.h"
 #include "base/base.h"
+#include "base/imagefmt.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -151,7 +152,55 @@ static bool has_script_url(const char *v)
 	return bad;
 }
 
-/* A link that stays inside the image: "#id", or a raster data: URI. */
+/* The value of one base64 digit, or -1. */
+static int b64_digit(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Whether a data: URI carries a PNG, JPEG or GIF whose size, read from
+ * the header in its first 64 KB, folio would decode (IMAGE_MAX_SIDE,
+ * IMAGE_MAX_PIXELS): librsvg decodes such a raster whole, so a 20,000 x
+ * 20,000 PNG of a few KB inside an SVG would cost gigabytes (issue 25
+ * D3).  Only base64 data is taken. */
+static bool data_raster_ok(const char *v)
+{
+	const char *comma = strchr(v, ',');
+	const char *b64 = strstr(v, ";base64,");
+	if (!comma || comma - v > 64 || !b64 || b64 + 7 != comma)
+		return false;
+	enum { CAP = 65536 };
+	unsigned char *bin = xmalloc(CAP);
+	size_t n = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	for (const char *p = comma + 1; *p && n < CAP; p++) {
+		int d = b64_digit((unsigned char)*p);
+		if (d < 0)
+			continue; /* white space, padding */
+		acc = (acc << 6) | (unsigned)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			bin[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	int w = 0, h = 0;
+	const char *type = image_sniff(bin, n, &w, &h);
+	free(bin);
+	return type && strcmp(type, "image/svg+xml") != 0 && w > 0 && h > 0 &&
+	       w <= IMAGE_MAX_SIDE && h <= IMAGE_MAX_SIDE &&
+	       (long long)w * h <= IMAGE_MAX_PIXELS;
+}
+
+/* A link that stays inside the image: "#id", or a raster data: URI of a
+ * size folio decodes. */
 static bool local_href(const char *v)
 {
 	while (isspace((unsigned char)*v))
@@ -160,10 +209,10 @@ static bool local_href(const char *v)
 		return true;
 	char head[32];
 	squeeze(head, sizeof head, v);
-	return strncmp(head, "data:image/png", 14) == 0 ||
-	       strncmp(head, "data:image/jpeg", 15) == 0 ||
-	       strncmp(head, "data:image/gif", 14) == 0 ||
-	       strncmp(head, "data:image/webp", 15) == 0;
+	return (strncmp(head, "data:image/png", 14) == 0 ||
+		strncmp(head, "data:image/jpeg", 15) == 0 ||
+		strncmp(head, "data:image/gif", 14) == 0) &&
+	       data_raster_ok(v);
 }
 
 static bool href_ok(const struct san *s, const char *v)

@@ -19,8 +19,6 @@
 /* Largest image accepted, per side and in all (pixels): beyond this,
  * decoding would cost gigabytes for no printable gain (a 600 dpi A3 page
  * is 70 million pixels).  A small file can claim any size in its header. */
-#define IMAGE_MAX_SIDE 20000
-#define IMAGE_MAX_PIXELS (80LL * 1000 * 1000)
 
 /* ---- Slugs ------------------------------------------------------------- */
 

@@ -86,13 +86,24 @@ int main(void)
 		  "<rect fill=\"url(#g)\" stroke=\"url(#nowhere)\" width=\"1\" height=\"1\"/>"
 		  "<use xlink:href=\"#g\"/><use xlink:href=\"#missing\"/>"
 		  "<image xlink:href=\"../../etc/passwd\"/><image href=\"file:///etc/hostname\"/>"
-		  "<image href=\"data:image/png;base64,iVBO\"/><image href=\"data:image/svg+xml,x\"/>"
+		  "<image href=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC\"/>"
+		  "<image href=\"data:image/svg+xml,x\"/>"
 		  "<rect style=\"fill: url(http://e.org/x.svg#p)\" width=\"1\" height=\"1\"/></svg>", &rm);
 	CHECK("svg: local references kept, the rest removed",
 	      s && has(s, "fill=\"url(#g)\"") && !has(s, "nowhere") && has(s, "<use xlink:href=\"#g\"/>") &&
 	      !has(s, "#missing") && !has(s, "passwd") && !has(s, "hostname") &&
 	      has(s, "data:image/png") && !has(s, "svg+xml") && !has(s, "e.org") &&
 	      (rm & SVG_RM_EXTERNAL));
+
+	/* A raster inside the SVG is decoded whole by librsvg: a few bytes of
+	 * PNG header saying 20,000 x 20,000 would cost 1.6 GB (issue 25 D3);
+	 * one whose size cannot be read is not taken either. */
+	s = clean("<svg " SVGNS "><image href=\"data:image/png;base64,"
+		  "iVBORw0KGgoAAAANSUhEUgAATiAAAE4gCAIAAABsEtFu\"/>"
+		  "<image href=\"data:image/png;base64,iVBO\"/>"
+		  "<image href=\"data:image/png,rawbytes\"/></svg>", &rm);
+	CHECK("svg: data: rasters too large, unreadable or not base64 removed",
+	      s && !has(s, "data:") && (rm & SVG_RM_EXTERNAL));
 
 	s = clean("<svg " SVGNS " xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\" "
 		  "inkscape:version=\"1\"><inkscape:thing/><style>.a{fill:red}</style>"
