@@ -37,7 +37,8 @@ static void walk_dir(struct walk *w, const char *rel, int depth)
 		if (de->d_name[0] != '.')
 			vec_push(&names, arena_strdup(a, de->d_name));
 	closedir(dir);
-	qsort(names.v, names.n, sizeof *names.v, by_name);
+	if (names.n)
+		qsort(names.v, names.n, sizeof *names.v, by_name);
 	for (size_t i = 0; i < names.n; i++) {
 		const char *name = names.v[i];
 		const char *sub = *rel ? arena_printf(a, "%s/%s", rel, name) : name;
