@@ -262,19 +262,9 @@ static bool given_cover(struct diag_list *diags, const struct book *book,
 		ext = "svg";
 	if (!ext)
 		why = "is not a PNG, JPEG, GIF or SVG image";
-	if (!why && ext[0] == 's') {
-		/* Carried sanitized, as every SVG of the book (load/svg.h). */
-		char *clean;
-		size_t clen;
-		unsigned removed;
-		if (svg_sanitize(&clean, &clen, data, len, &removed, &why) == 0) {
-			free(data);
-			data = clean;
-			len = clen;
-		} else {
-			why = "is a damaged SVG file";
-		}
-	}
+	/* Carried sanitized, as every SVG of the book (load/svg.h). */
+	if (!why && ext[0] == 's' && svg_sanitize_buffer(&data, &len) != 0)
+		why = "is a damaged SVG file";
 	if (why) {
 		diag_warn(diags, file, m->cover_line, 1,
 			  "cover '%s' %s; a cover is drawn instead", m->cover, why);

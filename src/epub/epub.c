@@ -199,16 +199,8 @@ static void load_images(struct diag_list *diags, const struct book *book, struct
 		} else if (ext[0] == 's') {
 			/* the sanitized SVG goes in, never the file's bytes
 			 * (load/svg.h); resolve/ said what it removes */
-			char *clean;
-			size_t clen;
-			unsigned removed;
-			if (svg_sanitize(&clean, &clen, data, len, &removed, &why) == 0) {
-				free(data);
-				data = clean;
-				len = clen;
-			} else {
+			if (svg_sanitize_buffer(&data, &len) != 0)
 				why = "is a damaged SVG file";
-			}
 		} else if (!got || strcmp(got, mt) != 0)
 			why = ext[0] == 'p' ? "is not a PNG file"
 			      : ext[0] == 'j' ? "is not a JPEG file" : "is not a GIF file";

@@ -530,3 +530,17 @@ void svg_removed_text(char *out, size_t cap, unsigned removed)
 		k += (size_t)w;
 	}
 }
+
+int svg_sanitize_buffer(char **data, size_t *len)
+{
+	char *clean;
+	size_t clen;
+	unsigned removed;
+	const char *why;
+	if (svg_sanitize(&clean, &clen, *data, *len, &removed, &why) != 0)
+		return -1;
+	free(*data);
+	*data = clean;
+	*len = clen;
+	return 0;
+}

@@ -32,6 +32,11 @@ enum svg_removed {
 int svg_sanitize(char **out, size_t *out_len, const char *data, size_t len,
 		 unsigned *removed, const char **why);
 
+/* Replaces the SVG *data (*len bytes of heap memory, which it frees) by
+ * its sanitized copy and returns 0; returns -1 and leaves *data as it
+ * was when the file is no well-formed SVG. */
+int svg_sanitize_buffer(char **data, size_t *len);
+
 /* The words for the svg_removed bits of removed ("scripts and entities")
  * into out[0..cap). */
 void svg_removed_text(char *out, size_t cap, unsigned removed);

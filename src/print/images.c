@@ -222,17 +222,10 @@ static const char *open_svg(RsvgHandle **out, const struct book *book, const cha
 	if (folder_read_file(book, rel, &data, &len) != 0)
 		return "unreadable SVG";
 	/* the sanitized SVG, as the EPUB carries it (load/svg.h) */
-	char *clean;
-	size_t clen;
-	unsigned removed;
-	const char *why;
-	if (svg_sanitize(&clean, &clen, data, len, &removed, &why) != 0) {
+	if (svg_sanitize_buffer(&data, &len) != 0) {
 		free(data);
 		return "damaged SVG";
 	}
-	free(data);
-	data = clean;
-	len = clen;
 	GError *err = NULL;
 	RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)data, len, &err);
 	free(data);
