@@ -320,7 +320,7 @@ static void map_inlines(struct hx *h, const xmlNode *first, struct itail *t, int
 /* Elements whose content is never shown. */
 static const char *const dropped[] = {
 	"script", "style", "iframe", "object", "embed", "noscript", "template", "head",
-	"title", "meta", "link", "base", "frame", "frameset", "applet", "param", "source",
+	"meta", "link", "base", "frame", "frameset", "applet", "param", "source",
 	"track", "svg", "math", "canvas", "audio", "video", "input", "select", NULL};
 
 /* Embedded content a book cannot show: said once per tag name (scripts,
@@ -328,7 +328,7 @@ static const char *const dropped[] = {
 static void warn_dropped(struct hx *h, const char *name)
 {
 	static const char *const silent[] = {"script", "style", "noscript", "template",
-					     "head", "title", "meta", "link", "base", NULL};
+					     "head", "meta", "link", "base", NULL};
 	if (!name_in(name, silent))
 		warn_once(h, name, "HTML <%s> cannot be shown in a book; it is left out");
 }

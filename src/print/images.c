@@ -76,6 +76,14 @@ static void png_quiet(png_structp png, png_const_charp msg)
 	(void)msg;
 }
 
+/* libpng's error handler, without its message on stderr: the damage is
+ * told once, as a warning naming the file. */
+static void png_fail(png_structp png, png_const_charp msg)
+{
+	(void)msg;
+	png_longjmp(png, 1);
+}
+
 /* Whether all of a PNG's image data decodes, read a row at a time into
  * one row's memory: a file damaged past its header is found when the
  * book is measured, so the layout shows its alt text, in every edition
@@ -85,7 +93,8 @@ static bool png_data_sound(const char *data, size_t len)
 	struct png_mem m = {(const unsigned char *)data, len, 0};
 	unsigned char *volatile row = NULL;
 	volatile bool ok = false;
-	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, png_quiet);
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
+						     png_quiet);
 	png_infop info = png ? png_create_info_struct(png) : NULL;
 	if (!info)
 		goto out;

@@ -303,8 +303,9 @@ if command -v strace >/dev/null && strace -f -qq -e trace=none true 2>/dev/null;
 		[ -n "$p" ] || continue
 		case "$p" in /*) ;; *) p="$(pwd -P)/$p" ;; esac
 		case "$p" in
-		# the book folder itself: listed for .md files no link reaches
-		"$real_b" | "$real_b"/* | "$B" | "$B"/* | "$real_o"/* | "$T/sec"/* | "$data"/fonts/* | "$data"/styles/* | "$data/styles" | "$data/fonts") ;;
+		# the book folder itself (listed for .md files no link reaches)
+		# and the output folder itself (locked while the build writes)
+		"$real_b" | "$real_b"/* | "$B" | "$B"/* | "$real_o" | "$real_o"/* | "$T/sec" | "$T/sec"/* | "$data"/fonts/* | "$data"/styles/* | "$data/styles" | "$data/fonts") ;;
 		/lib/* | /lib64/* | /usr/lib/* | /usr/lib64/* | /etc/ld.so.* | /usr/share/hyphen/* | /usr/share/locale/* | /usr/lib/locale/*) ;;
 		/etc/localtime | /usr/share/zoneinfo/*) ;;
 		# libselinux's constructor (loaded with librsvg's gio) reads it at start-up
