@@ -71,10 +71,17 @@ def html_text(text):
 def source_units(path):
     """Ordered units: ('w', word), ('bag', [words]) for a table row, and
     footnote words collected apart."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        md = f.read()
+    # YAML front matter (---, key: value lines, ---) is the book's
+    # metadata, not text (src/load/frontmatter.c): blanked, as folio does.
+    fm = re.match(r"---[ \t]*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*\n", md)
+    if fm:
+        md = re.sub(r"[^\n]", "", fm.group(0)) + md[fm.end():]
     xml = subprocess.run(
         ["cmark-gfm", "--smart", "-t", "xml", "-e", "table", "-e",
          "footnotes", "-e", "strikethrough", "-e", "tasklist", "-e",
-         "autolink", path],
+         "autolink"], input=md,
         capture_output=True, text=True, check=True).stdout
     xml = re.sub(r'\sxmlns="[^"]+"', "", xml, count=1)
     # cmark-gfm 0.29 writes footnote references as "<<unknown> />" and
