@@ -25,7 +25,7 @@ ASAN_LOG    := $(CURDIR)/$(ASAN_DIR)/log
 ASAN_QUICK  ?= 0
 ASAN_ENV    := TIME_SCALE=10 $(if $(filter 1,$(ASAN_QUICK)),EPUBCHECK=/nonexistent/epubcheck.jar) \
                ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:check_initialization_order=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(ASAN_LOG)/asan \
-               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
                UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$(ASAN_LOG)/ubsan
 
 .PHONY: asan asan-build asan-deps
